@@ -1,0 +1,37 @@
+"""The `noticecheck` command line: a click group whose subcommands live in sibling modules.
+
+Subcommands are imported lazily so `noticecheck check` does not pay for the
+scanner's HTTP stack, and `noticecheck scan` does not pay for report formats
+it does not write.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from noticecheck import __version__
+
+# command name -> "module:function"; each module stays thin (parse, call, print, exit).
+_COMMANDS = {
+    "check": "noticecheck.cli.check:check",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = _COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="noticecheck")
+def main() -> None:
+    """Check UK school privacy notices against UK GDPR and DfE expectations."""
