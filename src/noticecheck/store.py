@@ -1,0 +1,516 @@
+"""SQLite history of LA scans: one file holding every run, school, fetch, notice and finding.
+
+Why SQLite: a scan of 600 schools takes an hour of polite fetching and must
+survive a crash, so each school's results are committed the moment it
+finishes; and "what changed since last term" needs the previous run next to
+this one. Plain stdlib `sqlite3` in WAL mode (readers such as `report` do not
+block a running scan).
+
+The schema is versioned with `PRAGMA user_version`; `MIGRATIONS` is an
+ordered list applied at open, so an old database is upgraded in place and a
+database from a newer noticecheck is refused rather than damaged.
+
+Threads: one `Store` is shared by the scan's worker threads. Every statement
+runs under one lock, and each school is written in one transaction, so a
+kill -9 leaves either the whole school or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from noticecheck import __version__
+
+# Every school ends in exactly one of these (see scan.py for what each means).
+SCHOOL_STATUSES = (
+    "checked",
+    "no-website",
+    "unreachable",
+    "blocked-by-robots",
+    "no-notice-found",
+    "notice-unreadable",
+)
+
+# Ordered; index + 1 is the schema version after applying the script.
+# Never edit a released entry: append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        finished TEXT,
+        source TEXT NOT NULL,
+        la TEXT,
+        options TEXT NOT NULL DEFAULT '{}',
+        tool_version TEXT NOT NULL,
+        school_total INTEGER
+    );
+    CREATE TABLE schools (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        school_key TEXT NOT NULL,
+        urn TEXT,
+        name TEXT NOT NULL,
+        website TEXT,
+        la_name TEXT,
+        type_name TEXT,
+        phase TEXT,
+        age_low INTEGER,
+        age_high INTEGER,
+        trust TEXT,
+        school_type TEXT,
+        status TEXT NOT NULL,
+        error TEXT,
+        home_url TEXT,
+        pages_visited INTEGER NOT NULL DEFAULT 0,
+        finished_at TEXT NOT NULL,
+        UNIQUE (run_id, school_key)
+    );
+    CREATE TABLE fetches (
+        id INTEGER PRIMARY KEY,
+        school_id INTEGER NOT NULL REFERENCES schools(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        final_url TEXT,
+        outcome TEXT NOT NULL,
+        status INTEGER,
+        content_type TEXT,
+        elapsed REAL,
+        from_cache INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 1,
+        error TEXT
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        school_id INTEGER NOT NULL REFERENCES schools(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        final_url TEXT,
+        link_text TEXT,
+        found_on TEXT,
+        sha256 TEXT,
+        audience TEXT,
+        audience_source TEXT,
+        media_type TEXT,
+        fetched_at TEXT,
+        status TEXT NOT NULL,
+        error_code TEXT,
+        error TEXT,
+        word_count INTEGER NOT NULL DEFAULT 0,
+        sections TEXT NOT NULL DEFAULT '{}',
+        context TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE findings (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        rule TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        message TEXT NOT NULL,
+        line INTEGER,
+        quote TEXT,
+        fix TEXT,
+        section TEXT,
+        title TEXT,
+        kind TEXT,
+        source_link TEXT
+    );
+    CREATE INDEX schools_run ON schools(run_id);
+    CREATE INDEX fetches_school ON fetches(school_id);
+    CREATE INDEX documents_school ON documents(school_id);
+    CREATE INDEX findings_document ON findings(document_id);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The database cannot be used (newer schema, unknown run, not a database)."""
+
+
+def utc_now() -> str:
+    """A sortable UTC timestamp, to the second, as stored in every table."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class FindingRecord:
+    rule: str
+    severity: str  # "error" | "warning" | "info"
+    message: str
+    line: int | None = None
+    quote: str = ""
+    fix: str = ""
+    section: str | None = None
+    title: str = ""
+    kind: str = "fault"
+    source_link: str = ""
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    """One notice found on a school's site and what became of it.
+
+    `status` is "checked" (read and checked), "unreadable" (fetched but no
+    text, e.g. a scanned PDF) or "fetch-failed" (the link did not give a
+    document). `sections` maps section name to whether it is present.
+    """
+
+    url: str
+    status: str
+    final_url: str | None = None
+    link_text: str | None = None
+    found_on: str | None = None
+    sha256: str | None = None
+    audience: str | None = None
+    audience_source: str | None = None  # "link" (from discovery) or "detected" (from the text)
+    media_type: str | None = None
+    fetched_at: str | None = None
+    error_code: str | None = None
+    error: str | None = None
+    word_count: int = 0
+    sections: dict[str, bool] = field(default_factory=dict)
+    context: dict = field(default_factory=dict)
+    findings: tuple[FindingRecord, ...] = ()
+    id: int | None = None
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    url: str
+    outcome: str
+    final_url: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    elapsed: float | None = None
+    from_cache: bool = False
+    attempts: int = 1
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SchoolRecord:
+    """One school in one run, with its notices."""
+
+    key: str
+    name: str
+    status: str
+    urn: str | None = None
+    website: str | None = None
+    la_name: str | None = None
+    type_name: str | None = None
+    phase: str | None = None
+    age_low: int | None = None
+    age_high: int | None = None
+    trust: str | None = None
+    school_type: str | None = None
+    error: str | None = None
+    home_url: str | None = None
+    pages_visited: int = 0
+    finished_at: str | None = None
+    notices: tuple[NoticeRecord, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        return sum(n.count("error") for n in self.notices)
+
+    @property
+    def warnings(self) -> int:
+        return sum(n.count("warning") for n in self.notices)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    started: str
+    finished: str | None
+    source: str
+    la: str | None
+    options: dict
+    tool_version: str
+    school_total: int | None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished is not None
+
+
+@dataclass(frozen=True)
+class RunData:
+    """A run with all its schools, notices and findings, as reports need it."""
+
+    run: RunInfo
+    schools: tuple[SchoolRecord, ...]
+
+
+class Store:
+    """An open noticecheck database. Use as a context manager or call `close()`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            # check_same_thread=False: worker threads share this connection,
+            # serialised by self._lock (sqlite3 objects are not re-entrant).
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is durable across process crashes in WAL mode (only an OS
+            # crash can lose the last commits), and much faster than FULL.
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable noticecheck database: {exc}") from None
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        with self._lock:
+            current = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer noticecheck (schema {current}, "
+                    f"this version understands up to {SCHEMA_VERSION}); upgrade noticecheck"
+                )
+            for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                # executescript commits first, so run each step as its own
+                # explicit transaction and bump user_version inside it.
+                self._db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- runs --------------------------------------------------------------
+
+    def start_run(self, source: str, la: str | None, options: dict, school_total: int | None = None) -> int:
+        with self._transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs (started, source, la, options, tool_version, school_total) VALUES (?, ?, ?, ?, ?, ?)",
+                (utc_now(), source, la, json.dumps(options, sort_keys=True, default=str), __version__, school_total),
+            )
+            return int(cur.lastrowid)
+
+    def set_total(self, run_id: int, school_total: int) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE runs SET school_total = ? WHERE id = ?", (school_total, run_id))
+
+    def finish_run(self, run_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE runs SET finished = ? WHERE id = ?", (utc_now(), run_id))
+
+    def runs(self) -> list[RunInfo]:
+        """Every run, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM runs ORDER BY id").fetchall()
+        return [_run_info(r) for r in rows]
+
+    def get_run(self, run_id: int) -> RunInfo:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"there is no run {run_id} in {self.path}")
+        return _run_info(row)
+
+    def latest_run(self, *, finished: bool | None = None) -> RunInfo | None:
+        """The newest run; `finished=True/False` restricts to finished/unfinished runs."""
+        where = {None: "", True: "WHERE finished IS NOT NULL", False: "WHERE finished IS NULL"}[finished]
+        with self._lock:
+            row = self._db.execute(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT 1").fetchone()
+        return _run_info(row) if row else None
+
+    def previous_run(self, run_id: int) -> RunInfo | None:
+        """The newest finished run before `run_id`, preferring one for the same LA."""
+        run = self.get_run(run_id)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM runs WHERE id < ? AND finished IS NOT NULL ORDER BY id DESC", (run_id,)
+            ).fetchall()
+        candidates = [_run_info(r) for r in rows]
+        same_la = [r for r in candidates if (r.la or "").casefold() == (run.la or "").casefold()]
+        return (same_la or candidates or [None])[0]
+
+    def resolve_run(self, ref: str | int) -> RunInfo:
+        """Turn "latest" or a run id (as typed by a user) into a run."""
+        text = str(ref).strip().lower()
+        if text == "latest":
+            run = self.latest_run()
+            if run is None:
+                raise StoreError(f"{self.path} holds no scans yet; run `noticecheck scan` first")
+            return run
+        if not text.isdigit():
+            raise StoreError(f"run must be 'latest' or a number, not {ref!r}")
+        return self.get_run(int(text))
+
+    # -- schools -----------------------------------------------------------
+
+    def done_keys(self, run_id: int) -> set[str]:
+        """Keys of schools already stored for a run (what `--resume` skips)."""
+        with self._lock:
+            rows = self._db.execute("SELECT school_key FROM schools WHERE run_id = ?", (run_id,)).fetchall()
+        return {r[0] for r in rows}
+
+    def count_schools(self, run_id: int) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM schools WHERE run_id = ?", (run_id,)).fetchone()[0]
+
+    def save_school(self, run_id: int, school: SchoolRecord, fetches: Iterable[FetchRecord] = ()) -> None:
+        """Write one finished school, its fetches, notices and findings in one transaction.
+
+        Saving a school whose key is already stored for the run replaces it
+        (a resumed run may re-check a school whose earlier write was lost).
+        """
+        if school.status not in SCHOOL_STATUSES:
+            raise ValueError(f"unknown school status {school.status!r}")
+        with self._transaction() as db:
+            db.execute("DELETE FROM schools WHERE run_id = ? AND school_key = ?", (run_id, school.key))
+            cur = db.execute(
+                """INSERT INTO schools (run_id, school_key, urn, name, website, la_name, type_name, phase,
+                       age_low, age_high, trust, school_type, status, error, home_url, pages_visited, finished_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    run_id, school.key, school.urn, school.name, school.website, school.la_name,
+                    school.type_name, school.phase, school.age_low, school.age_high, school.trust,
+                    school.school_type, school.status, school.error, school.home_url,
+                    school.pages_visited, school.finished_at or utc_now(),
+                ),
+            )
+            school_id = cur.lastrowid
+            db.executemany(
+                """INSERT INTO fetches (school_id, url, final_url, outcome, status, content_type, elapsed,
+                       from_cache, attempts, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (school_id, f.url, f.final_url, f.outcome, f.status, f.content_type, f.elapsed,
+                     int(f.from_cache), f.attempts, f.error)
+                    for f in fetches
+                ],
+            )
+            for notice in school.notices:
+                cur = db.execute(
+                    """INSERT INTO documents (school_id, url, final_url, link_text, found_on, sha256, audience,
+                           audience_source, media_type, fetched_at, status, error_code, error, word_count,
+                           sections, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (
+                        school_id, notice.url, notice.final_url, notice.link_text, notice.found_on,
+                        notice.sha256, notice.audience, notice.audience_source, notice.media_type,
+                        notice.fetched_at, notice.status, notice.error_code, notice.error, notice.word_count,
+                        json.dumps(notice.sections, sort_keys=True), json.dumps(notice.context, sort_keys=True),
+                    ),
+                )
+                document_id = cur.lastrowid
+                db.executemany(
+                    """INSERT INTO findings (document_id, rule, severity, message, line, quote, fix, section,
+                           title, kind, source_link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [
+                        (document_id, f.rule, f.severity, f.message, f.line, f.quote, f.fix, f.section,
+                         f.title, f.kind, f.source_link)
+                        for f in notice.findings
+                    ],
+                )
+
+    def fetches_for(self, run_id: int, school_key: str) -> list[FetchRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                """SELECT f.* FROM fetches f JOIN schools s ON s.id = f.school_id
+                   WHERE s.run_id = ? AND s.school_key = ? ORDER BY f.id""",
+                (run_id, school_key),
+            ).fetchall()
+        return [
+            FetchRecord(
+                url=r["url"], outcome=r["outcome"], final_url=r["final_url"], status=r["status"],
+                content_type=r["content_type"], elapsed=r["elapsed"], from_cache=bool(r["from_cache"]),
+                attempts=r["attempts"], error=r["error"],
+            )
+            for r in rows
+        ]
+
+    def load_run(self, run_id: int) -> RunData:
+        """A run with every school, notice and finding, schools sorted by name."""
+        run = self.get_run(run_id)
+        with self._lock:
+            school_rows = self._db.execute(
+                "SELECT * FROM schools WHERE run_id = ? ORDER BY name COLLATE NOCASE, school_key", (run_id,)
+            ).fetchall()
+            doc_rows = self._db.execute(
+                """SELECT d.* FROM documents d JOIN schools s ON s.id = d.school_id
+                   WHERE s.run_id = ? ORDER BY d.id""",
+                (run_id,),
+            ).fetchall()
+            finding_rows = self._db.execute(
+                """SELECT f.* FROM findings f JOIN documents d ON d.id = f.document_id
+                   JOIN schools s ON s.id = d.school_id WHERE s.run_id = ? ORDER BY f.id""",
+                (run_id,),
+            ).fetchall()
+        findings_by_doc: dict[int, list[FindingRecord]] = {}
+        for r in finding_rows:
+            findings_by_doc.setdefault(r["document_id"], []).append(
+                FindingRecord(
+                    rule=r["rule"], severity=r["severity"], message=r["message"], line=r["line"],
+                    quote=r["quote"] or "", fix=r["fix"] or "", section=r["section"], title=r["title"] or "",
+                    kind=r["kind"] or "fault", source_link=r["source_link"] or "",
+                )
+            )
+        docs_by_school: dict[int, list[NoticeRecord]] = {}
+        for r in doc_rows:
+            docs_by_school.setdefault(r["school_id"], []).append(
+                NoticeRecord(
+                    id=r["id"], url=r["url"], final_url=r["final_url"], link_text=r["link_text"],
+                    found_on=r["found_on"], sha256=r["sha256"], audience=r["audience"],
+                    audience_source=r["audience_source"], media_type=r["media_type"],
+                    fetched_at=r["fetched_at"], status=r["status"], error_code=r["error_code"],
+                    error=r["error"], word_count=r["word_count"], sections=json.loads(r["sections"]),
+                    context=json.loads(r["context"]), findings=tuple(findings_by_doc.get(r["id"], ())),
+                )
+            )
+        schools = tuple(
+            SchoolRecord(
+                key=r["school_key"], urn=r["urn"], name=r["name"], website=r["website"], la_name=r["la_name"],
+                type_name=r["type_name"], phase=r["phase"], age_low=r["age_low"], age_high=r["age_high"],
+                trust=r["trust"], school_type=r["school_type"], status=r["status"], error=r["error"],
+                home_url=r["home_url"], pages_visited=r["pages_visited"], finished_at=r["finished_at"],
+                notices=tuple(docs_by_school.get(r["id"], ())),
+            )
+            for r in school_rows
+        )
+        return RunData(run=run, schools=schools)
+
+
+def _run_info(row: sqlite3.Row) -> RunInfo:
+    return RunInfo(
+        id=row["id"], started=row["started"], finished=row["finished"], source=row["source"], la=row["la"],
+        options=json.loads(row["options"] or "{}"), tool_version=row["tool_version"],
+        school_total=row["school_total"],
+    )
