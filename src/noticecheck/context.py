@@ -1,0 +1,179 @@
+"""Work out the context the rules need: audience, ages, school type, jurisdiction, date.
+
+What the caller knows (CLI options, config, a GIAS row) always wins; the rest
+is detected from the notice's own words, and what cannot be detected stays
+None so rules that depend on it run at a lower severity instead of guessing.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from noticecheck.model import Context, Text
+
+# --- audience: judged mainly on the title and opening, where notices say who they are for
+_AUDIENCE_CUES = {
+    "workforce": re.compile(
+        r"\b(school workforce|workforce|staff|employees?|employment|job applicants?|applicants|"
+        r"people who work|those who work|work(ing)? (for|at|with) (us|the school|the trust))\b",
+        re.I,
+    ),
+    "governors": re.compile(r"\b(governors?|governance|trustees?|volunteers?|members of (the )?(board|committee))\b", re.I),
+    "parents": re.compile(r"\b(parents?|carers?|your child|families)\b", re.I),
+    "pupils": re.compile(r"\b(pupils?|students?|children|learners|young people)\b", re.I),
+}
+# whole-text signals used when the opening is silent
+_WORKFORCE_BODY = re.compile(
+    r"\b(payroll|salary|salaries|national insurance|pension|contract of employment|employment contract|"
+    r"recruitment|DBS check|occupational health|workforce census|sickness absence|appraisal)\b",
+    re.I,
+)
+_PUPIL_BODY = re.compile(r"\b(pupils?|students?|children|your child|learners)\b", re.I)
+
+# --- phase / ages
+_SECONDARY = re.compile(
+    r"\b(GCSEs?|A[- ]levels?|sixth[- ]form|years? 1[0-3]\b|key stage [345]|KS[345]|"
+    r"secondary (school|academy|phase|pupils|education|students)|(pupils|students|young people) aged 1[3-9]|"
+    r"post[- ]?1[46]|1[346]\s?\+|aged 1[346] (and|or) (over|above)|507B|upper school|high school|"
+    r"pupil referral unit|alternative provision)\b",
+    re.I,
+)
+_SIXTH_FORM = re.compile(r"\b(sixth[- ]form|A[- ]levels?|years? 1[23]\b|key stage 5|16[- ]19|16\s?\+)\b", re.I)
+_PRIMARY = re.compile(
+    r"\b(primary (school|academy|phase|pupils|education)|infant school|junior school|reception (class|year)|"
+    r"key stage [12]|KS[12]|years? [1-6]\b|first school)\b",
+    re.I,
+)
+_NURSERY = re.compile(r"\b(nursery|pre-?school|early years (setting|provider)|two[- ]year[- ]olds?)\b", re.I)
+
+PHASE_AGES = {
+    "nursery": (2, 5),
+    "primary": (4, 11),
+    "middle deemed primary": (8, 12),
+    "middle": (9, 13),
+    "middle deemed secondary": (9, 13),
+    "secondary": (11, 18),
+    "16 plus": (16, 19),
+    "all-through": (4, 18),
+    "all through": (4, 18),
+}
+
+# --- school type
+_INDEPENDENT = re.compile(r"\b(independent (school|day school|boarding school|senior school|prep)|school fees|fee[- ]paying|bursar(y|ies)?)\b", re.I)
+_ACADEMY = re.compile(r"\b(academy|academies|multi[- ]academy trust|academy trust|free school(?!\s+meals?)|the trust)\b", re.I)
+_MAINTAINED = re.compile(
+    r"\b(maintained (school|nursery)|community (school|special school)|voluntary (aided|controlled)|foundation school|"
+    r"local authority maintained|pupil referral units?|governing body of the school|county council is the)\b",
+    re.I,
+)
+
+# --- jurisdiction: England is the default; the others need positive markers
+_JURISDICTION_CUES = {
+    "wales": re.compile(r"\b(welsh government|llywodraeth cymru|estyn|PLASC|in wales|cymru|welsh ministers)\b", re.I),
+    "scotland": re.compile(r"\b(scottish government|ScotXed|SEEMiS|education scotland|scottish ministers|in scotland|local authority in scotland)\b", re.I),
+    "northern-ireland": re.compile(r"\b(northern ireland|C2k|education authority \(EA\)|department of education \(DE\)|DE NI)\b", re.I),
+}
+_ENGLAND = re.compile(r"\b(department for education|DfE|national pupil database|in england|england)\b", re.I)
+
+
+def _opening(text: Text, blocks: int = 4) -> str:
+    parts = [text.title or ""]
+    parts.extend(b.text for b in text.blocks[:blocks])
+    return " ".join(parts)
+
+
+def detect_audience(text: Text) -> str | None:
+    opening = _opening(text)
+    scores = {name: len(cue.findall(opening)) for name, cue in _AUDIENCE_CUES.items()}
+    # "school workforce" and "governors" are specific; "children"/"parents" are mentioned by every notice
+    for name in ("workforce", "governors"):
+        if scores[name] and scores[name] >= scores["pupils"]:
+            return name
+    if scores["parents"] > scores["pupils"]:
+        return "parents"
+    if scores["pupils"]:
+        return "pupils"
+    body = " ".join(b.text for b in text.blocks)
+    work, pupil = len(_WORKFORCE_BODY.findall(body)), len(_PUPIL_BODY.findall(body))
+    if work >= 3 and work * 3 > pupil:
+        return "workforce"
+    if pupil >= 3:
+        return "pupils"
+    return None
+
+
+def detect_ages(body: str) -> tuple[int, int] | None:
+    secondary = _SECONDARY.search(body)
+    primary = _PRIMARY.search(body)
+    if secondary:
+        high = 18 if _SIXTH_FORM.search(body) else 16
+        return (4 if primary else 11, high)
+    if primary:
+        return (4, 11)
+    if _NURSERY.search(body):
+        return (2, 5)
+    return None
+
+
+def detect_school_type(body: str) -> str | None:
+    if _INDEPENDENT.search(body):
+        return "independent"
+    if _ACADEMY.search(body):
+        return "academy"
+    if _MAINTAINED.search(body):
+        return "maintained"
+    return None
+
+
+def detect_jurisdiction(body: str) -> str:
+    england = len(_ENGLAND.findall(body))
+    best, best_score = "england", 0
+    for name, cue in _JURISDICTION_CUES.items():
+        score = len(cue.findall(body))
+        if score > best_score:
+            best, best_score = name, score
+    return best if best_score >= 2 and best_score > england else "england"
+
+
+def resolve_context(text: Text, analysis, options) -> Context:
+    """Merge what the caller knows with what the notice says about itself."""
+    body = analysis.joined
+    detected: list[str] = []
+
+    audience = options.audience
+    if audience is None:
+        audience = detect_audience(text)
+        if audience:
+            detected.append("audience")
+
+    ages = options.age_range
+    if ages is None and options.phase:
+        ages = PHASE_AGES.get(options.phase.strip().lower())
+    if ages is None:
+        ages = detect_ages(body)
+        if ages:
+            detected.append("age_range")
+
+    school_type = options.school_type
+    if school_type is None:
+        school_type = detect_school_type(body)
+        if school_type:
+            detected.append("school_type")
+
+    jurisdiction = options.jurisdiction
+    if jurisdiction is None:
+        jurisdiction = detect_jurisdiction(body)
+        detected.append("jurisdiction")
+
+    return Context(
+        as_of=options.as_of or date.today(),
+        audience=audience,
+        age_low=ages[0] if ages else None,
+        age_high=ages[1] if ages else None,
+        phase=options.phase,
+        school_type=school_type,
+        jurisdiction=jurisdiction,
+        detected=tuple(detected),
+    )

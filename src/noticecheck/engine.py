@@ -1,0 +1,251 @@
+"""Run the rulebook over an analysed notice: `Analysis` + `Context` -> `Finding`s. Pure.
+
+Rules are data; this module knows only the handful of check kinds the rule
+schema allows (section-missing, pattern, absent, missing-items, stale-date,
+reading-age) and how a rule's `applies_to` meets the context:
+
+- a condition that is false drops the rule (a primary school gets no
+  youth-support finding);
+- a condition that cannot be judged because the context is unknown lowers
+  the rule's severity one step, rather than guessing either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+from noticecheck.dates import find_dates
+from noticecheck.model import Context, Finding, Severity
+from noticecheck.rulebook import Rule, Rulebook
+from noticecheck.sections import Analysis, Sentence, quote
+
+DEFAULT_MAX_FINDINGS = 5
+
+
+class _Format(dict):
+    """str.format_map that leaves unknown {names} alone instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+# ---------------------------------------------------------------- applicability
+
+
+def applicable_severity(rule: Rule, context: Context) -> Severity | None:
+    """The severity the rule runs at in this context, or None if it does not apply."""
+    if context.as_of < rule.applies_from:
+        return None
+    if rule.applies_until is not None and context.as_of > rule.applies_until:
+        return None
+    unknown = False
+    cond = rule.applies_to
+    if "audiences" in cond:
+        if context.audience is None:
+            unknown = True
+        elif context.audience not in cond["audiences"]:
+            return None
+    if "min_age" in cond:
+        if context.age_high is None:
+            unknown = True
+        elif context.age_high < cond["min_age"]:
+            return None
+    if "school_types" in cond:
+        if context.school_type is None:
+            unknown = True
+        elif context.school_type not in cond["school_types"]:
+            return None
+    if "jurisdictions" in cond:
+        if context.jurisdiction is None:
+            unknown = True
+        elif context.jurisdiction not in cond["jurisdictions"]:
+            return None
+    return rule.severity.lowered() if unknown else rule.severity
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _condition_holds(analysis: Analysis, spec: dict | None, compiled: re.Pattern | None) -> bool:
+    if not spec:
+        return True
+    if any(analysis.sections[name].present for name in spec.get("sections", ())):
+        return True
+    return compiled is not None and compiled.search(analysis.joined) is not None
+
+
+def _anchor(analysis: Analysis, section: str | None) -> tuple[int, str]:
+    """Where a finding about something missing should point: the related section, else line 1."""
+    if section and section in analysis.sections:
+        found = analysis.sections[section]
+        if found.heading_line is not None:
+            for block in analysis.text.blocks:
+                if block.line == found.heading_line and block.is_heading:
+                    return block.line, quote(block.text)
+        if found.evidence:
+            return found.evidence[0].line, found.evidence[0].quote
+    return analysis.first_line
+
+
+def _finding(rule: Rule, severity: Severity, line: int, text: str, *, kind: str, section: str | None, **fmt) -> Finding:
+    values = _Format(fmt)
+    return Finding(
+        rule=rule.id,
+        severity=severity,
+        message=rule.message.format_map(values),
+        line=line,
+        quote=text,
+        fix=rule.fix.format_map(values),
+        source_link=rule.source_url,
+        title=rule.title,
+        pack=rule.pack,
+        section=section,
+        kind=kind,
+    )
+
+
+# ---------------------------------------------------------------- check kinds
+
+
+def _section_missing(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
+    section = rule.check["section"]
+    if not analysis.sections[section].present:
+        line, text = _anchor(analysis, section)
+        yield _finding(rule, sev, line, text, kind="missing", section=section)
+
+
+def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
+    compiled = rule.compiled
+    unless_doc = compiled.get("unless_document")
+    if unless_doc is not None and unless_doc.search(analysis.joined):
+        return
+    unless_sentence = compiled.get("unless_sentence")
+    limit = rule.check.get("max_findings", DEFAULT_MAX_FINDINGS)
+    seen: set[int] = set()
+    count = 0
+    for match in compiled["patterns"].finditer(analysis.joined):
+        sentence: Sentence = analysis.sentence_at(match.start())
+        if sentence.start in seen:
+            continue
+        if unless_sentence is not None and unless_sentence.search(sentence.text):
+            continue
+        seen.add(sentence.start)
+        section = _section_of(analysis, sentence)
+        yield _finding(
+            rule, sev, sentence.line, quote(sentence.text, match.start() - sentence.start),
+            kind="fault", section=section, match=match.group(0).strip(),
+        )
+        count += 1
+        if count >= limit:
+            return
+
+
+def _section_of(analysis: Analysis, sentence: Sentence) -> str | None:
+    """The section whose evidence or heading covers this sentence's block, for baselines keyed by section."""
+    if sentence.heading_index is None:
+        return None
+    heading_line = analysis.text.blocks[sentence.heading_index].line
+    for name, section in analysis.sections.items():
+        if section.heading_line == heading_line:
+            return name
+    return None
+
+
+def _absent(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
+    check, compiled = rule.check, rule.compiled
+    if not _condition_holds(analysis, check.get("when"), compiled.get("when")):
+        return
+    if check.get("unless") and _condition_holds(analysis, check["unless"], compiled.get("unless")):
+        return
+    if any(analysis.sections[name].present for name in check.get("sections", ())):
+        return
+    patterns = compiled.get("patterns")
+    if patterns is not None and patterns.search(analysis.joined):
+        return
+    anchor = check.get("anchor")
+    line, text = _anchor(analysis, anchor)
+    yield _finding(rule, sev, line, text, kind="missing", section=anchor)
+
+
+def _missing_items(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
+    check, compiled = rule.check, rule.compiled
+    if not _condition_holds(analysis, check.get("when"), compiled.get("when")):
+        return
+    missing = [name for name, pattern in compiled["items"].items() if not pattern.search(analysis.joined)]
+    if len(missing) >= check.get("min_missing", 1):
+        anchor = check.get("anchor")
+        line, text = _anchor(analysis, anchor)
+        yield _finding(rule, sev, line, text, kind="missing", section=anchor, missing=", ".join(missing))
+
+
+def _stale_date(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
+    check = rule.check
+    newest = None  # (effective date, written date, sentence)
+    for match in rule.compiled["cues"].finditer(analysis.joined):
+        sentence = analysis.sentence_at(match.start())
+        # the date follows the cue ("Reviewed: May 2024") or, in a table or footer, the next line
+        window_end = min(len(analysis.joined), match.end() + 80)
+        window = analysis.joined[match.end() : window_end]
+        dates = find_dates(window)
+        if not dates:
+            before = analysis.joined[max(sentence.start, match.start() - 40) : match.start()]
+            dates = find_dates(before)
+        if not dates:
+            continue
+        written = dates[0][0]
+        # "next review: September 2020" means it was last reviewed about a year before that
+        effective = written - timedelta(days=365) if re.search(r"next|due", match.group(0), re.I) else written
+        if newest is None or effective > newest[0]:
+            newest = (effective, written, sentence)
+    limit = context.as_of - timedelta(days=check["max_age_days"])
+    if newest is None:
+        line, text = analysis.first_line
+        missing_sev = Severity.parse(check.get("missing_severity", rule.severity.label))
+        if sev < rule.severity:  # the context lowered the rule; lower the missing case too
+            missing_sev = missing_sev.lowered()
+        yield _finding(rule, missing_sev, line, text, kind="missing", section=None, date="no date")
+    elif newest[0] < limit:
+        sentence = newest[2]
+        yield _finding(
+            rule, sev, sentence.line, quote(sentence.text), kind="fault", section=None,
+            date=newest[1].strftime("%B %Y"),
+        )
+
+
+def _reading_age(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
+    from noticecheck.readability import reading_age
+
+    if not _condition_holds(analysis, rule.check.get("when"), rule.compiled.get("when")):
+        return
+    body = [s.text for s in analysis.sentences if not s.is_heading]
+    words = sum(len(s.split()) for s in body)
+    if words < rule.check.get("min_words", 150):
+        return
+    age = reading_age(body)
+    if age > rule.check["max_reading_age"]:
+        line, text = analysis.first_line
+        yield _finding(rule, sev, line, text, kind="fault", section=None, reading_age=f"{age:.0f}")
+
+
+_KINDS = {
+    "section-missing": _section_missing,
+    "pattern": _pattern,
+    "absent": _absent,
+    "missing-items": _missing_items,
+    "stale-date": _stale_date,
+    "reading-age": _reading_age,
+}
+
+
+def run_rules(analysis: Analysis, rulebook: Rulebook, context: Context) -> list[Finding]:
+    """Every finding for one notice, most severe first, then in document order."""
+    findings: list[Finding] = []
+    for rule in rulebook.rules:
+        severity = applicable_severity(rule, context)
+        if severity is None:
+            continue
+        findings.extend(_KINDS[rule.check["kind"]](rule, severity, analysis, context))
+    findings.sort(key=lambda f: (-f.severity, f.line, f.rule))
+    return findings

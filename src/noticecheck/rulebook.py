@@ -1,0 +1,337 @@
+"""Load, validate and select the rule packs and section cues kept as data in `rules/`.
+
+A rule pack is a YAML file validated against `rules/schema.json`; the section
+cues (`rules/sections.yaml`) against `rules/sections.schema.json`. A broken
+file is a `RuleFileError` naming the file, the rule and the path of the fault,
+so a DPO editing an LA pack can find their typo without reading Python.
+
+Regular expressions in the data are compiled here, once, with IGNORECASE:
+the engine only ever sees compiled patterns.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from noticecheck.model import Severity
+
+SECTIONS_FILE = "sections.yaml"
+PACK_SCHEMA = "schema.json"
+SECTIONS_SCHEMA = "sections.schema.json"
+
+
+class RuleFileError(Exception):
+    """A rule or cue file is malformed; the message names file, rule and path."""
+
+
+def rules_dir() -> Path:
+    """Where the built-in rules live: inside the installed package, or the repo's top-level `rules/`."""
+    packaged = Path(__file__).parent / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+# ---------------------------------------------------------------- data types
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    pack: str
+    title: str
+    severity: Severity
+    source_title: str
+    source_url: str
+    applies_from: date
+    check: Mapping[str, Any]
+    message: str
+    fix: str
+    examples: Mapping[str, list]
+    aliases: tuple[str, ...] = ()
+    applies_until: date | None = None
+    applies_to: Mapping[str, Any] = field(default_factory=dict)
+    file: str = ""
+    # compiled forms of the check's regex lists, keyed like the check ("patterns", "unless_sentence", ...)
+    compiled: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SectionCue:
+    """How to recognise one checklist section: by its heading or by what its sentences say."""
+
+    name: str
+    title: str
+    core: bool
+    headings: re.Pattern | None
+    strong: re.Pattern | None  # one matching sentence is enough
+    weak: re.Pattern | None  # alternatives are named groups; two different ones are needed
+    weak_needed: int
+    weak_min_sentences: int
+    skip_negated: bool
+    exclude: re.Pattern | None  # a sentence matching this never counts as evidence
+
+
+@dataclass(frozen=True)
+class Cues:
+    sections: tuple[SectionCue, ...]
+    negation: re.Pattern
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.sections)
+
+    @property
+    def core(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.sections if s.core)
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    rules: tuple[Rule, ...]
+    cues: Cues
+    packs: Mapping[str, str] = field(default_factory=dict)  # pack name -> description
+
+    def get(self, rule_id: str) -> Rule | None:
+        """Look a rule up by id or alias."""
+        for rule in self.rules:
+            if rule.id == rule_id or rule_id in rule.aliases:
+                return rule
+        return None
+
+    def resolve_ids(self, names: Iterable[str], *, where: str = "") -> set[str]:
+        """Turn rule ids, aliases or pack names into canonical rule ids; unknown names are an error."""
+        out: set[str] = set()
+        for name in names:
+            if name in ("all", "ALL"):
+                out.update(r.id for r in self.rules)
+            elif name in self.packs:
+                out.update(r.id for r in self.rules if r.pack == name)
+            elif (rule := self.get(name)) is not None:
+                out.add(rule.id)
+            else:
+                suffix = f" in {where}" if where else ""
+                raise ValueError(f"unknown rule or pack {name!r}{suffix}")
+        return out
+
+    def selected(
+        self,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] = (),
+        extend_select: Iterable[str] = (),
+    ) -> Rulebook:
+        """A rulebook holding only the chosen rules (ruff-style select / extend-select / ignore)."""
+        chosen = self.resolve_ids(select) if select is not None else {r.id for r in self.rules}
+        chosen |= self.resolve_ids(extend_select)
+        chosen -= self.resolve_ids(ignore)
+        return replace(self, rules=tuple(r for r in self.rules if r.id in chosen))
+
+    def with_severities(self, overrides: Mapping[str, str]) -> Rulebook:
+        """Override severities per rule id (or alias, or pack)."""
+        if not overrides:
+            return self
+        new = {}
+        for name, sev in overrides.items():
+            for rule_id in self.resolve_ids([name]):
+                new[rule_id] = Severity.parse(sev)
+        return replace(self, rules=tuple(replace(r, severity=new.get(r.id, r.severity)) for r in self.rules))
+
+    def extended(self, other_rules: Iterable[Rule]) -> Rulebook:
+        """Add rules (e.g. an LA's own pack); ids must not clash."""
+        rules = list(self.rules)
+        packs = dict(self.packs)
+        known = {r.id for r in rules} | {a for r in rules for a in r.aliases}
+        for rule in other_rules:
+            if rule.id in known:
+                raise RuleFileError(f"{rule.file}: rule {rule.id!r} clashes with an existing rule id or alias")
+            known.add(rule.id)
+            rules.append(rule)
+            packs.setdefault(rule.pack, "")
+        return replace(self, rules=tuple(rules), packs=packs)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _yaml_load(path: Path) -> Any:
+    import yaml
+
+    try:
+        with path.open("r", encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise RuleFileError(f"{path}: not valid YAML: {exc}") from None
+    except OSError as exc:
+        raise RuleFileError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _validator(schema_path: str):
+    import json
+
+    import jsonschema
+
+    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def _validate(data: Any, schema_path: Path, file: Path) -> None:
+    from jsonschema.exceptions import best_match
+
+    errors = list(_validator(str(schema_path)).iter_errors(data))
+    if not errors:
+        return
+    # best_match descends into oneOf/anyOf to the most specific fault
+    err = best_match(errors)
+    path = list(err.absolute_path)
+    rule_note = ""
+    if len(path) >= 2 and path[0] == "rules" and isinstance(data, dict):
+        try:
+            rule_note = f" (rule {data['rules'][path[1]].get('id', '#' + str(path[1]))!r})"
+        except (IndexError, AttributeError, TypeError):
+            pass
+    where = "/".join(str(p) for p in path) or "(top level)"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    raise RuleFileError(f"{file}{rule_note}: at {where}: {err.message}{more}")
+
+
+def _compile(patterns: list[str] | None, file: Path, owner: str, key: str, flags: int = re.IGNORECASE) -> re.Pattern | None:
+    if not patterns:
+        return None
+    parts = []
+    for i, pat in enumerate(patterns):
+        try:
+            re.compile(pat)
+        except re.error as exc:
+            raise RuleFileError(f"{file} ({owner}): at {key}/{i}: bad regular expression {pat!r}: {exc}") from None
+        parts.append(f"(?:{pat})")
+    return re.compile("|".join(parts), flags)
+
+
+def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str) -> re.Pattern | None:
+    """Compile alternatives as named groups so a match says which alternative fired."""
+    if not patterns:
+        return None
+    for i, pat in enumerate(patterns):
+        try:
+            if re.compile(pat).groupindex:
+                raise RuleFileError(f"{file} ({owner}): at {key}/{i}: named groups are not allowed in cues")
+        except re.error as exc:
+            raise RuleFileError(f"{file} ({owner}): at {key}/{i}: bad regular expression {pat!r}: {exc}") from None
+    return re.compile("|".join(f"(?P<c{i}>{p})" for i, p in enumerate(patterns)), re.IGNORECASE)
+
+
+_REGEX_KEYS = ("patterns", "unless_sentence", "unless_document", "cues")
+
+
+def _compile_check(check: Mapping[str, Any], file: Path, rule_id: str) -> dict[str, Any]:
+    compiled: dict[str, Any] = {}
+    flags = 0 if check.get("case_sensitive") else re.IGNORECASE
+    for key in _REGEX_KEYS:
+        if key in check:
+            compiled[key] = _compile(check[key], file, f"rule {rule_id!r}", f"check/{key}", flags)
+    for cond in ("when", "unless"):
+        if cond in check and "patterns" in check[cond]:
+            compiled[cond] = _compile(check[cond]["patterns"], file, f"rule {rule_id!r}", f"check/{cond}/patterns")
+    if check["kind"] == "missing-items":
+        compiled["items"] = {
+            name: _compile(pats, file, f"rule {rule_id!r}", f"check/items/{name}") for name, pats in check["items"].items()
+        }
+    return compiled
+
+
+def load_pack(path: Path, schema_dir: Path | None = None) -> tuple[str, str, list[Rule]]:
+    """Read one pack file; returns (pack name, description, rules)."""
+    schema_dir = schema_dir or rules_dir()
+    data = _yaml_load(path)
+    _validate(data, schema_dir / PACK_SCHEMA, path)
+    rules = []
+    seen: set[str] = set()
+    for raw in data["rules"]:
+        rid = raw["id"]
+        if rid in seen:
+            raise RuleFileError(f"{path}: rule id {rid!r} appears twice")
+        seen.add(rid)
+        rules.append(
+            Rule(
+                id=rid,
+                pack=data["pack"],
+                title=raw["title"],
+                severity=Severity.parse(raw["severity"]),
+                source_title=raw["source"]["title"],
+                source_url=raw["source"]["url"],
+                applies_from=date.fromisoformat(raw["applies_from"]),
+                applies_until=date.fromisoformat(raw["applies_until"]) if raw.get("applies_until") else None,
+                applies_to=raw.get("applies_to", {}),
+                check=raw["check"],
+                message=raw["message"].strip(),
+                fix=raw["fix"].strip(),
+                examples=raw["examples"],
+                aliases=tuple(raw.get("aliases", ())),
+                file=str(path),
+                compiled=_compile_check(raw["check"], path, rid),
+            )
+        )
+    return data["pack"], data["description"], rules
+
+
+def load_cues(path: Path, schema_dir: Path | None = None) -> Cues:
+    schema_dir = schema_dir or rules_dir()
+    data = _yaml_load(path)
+    _validate(data, schema_dir / SECTIONS_SCHEMA, path)
+    sections = []
+    for name, raw in data["sections"].items():
+        owner = f"section {name!r}"
+        sections.append(
+            SectionCue(
+                name=name,
+                title=raw["title"],
+                core=bool(raw.get("core", False)),
+                headings=_compile(raw.get("headings"), path, owner, "headings"),
+                strong=_compile(raw.get("strong"), path, owner, "strong"),
+                weak=_compile_named(raw.get("weak"), path, owner, "weak"),
+                weak_needed=int(raw.get("weak_needed", 2)),
+                weak_min_sentences=int(raw.get("weak_min_sentences", 2)),
+                skip_negated=bool(raw.get("skip_negated", False)),
+                exclude=_compile(raw.get("exclude"), path, owner, "exclude"),
+            )
+        )
+    return Cues(
+        sections=tuple(sections),
+        negation=_compile(data["negation"], path, "negation", "negation"),
+    )
+
+
+def load_rulebook(directory: Path | None = None, extra_dirs: Iterable[Path] = ()) -> Rulebook:
+    """Load every pack in `directory` (default: the built-in rules) plus extra pack directories."""
+    directory = directory or rules_dir()
+    packs: dict[str, str] = {}
+    rules: list[Rule] = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == SECTIONS_FILE:
+            continue
+        name, desc, pack_rules = load_pack(path)
+        packs[name] = desc
+        rules.extend(pack_rules)
+    book = Rulebook(rules=(), cues=load_cues(directory / SECTIONS_FILE), packs=packs)
+    book = book.extended(rules)
+    for extra in extra_dirs:
+        extra = Path(extra)
+        if not extra.is_dir():
+            raise RuleFileError(f"{extra}: extra rules directory does not exist")
+        for path in sorted(extra.glob("*.yaml")):
+            name, desc, pack_rules = load_pack(path)
+            book = book.extended(pack_rules)
+            book = replace(book, packs={**book.packs, name: desc})
+    return book
+
+
+@functools.lru_cache(maxsize=1)
+def default_rulebook() -> Rulebook:
+    """The built-in rulebook, loaded once per process."""
+    return load_rulebook()

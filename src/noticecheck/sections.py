@@ -1,0 +1,199 @@
+"""Find which checklist sections a notice contains, and the evidence for each.
+
+Pure: `Text` + section cues (data from `rules/sections.yaml`) -> `Analysis`.
+
+Real notices use DfE template headings, questions as headings, numbered
+headings, or no headings at all, and web pages often strip structure, so a
+section is judged present by what its sentences say (content cues), with
+headings as a second route and as the anchor for evidence:
+
+- a heading cue counts only when the heading has real content under it;
+- one `strong` content cue in a non-heading sentence is enough;
+- `weak` cues need several different cues, by default spread over two or
+  more sentences, so one sentence listing "name, address and date of birth" in a youth
+  support paragraph does not make a categories section.
+
+All cue lists are compiled into one alternation per section and run once
+over the whole text with `finditer`; matches are mapped back to sentences by
+offset. That keeps a 3,000-word notice to a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from noticecheck.model import Block, Evidence, Section, Text
+from noticecheck.rulebook import Cues
+
+# Sentence ends: . ! ? followed by space and a capital/digit/quote/bracket.
+# Abbreviations common in notices are protected first.
+_ABBREVIATIONS = re.compile(
+    r"\b(e\.g|i\.e|etc|Art|art|No|no|Mr|Mrs|Ms|Dr|St|Reg|reg|para|Sch|sch|s|ss|cf|approx|incl|Ltd|ltd|Co|vs)\.",
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9•·])")
+_PLACEHOLDER = "\x00"
+MAX_QUOTE = 240
+HEADING_CONTENT_WORDS = 6  # words under a heading before the heading counts as a section
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    line: int
+    block: int  # index into Text.blocks
+    start: int  # offset in Analysis.joined
+    is_heading: bool
+    heading_index: int | None  # block index of the nearest heading above (or itself)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A notice split into sentences, with the sections found in it."""
+
+    text: Text
+    sentences: tuple[Sentence, ...]
+    joined: str  # sentences joined by "\n"; rules run regexes over this once
+    starts: tuple[int, ...]  # sentence start offsets, for bisect
+    sections: dict[str, Section]
+
+    def sentence_at(self, offset: int) -> Sentence:
+        return self.sentences[bisect.bisect_right(self.starts, offset) - 1]
+
+    @property
+    def first_line(self) -> tuple[int, str]:
+        """Line and text of the first block: where a finding about something missing points by default."""
+        if not self.text.blocks:
+            return 1, ""
+        block = self.text.blocks[0]
+        return block.line, quote(block.text)
+
+
+def quote(text: str, around: int | None = None) -> str:
+    """Shorten a sentence for evidence, keeping the part around `around` (an offset) visible."""
+    text = " ".join(text.split())
+    if len(text) <= MAX_QUOTE:
+        return text
+    if around is None or around < MAX_QUOTE - 40:
+        return text[: MAX_QUOTE - 1].rstrip() + "…"
+    start = max(0, min(around - MAX_QUOTE // 3, len(text) - MAX_QUOTE + 1))
+    return "…" + text[start : start + MAX_QUOTE - 2].strip() + "…"
+
+
+def split_sentences(text: str) -> list[str]:
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0)[:-1] + _PLACEHOLDER, text)
+    parts = _SENTENCE_END.split(protected)
+    return [p.replace(_PLACEHOLDER, ".").strip() for p in parts if p.strip()]
+
+
+def _build_sentences(blocks: tuple[Block, ...]) -> tuple[list[Sentence], str]:
+    sentences: list[Sentence] = []
+    pieces: list[str] = []
+    offset = 0
+    heading: int | None = None
+    for index, block in enumerate(blocks):
+        if block.is_heading:
+            heading = index
+            parts = [" ".join(block.text.split())]
+        else:
+            parts = split_sentences(block.text)
+        for part in parts:
+            sentences.append(Sentence(part, block.line, index, offset, block.is_heading, heading))
+            pieces.append(part)
+            offset += len(part) + 1
+    return sentences, "\n".join(pieces)
+
+
+def _heading_content_words(blocks: tuple[Block, ...], index: int) -> int:
+    """Words of body text between heading `index` and the next heading."""
+    words = 0
+    for block in blocks[index + 1 :]:
+        if block.is_heading:
+            break
+        words += len(block.text.split())
+    return words
+
+
+def _is_negated(sentence: Sentence, match_start: int, negation: re.Pattern) -> bool:
+    before = sentence.text[: max(0, match_start - sentence.start)]
+    # Only the clause just before the cue: "We share data with the LA; we do not sell it" must not negate.
+    clause = re.split(r"[;:,]|\b(but|however|except|unless)\b", before)[-1] or ""
+    return bool(negation.search(clause))
+
+
+def find_sections(text: Text, cues: Cues) -> Analysis:
+    """Classify a notice's content into the checklist's sections. Pure."""
+    sentences, joined = _build_sentences(text.blocks)
+    starts = tuple(s.start for s in sentences)
+    analysis_sections: dict[str, Section] = {}
+
+    def sentence_at(offset: int) -> Sentence:
+        return sentences[bisect.bisect_right(starts, offset) - 1]
+
+    heading_blocks = [(i, b) for i, b in enumerate(text.blocks) if b.is_heading and len(b.text.split()) <= 20]
+
+    for cue in cues.sections:
+        evidence: list[Evidence] = []
+        heading_line: int | None = None
+        present = False
+
+        if cue.headings is not None:
+            for index, block in heading_blocks:
+                if cue.headings.search(block.text):
+                    if heading_line is None:
+                        heading_line = block.line
+                    if _heading_content_words(text.blocks, index) >= HEADING_CONTENT_WORDS:
+                        present = True
+                        evidence.append(Evidence(block.line, quote(block.text)))
+                        break
+
+        def usable(sentence: Sentence, match: re.Match) -> bool:
+            if sentence.is_heading:
+                return False
+            if cue.exclude is not None and cue.exclude.search(sentence.text):
+                return False
+            if cue.skip_negated and _is_negated(sentence, match.start(), cues.negation):
+                return False
+            return True
+
+        strong_hits: list[Sentence] = []
+        if cue.strong is not None:
+            seen_blocks: set[int] = set()
+            for match in cue.strong.finditer(joined):
+                sentence = sentence_at(match.start())
+                if sentence.block in seen_blocks or not usable(sentence, match):
+                    continue
+                seen_blocks.add(sentence.block)
+                strong_hits.append(sentence)
+                if len(strong_hits) >= 2:
+                    break
+        if strong_hits:
+            present = True
+            evidence.extend(Evidence(s.line, quote(s.text)) for s in strong_hits)
+        elif cue.weak is not None:
+            names: set[str] = set()
+            hit_sentences: dict[int, Sentence] = {}
+            for match in cue.weak.finditer(joined):
+                sentence = sentence_at(match.start())
+                if not usable(sentence, match):
+                    continue
+                names.add(match.lastgroup or "")
+                hit_sentences.setdefault(sentence.start, sentence)
+            if len(names) >= cue.weak_needed and len(hit_sentences) >= cue.weak_min_sentences:
+                present = True
+                evidence.extend(Evidence(s.line, quote(s.text)) for s in list(hit_sentences.values())[:2])
+
+        if present and heading_line is None:
+            # anchor on the heading above the first evidence, if there is one
+            first = strong_hits[0] if strong_hits else None
+            if first is not None and first.heading_index is not None:
+                heading_line = text.blocks[first.heading_index].line
+        analysis_sections[cue.name] = Section(
+            name=cue.name,
+            present=present,
+            evidence=tuple(dict.fromkeys(evidence))[:3],
+            heading_line=heading_line,
+        )
+
+    return Analysis(text=text, sentences=tuple(sentences), joined=joined, starts=starts, sections=analysis_sections)
