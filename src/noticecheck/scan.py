@@ -1,0 +1,485 @@
+"""The LA scan: for every school in a list, find its privacy notices, fetch and check them, store the results.
+
+    schools (registry rows)
+      -> normalise website -> discover notices -> fetch each -> check each
+      -> one SchoolRecord -> stored in one transaction as soon as it is done
+
+Every school ends in exactly one status (store.SCHOOL_STATUSES):
+
+    checked            at least one notice was fetched and checked
+    no-website         the school list gives no usable website
+    unreachable        the site did not answer (or answered with errors)
+    blocked-by-robots  robots.txt forbids us to read the site
+    no-notice-found    the site was read but no notice was linked
+    notice-unreadable  notices were found but none could be read (a scanned
+                       PDF with no text layer, a broken link, a wrong type)
+
+Schools are scanned in parallel by a thread pool; politeness (per host and
+per IP spacing, robots.txt) lives inside `PoliteSession`, so the pool size
+only bounds how many sites are in progress at once. Workers compute; only
+the calling thread writes to the store, so writes never contend. Because
+each school is committed when it finishes, a crashed or killed scan resumes
+where it stopped (`resume_run`), and no school is stored twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from noticecheck.model import AUDIENCES, DocumentResult
+from noticecheck.store import FetchRecord, FindingRecord, NoticeRecord, SchoolRecord, Store, StoreError, utc_now
+
+log = logging.getLogger(__name__)
+
+# What the scanner asks for when fetching a notice (HTML, PDF, Word, OpenDocument, text).
+NOTICE_ACCEPT = (
+    "text/html",
+    "application/xhtml+xml",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+    "text/plain",
+)
+_DISCOVERY_STATUSES = {"unreachable", "blocked-by-robots", "no-notice-found"}
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """How a scan fetches and judges. Stored with the run so `--resume` carries on the same way."""
+
+    concurrency: int = 8
+    per_host_interval: float = 1.0
+    user_agent: str | None = None
+    allow_private: bool = False
+    allowed_networks: tuple[str, ...] = ()
+    cache_path: str | None = None
+    as_of: date | None = None
+    timeout: float = 15.0
+    retries: int = 3  # extra tries after a 5xx/429 or a dropped connection
+    retry_backoff: float = 1.0  # seconds before the first retry, doubling after
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, not {self.concurrency}")
+        if self.per_host_interval < 0:
+            raise ValueError(f"per-host interval must be 0 or more seconds, not {self.per_host_interval}")
+
+    def to_json(self) -> dict:
+        return {
+            "concurrency": self.concurrency,
+            "per_host_interval": self.per_host_interval,
+            "user_agent": self.user_agent,
+            "allow_private": self.allow_private,
+            "allowed_networks": list(self.allowed_networks),
+            "cache_path": self.cache_path,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "timeout": self.timeout,
+            "retries": self.retries,
+            "retry_backoff": self.retry_backoff,
+        }
+
+    def fetch_policy(self):
+        from noticecheck.fetch.http import FetchPolicy
+
+        extra = {"user_agent": self.user_agent} if self.user_agent else {}
+        return FetchPolicy(
+            per_host_interval=self.per_host_interval,
+            # Several schools often share one hosting platform's IP; give it
+            # the same spacing as one host so the platform sees one visitor.
+            per_ip_interval=self.per_host_interval,
+            allow_private=self.allow_private,
+            allowed_networks=tuple(self.allowed_networks),
+            cache_path=self.cache_path,
+            timeout=self.timeout,
+            retries=self.retries,
+            backoff=self.retry_backoff,
+            **extra,
+        )
+
+
+def school_key(school) -> str:
+    """The identity of a school within a run and across runs: its URN, else its name."""
+    urn = (getattr(school, "urn", None) or "").strip()
+    if urn:
+        return urn
+    return "name:" + " ".join((school.name or "").lower().split())
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _base_record(school, status: str, **extra) -> SchoolRecord:
+    return SchoolRecord(
+        key=school_key(school),
+        urn=_text(getattr(school, "urn", None)),
+        name=school.name,
+        website=_text(getattr(school, "website", None)),
+        la_name=_text(getattr(school, "la_name", None)),
+        type_name=_text(getattr(school, "type_name", None)),
+        phase=_text(getattr(school, "phase", None)),
+        age_low=_int(getattr(school, "age_low", None)),
+        age_high=_int(getattr(school, "age_high", None)),
+        trust=_text(getattr(school, "trust", None)),
+        school_type=getattr(school, "school_type", None),
+        status=status,
+        finished_at=utc_now(),
+        **extra,
+    )
+
+
+def _check_options(school, audience: str | None, as_of: date):
+    from noticecheck.api import CheckOptions
+
+    low, high = _int(getattr(school, "age_low", None)), _int(getattr(school, "age_high", None))
+    return CheckOptions(
+        audience=audience,
+        age_range=(low, high) if low is not None and high is not None else None,
+        phase=_text(getattr(school, "phase", None)),
+        school_type=getattr(school, "school_type", None),
+        jurisdiction="england",
+        as_of=as_of,
+    )
+
+
+def _context_json(result: DocumentResult) -> dict:
+    c = result.context
+    if c is None:
+        return {}
+    return {
+        "as_of": c.as_of.isoformat(),
+        "audience": c.audience,
+        "age_low": c.age_low,
+        "age_high": c.age_high,
+        "phase": c.phase,
+        "school_type": c.school_type,
+        "jurisdiction": c.jurisdiction,
+        "detected": list(c.detected),
+    }
+
+
+def _findings(result: DocumentResult) -> tuple[FindingRecord, ...]:
+    return tuple(
+        FindingRecord(
+            rule=f.rule, severity=f.severity.label, message=f.message, line=f.line, quote=f.quote, fix=f.fix,
+            section=f.section, title=f.title, kind=f.kind, source_link=f.source_link,
+        )
+        for f in result.findings
+    )
+
+
+def _fetch_record(fetched) -> FetchRecord:
+    return FetchRecord(
+        url=fetched.url, final_url=fetched.final_url, outcome=fetched.outcome, status=fetched.status,
+        content_type=fetched.content_type, elapsed=round(fetched.elapsed, 3), from_cache=fetched.from_cache,
+        attempts=fetched.attempts, error=fetched.error,
+    )
+
+
+def _filename(url: str) -> str | None:
+    last = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return last if "." in last else None
+
+
+def check_notice(found, session, rulebook, school, as_of: date) -> tuple[NoticeRecord, FetchRecord]:
+    """Fetch one found notice and check it; never raises for a bad notice."""
+    from noticecheck.api import check_document
+    from noticecheck.model import Document
+
+    link_audience = found.audience if found.audience in AUDIENCES else None
+    common = {"url": found.url, "link_text": _text(found.link_text), "found_on": _text(found.found_on)}
+    fetched = session.get(found.url, accept=NOTICE_ACCEPT)
+    if not fetched.ok:
+        detail = fetched.error or (f"HTTP {fetched.status}" if fetched.status else fetched.outcome)
+        notice = NoticeRecord(
+            **common, status="fetch-failed", final_url=fetched.final_url, audience=link_audience,
+            audience_source="link" if link_audience else None, error_code=fetched.outcome,
+            error=f"could not fetch the notice ({fetched.outcome}): {detail}", fetched_at=utc_now(),
+        )
+        return notice, _fetch_record(fetched)
+    document = Document(
+        source=fetched.final_url or found.url,
+        data=fetched.data,
+        filename=_filename(fetched.final_url or found.url),
+        media_type=fetched.content_type,
+    )
+    try:
+        result = check_document(document, rulebook, _check_options(school, link_audience, as_of))
+    except Exception as exc:  # a bug in a loader or rule must cost one notice, not the scan
+        log.warning("checking %s failed: %s: %s", found.url, type(exc).__name__, exc)
+        log.debug("traceback", exc_info=True)
+        result = DocumentResult(
+            source=document.source, status="unreadable", error_code="internal-error",
+            error=f"noticecheck failed on this notice ({type(exc).__name__}: {exc})",
+        )
+    detected = result.context.audience if result.context else None
+    notice = NoticeRecord(
+        **common,
+        status="checked" if result.status == "checked" else "unreadable",
+        final_url=fetched.final_url,
+        sha256=hashlib.sha256(fetched.data).hexdigest(),
+        audience=link_audience or detected,
+        audience_source="link" if link_audience else ("detected" if detected else None),
+        media_type=result.media_type or (fetched.content_type or "").split(";")[0].strip() or None,
+        fetched_at=utc_now(),
+        error_code=result.error_code,
+        error=result.error,
+        word_count=result.word_count,
+        sections={name: section.present for name, section in sorted(result.sections.items())},
+        context=_context_json(result),
+        findings=_findings(result),
+    )
+    return notice, _fetch_record(fetched)
+
+
+def scan_school(school, session, rulebook, as_of: date, discover: Callable | None = None) -> tuple[SchoolRecord, list[FetchRecord]]:
+    """Everything for one school: its record (with notices) and the notice fetches made."""
+    from noticecheck.fetch.urls import normalise_website
+
+    website = normalise_website(getattr(school, "website", None))
+    if website is None:
+        raw = _text(getattr(school, "website", None))
+        error = f"the website {raw!r} is not a usable address" if raw else "no website in the school list"
+        return _base_record(school, "no-website", error=error), []
+    if discover is None:
+        from noticecheck.fetch.discover import discover_notices as discover
+    try:
+        discovery = discover(session, website)
+    except Exception as exc:  # keep the one-status-per-school promise even if discovery has a bug
+        log.warning("discovering notices on %s failed: %s: %s", website, type(exc).__name__, exc)
+        log.debug("traceback", exc_info=True)
+        return _base_record(school, "unreachable", error=f"noticecheck failed reading the site: {exc}"), []
+    common = {"home_url": _text(discovery.home_url), "pages_visited": int(discovery.pages_visited or 0)}
+    if discovery.status != "ok" or not discovery.notices:
+        if discovery.status in _DISCOVERY_STATUSES:
+            status = discovery.status
+        elif discovery.status == "ok":
+            status = "no-notice-found"
+        else:
+            status = "unreachable"  # a status this version does not know: the site was not read properly
+        return _base_record(school, status, error=_text(discovery.error), **common), []
+
+    notices: list[NoticeRecord] = []
+    fetches: list[FetchRecord] = []
+    seen_bodies: set[str] = set()
+    for found in discovery.notices:
+        notice, fetched = check_notice(found, session, rulebook, school, as_of)
+        fetches.append(fetched)
+        if notice.sha256 and notice.sha256 in seen_bodies:
+            continue  # the same file linked twice (e.g. from the footer and the GDPR page)
+        if notice.sha256:
+            seen_bodies.add(notice.sha256)
+        notices.append(notice)
+    if any(n.status == "checked" for n in notices):
+        return _base_record(school, "checked", notices=tuple(notices), **common), fetches
+    reasons = "; ".join(sorted({n.error or n.status for n in notices}))
+    error = f"{len(notices)} notice(s) found but none could be read: {reasons}"
+    return _base_record(school, "notice-unreadable", error=error, notices=tuple(notices), **common), fetches
+
+
+@dataclass
+class ScanSummary:
+    run_id: int
+    total: int  # schools in the run
+    skipped: int = 0  # already stored when the scan (re)started
+    by_status: dict[str, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def done(self) -> int:
+        return self.skipped + sum(self.by_status.values())
+
+    def line(self) -> str:
+        parts = ", ".join(f"{count} {status}" for status, count in sorted(self.by_status.items(), key=lambda kv: -kv[1]))
+        resumed = f" ({self.skipped} already done)" if self.skipped else ""
+        state = "interrupted" if self.interrupted else "finished"
+        scanned = sum(self.by_status.values())
+        return (
+            f"Scan {self.run_id} {state}: {self.done}/{self.total} schools{resumed}; "
+            f"this session {scanned} in {self.elapsed:.0f}s" + (f" ({parts})" if parts else "")
+        )
+
+
+def unique_schools(schools: Iterable) -> tuple[list, list[str]]:
+    """Drop repeated schools (same key), keeping the first; returns (schools, warnings)."""
+    seen: set[str] = set()
+    kept, warnings = [], []
+    for school in schools:
+        key = school_key(school)
+        if key in seen:
+            warnings.append(f"school {school.name!r} ({key}) appears more than once; scanning it once")
+            continue
+        seen.add(key)
+        kept.append(school)
+    return kept, warnings
+
+
+def run_scan(
+    store: Store,
+    run_id: int,
+    schools: list,
+    settings: ScanSettings,
+    *,
+    on_start: Callable[[int, int], None] | None = None,
+    on_school: Callable[[SchoolRecord], None] | None = None,
+    rulebook=None,
+    session=None,
+    discover: Callable | None = None,
+) -> ScanSummary:
+    """Scan the schools of run `run_id` not yet stored, committing each as it finishes.
+
+    `on_start(total, already_done)` and `on_school(record)` feed a progress
+    display. The run is marked finished only when every school is stored; a
+    KeyboardInterrupt leaves it resumable and is re-raised.
+    """
+    started = time.monotonic()
+    done = store.done_keys(run_id)
+    todo = [s for s in schools if school_key(s) not in done]
+    summary = ScanSummary(run_id=run_id, total=len(schools), skipped=len(schools) - len(todo))
+    if on_start:
+        on_start(summary.total, summary.skipped)
+    store.set_total(run_id, len(schools))
+    as_of = settings.as_of or date.today()
+    if rulebook is None and todo:
+        from noticecheck.rulebook import default_rulebook
+
+        rulebook = default_rulebook()  # load and compile the rules once, shared read-only by the workers
+    own_session = session is None and bool(todo)
+    if own_session:
+        from noticecheck.fetch.http import PoliteSession
+
+        session = PoliteSession(settings.fetch_policy())
+    try:
+        for record, fetches in _parallel(todo, settings.concurrency, session, rulebook, as_of, discover):
+            store.save_school(run_id, record, fetches)
+            summary.by_status[record.status] = summary.by_status.get(record.status, 0) + 1
+            if on_school:
+                on_school(record)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        summary.elapsed = time.monotonic() - started
+        raise
+    finally:
+        if own_session:
+            session.close()
+    summary.elapsed = time.monotonic() - started
+    if store.count_schools(run_id) >= len(schools):
+        store.finish_run(run_id)
+    return summary
+
+
+def _parallel(todo: list, workers: int, session, rulebook, as_of: date, discover) -> Iterator[tuple[SchoolRecord, list[FetchRecord]]]:
+    """Yield each school's result as it completes, with at most a few schools queued ahead.
+
+    Bounded submission keeps memory flat for a 24,000-school national scan
+    (results are written and dropped as they come, not held in futures).
+    """
+    pending: set[Future] = set()
+    queue = iter(todo)
+    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
+    try:
+        while True:
+            while len(pending) < workers * 2:
+                school = next(queue, None)
+                if school is None:
+                    break
+                pending.add(executor.submit(scan_school, school, session, rulebook, as_of, discover))
+            if not pending:
+                return
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    finally:
+        # On Ctrl-C or an error, drop queued schools; ones in flight finish
+        # their current request and are discarded (they are not stored).
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+# -- run bookkeeping -----------------------------------------------------------
+
+
+class ScanError(Exception):
+    """A scan cannot start or resume (bad school list, no run to resume)."""
+
+
+def load_schools(path: Path, la: str | None) -> tuple[list, list[str]]:
+    """Read a school list (GIAS or minimal CSV); returns (open schools, skipped-row messages)."""
+    from noticecheck.fetch.registry import RegistryError, read_schools
+
+    try:
+        schools, problems = read_schools(path, la=la)  # keeps operating schools only
+    except RegistryError as exc:
+        raise ScanError(f"cannot use the school list: {exc}") from None
+    messages = [f"{path.name} line {p.line}: {p.message}" for p in problems]
+    schools, duplicates = unique_schools(schools)
+    return schools, messages + duplicates
+
+
+def find_resumable(store: Store, run_id: int | None) -> int:
+    """The run `--resume` continues: `run_id` if given, else the newest unfinished run."""
+    try:
+        if run_id is not None:
+            run = store.get_run(run_id)
+            if run.is_finished:
+                raise ScanError(f"run {run_id} already finished; start a new scan instead of resuming")
+            return run.id
+    except StoreError as exc:
+        raise ScanError(str(exc)) from None
+    run = store.latest_run(finished=False)
+    if run is None:
+        raise ScanError(f"there is no unfinished scan in {store.path} to resume")
+    return run.id
+
+
+def settings_from_json(data: dict, **overrides) -> ScanSettings:
+    """Rebuild stored settings (for --resume), with command-line values taking over where given."""
+    as_of = data.get("as_of")
+    values = {
+        "concurrency": data.get("concurrency", 8),
+        "per_host_interval": data.get("per_host_interval", 1.0),
+        "user_agent": data.get("user_agent"),
+        "allow_private": bool(data.get("allow_private", False)),
+        "allowed_networks": tuple(data.get("allowed_networks") or ()),
+        "cache_path": data.get("cache_path"),
+        "as_of": date.fromisoformat(as_of) if as_of else None,
+        "timeout": data.get("timeout", 15.0),
+        "retries": data.get("retries", 3),
+        "retry_backoff": data.get("retry_backoff", 1.0),
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return ScanSettings(**values)
+
+
+
+def write_run_reports(data, out_dir: Path, comparison=None, old_run=None) -> Path:
+    """Write a run's dashboard, schools.csv and results.jsonl into `out_dir`; returns index.html.
+
+    `data` is a `store.RunData`; with `comparison` (a `RunComparison`
+    against `old_run`) the dashboard gains its "changes since" page.
+    """
+    from noticecheck.report.dashboard import render_dashboard
+    from noticecheck.report.scan_exports import write_results_jsonl, write_schools_csv
+
+    out_dir = Path(out_dir)
+    index = render_dashboard(data, out_dir, comparison, old_run)
+    write_schools_csv(data, out_dir / "schools.csv")
+    write_results_jsonl(data, out_dir / "results.jsonl")
+    return index
