@@ -16,6 +16,10 @@ from noticecheck import __version__
 # command name -> "module:function"; each module stays thin (parse, call, print, exit).
 _COMMANDS = {
     "check": "noticecheck.cli.check:check",
+    "eval": "noticecheck.cli.eval:eval_command",
+    "demo": "noticecheck.cli.scan:demo",
+    "report": "noticecheck.cli.scan:report",
+    "scan": "noticecheck.cli.scan:scan",
 }
 
 
