@@ -1,0 +1,277 @@
+"""HTML to blocks: drop site chrome, pick the main content, walk it once.
+
+Also serves Word documents (mammoth turns .docx into HTML), so headings,
+lists and bold-only "headings" are read the same way from both.
+
+Parsing uses BeautifulSoup's "html.parser" builder because it records the
+source line of every element; text nodes get their line from the element
+they follow plus the newlines in between (one running cursor, no re-scan).
+
+Chrome removal judges each element by its own tag, id, class, role and
+aria-label, never by an ancestor's, and never removes `main`, `article`,
+`[role=main]`, anything holding them, or anything holding most of the page's
+text (a wrapper called "page-content-header" is not a header).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from noticecheck.load.assemble import Assembler
+from noticecheck.load.blocks import link_suffix, normalise
+from noticecheck.load.encoding import declared_charset, decode
+from noticecheck.load.errors import empty
+from noticecheck.model import Block, BlockKind, Document, Text
+
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "svg", "form", "iframe", "object", "embed",
+    "canvas", "button", "select", "textarea", "input", "head", "map", "audio", "video",
+)  # fmt: skip
+CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
+PROTECTED_TAGS = frozenset({"main", "article", "body", "html"})
+CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alertdialog"})
+
+# Words in id/class/role/aria-label that mark site furniture. Matched against
+# each token and as a token prefix ("navbar", "cookiebar", "breadcrumbs").
+# Not "widget": page builders (Elementor) wrap all content in "*-widget-*".
+_CHROME_WORDS = (
+    "nav", "menu", "breadcrumb", "skip", "sidebar", "footer", "header", "masthead", "topbar",
+    "social", "share", "sharing", "search", "banner", "cookie", "consent", "gdpr",
+)  # fmt: skip
+# "content-header", "entry-header", "page-banner" hold the page title: a
+# header-like word next to one of these words is not chrome.
+_TITLE_AREA_WORDS = frozenset({"header", "masthead", "banner"})
+_CONTENT_WORDS = frozenset({"content", "entry", "article", "post", "main", "page", "title"})
+# Cookie/consent words also name content ("Cookies" sections of the notice
+# itself): such an element is chrome only if it is short or has no heading.
+_COOKIE_WORDS = frozenset({"cookie", "consent", "gdpr"})
+COOKIE_SECTION_MIN_WORDS = 60
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_TOKEN = re.compile(r"[a-z]+")
+MAIN_SHARE = 0.3  # a main area with less of the text than this is a wrong guess
+PROTECT_SHARE = 0.5  # an element with this much of the text is not chrome
+
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "body", "li", "ul", "ol", "dl", "dt", "dd",
+        "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+        "caption", "blockquote", "pre", "address", "figure", "figcaption", "center", "details",
+        "summary", "hr", "header", "footer", "nav", "aside", "fieldset", "legend", "html",
+    }
+)  # fmt: skip
+HEADINGS = {f"h{n}": n for n in range(1, 7)}
+# Containers whose text may be a bold-only heading (not table cells or list items).
+BOLD_HEADING_CONTAINERS = frozenset({"p", "div", "section", "article", "main", "body", "center", "html"})
+BOLD_TAGS = frozenset({"strong", "b"})
+# Inside a list item or heading these still belong to it; these start afresh.
+_FRESH_CONTAINERS = frozenset({"ul", "ol", "table"})
+
+
+def load_html(doc: Document, media_type: str) -> Text:
+    """Decode an HTML document and split it into blocks."""
+    decoded = decode(doc.data, declared=declared_charset(doc.data, doc.media_type, html=True))
+    blocks, title, notes = html_to_blocks(decoded.text)
+    if not blocks:
+        raise empty("no readable text in this HTML page (after removing navigation, scripts and other site furniture)")
+    return Text(
+        source=doc.source,
+        blocks=tuple(blocks),
+        media_type=media_type,
+        title=title,
+        notes=(decoded.note, *notes),
+    )
+
+
+def html_to_blocks(markup: str, *, web_page: bool = True) -> tuple[list[Block], str | None, list[str]]:
+    """Blocks, title and notes from an HTML string. Never raises on malformed markup.
+
+    `web_page=False` (HTML made from a Word file) skips chrome removal and the
+    main-content choice: a document has no navigation, and its bookmark ids
+    must not be mistaken for one.
+    """
+    from bs4 import BeautifulSoup
+
+    try:
+        soup = BeautifulSoup(markup, "html.parser")
+    except Exception as exc:  # noqa: BLE001 - html.parser can reject pathological markup in many ways
+        return _fallback(markup, exc)
+
+    title = _title(soup)
+    for tag in soup.find_all(DROP_TAGS):
+        if not tag.decomposed:
+            tag.decompose()
+    body = soup.body or soup
+    notes: list[str] = []
+    root = body
+    if web_page:
+        removed = _remove_chrome(body, _text_length(body))
+        root, how = _main_content(body)
+        notes.append(f"main content: {how}")
+        if removed:
+            notes.append(f"removed {removed} navigation/banner/footer element(s)")
+    blocks = _Walker().walk(root)
+    if title is None:
+        title = next((b.text for b in blocks if b.is_heading and b.level == 1), None)
+    return blocks, title, notes
+
+
+def _fallback(markup: str, exc: Exception) -> tuple[list[Block], str | None, list[str]]:
+    """Unparseable markup: strip tags and read what is left as plain text."""
+    from noticecheck.load.plain import split_lines, text_to_blocks
+
+    # Each tag becomes a space plus the newlines it spanned, so line numbers hold.
+    stripped = re.sub(r"<[^>]*>", lambda m: " " + "\n" * m.group().count("\n"), markup)
+    blocks = text_to_blocks(split_lines(stripped))
+    return blocks, None, [f"HTML parser failed ({type(exc).__name__}); read as text with tags removed"]
+
+
+def _title(soup) -> str | None:
+    tag = soup.find("title")
+    if tag is not None:
+        text = normalise(tag.get_text())
+        if text:
+            return text
+    return None
+
+
+def _text_length(tag) -> int:
+    return sum(len(s) - s.count(" ") for s in tag.stripped_strings) if tag is not None else 0
+
+
+def _tokens(tag) -> set[str]:
+    attrs = tag.attrs
+    values: list[str] = []
+    for name in ("id", "class", "role", "aria-label"):
+        value = attrs.get(name)
+        if value:
+            values.extend(value if isinstance(value, list) else [value])
+    return set(_TOKEN.findall(" ".join(values).lower())) if values else set()
+
+
+def _chrome_reason(tag) -> str | None:
+    """Why this element is site chrome, or None."""
+    if tag.name in PROTECTED_TAGS or tag.get("role") == "main":
+        return None
+    role = tag.get("role")
+    if isinstance(role, str) and role.lower() in CHROME_ROLES:
+        return f"role={role}"
+    tokens = _tokens(tag)
+    title_area = bool(tokens & _CONTENT_WORDS)
+    for token in sorted(tokens):
+        for word in _CHROME_WORDS:
+            if not token.startswith(word):
+                continue
+            if word in _TITLE_AREA_WORDS and title_area:
+                continue
+            if word in _COOKIE_WORDS and _is_content_section(tag):
+                continue
+            return word
+    if tag.name in CHROME_TAGS:
+        if tag.name in ("header", "footer") and tag.find_parent(["main", "article"]) is not None:
+            return None  # an article's own header holds its title
+        return tag.name
+    return None
+
+
+def _is_content_section(tag) -> bool:
+    return tag.find(_HEADING_TAGS) is not None and len(tag.get_text(" ").split()) >= COOKIE_SECTION_MIN_WORDS
+
+
+def _remove_chrome(body, body_chars: int) -> int:
+    removed = 0
+    for tag in list(body.find_all(True)):
+        if tag.decomposed or _chrome_reason(tag) is None:
+            continue
+        if tag.find(["main", "article"]) is not None or tag.find(attrs={"role": "main"}) is not None:
+            continue
+        if body_chars and _text_length(tag) > PROTECT_SHARE * body_chars:
+            continue  # most of the page: a misnamed wrapper, not furniture
+        tag.decompose()
+        removed += 1
+    return removed
+
+
+def _main_candidates(body) -> Iterator[tuple[str, list]]:
+    """Likely main-content elements, most specific first (find_all: no CSS engine to import)."""
+    yield "<main>", body.find_all("main")
+    yield "[role=main]", body.find_all(attrs={"role": "main"})
+    yield "<article>", body.find_all("article")
+    yield "#content", body.find_all(id="content")
+    yield ".entry-content", body.find_all(class_="entry-content")
+    yield ".page-content", body.find_all(class_="page-content")
+    yield ".content", body.find_all(class_="content")
+
+
+def _main_content(body) -> tuple[object, str]:
+    total = _text_length(body)
+    for how, candidates in _main_candidates(body):
+        if not candidates:
+            continue
+        best = max(candidates, key=_text_length)
+        if total and _text_length(best) >= MAIN_SHARE * total:
+            return best, how
+        return body, f"whole page (the {how} area held too little of the text)"
+    return body, "whole page"
+
+
+class _Walker:
+    """Walks the chosen subtree once, in document order, without recursion."""
+
+    def __init__(self) -> None:
+        self.out = Assembler()
+        self.line = 1
+        self.bold_depth = 0
+
+    def walk(self, root) -> list[Block]:
+        from bs4 import NavigableString, Tag
+        from bs4.element import PreformattedString
+
+        stack: list[tuple[object, bool]] = [(root, False)]
+        while stack:
+            node, leaving = stack.pop()
+            if leaving:
+                self._leave(node)
+            elif isinstance(node, Tag):
+                self._enter(node)
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(node.contents))
+            elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+                self._text(str(node))  # comments, doctypes and CDATA are PreformattedStrings
+        return self.out.finish()
+
+    def _enter(self, tag) -> None:
+        if tag.sourceline is not None:
+            self.line = tag.sourceline
+        name = tag.name
+        if name == "br":
+            self.out.line_break(self.line)
+        elif name in BOLD_TAGS:
+            self.bold_depth += 1
+        elif name in HEADINGS:
+            self.out.open(BlockKind.HEADING, HEADINGS[name])
+        elif name == "li":
+            self.out.open(BlockKind.LIST_ITEM)
+        elif name in BLOCK_TAGS:
+            if self.out.kind is not BlockKind.PARAGRAPH and name not in _FRESH_CONTAINERS:
+                self.out.open(self.out.kind, self.out.level)  # a <p> inside an <li> is still the item
+            else:
+                self.out.open(BlockKind.PARAGRAPH, bold_heading_ok=name in BOLD_HEADING_CONTAINERS)
+
+    def _leave(self, tag) -> None:
+        name = tag.name
+        if name in BOLD_TAGS:
+            self.bold_depth -= 1
+        elif name == "a":
+            suffix = link_suffix(tag.get("href"), tag.get_text())
+            if suffix:
+                self.out.text(suffix, self.line, bold=self.bold_depth > 0)
+        elif name in BLOCK_TAGS and name != "br":
+            self.out.close()
+
+    def _text(self, text: str) -> None:
+        stripped = text.lstrip()
+        # The text starts where the cursor is; its first word is after any leading newlines.
+        line = self.line + text[: len(text) - len(stripped)].count("\n")
+        self.line += text.count("\n")
+        self.out.text(text, line, bold=self.bold_depth > 0)

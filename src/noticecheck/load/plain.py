@@ -1,0 +1,480 @@
+"""Plain text and Markdown to blocks; also the splitter PDF text goes through.
+
+Real notices arrive as text pasted out of web pages and Word: headings are
+just short lines, bullets are "·" or "-", Markdown turns up half-applied, and
+blank lines are unreliable. PDF text is hard-wrapped with no blank lines at
+all. The splitter therefore works line by line with a little look-behind and
+look-ahead:
+
+* explicit structure first: `#` and setext headings, a `**bold line**` on
+  its own, bullet and number markers;
+* a plain line is a heading when it is short, does not end like a sentence or
+  a clause, starts with a capital or digit and stands on its own (after a
+  blank, a heading, a list or a finished sentence; before a blank, a list or
+  a capitalised line);
+* a line continues the block above when that block stopped mid-sentence and
+  the line starts in lower case, or (in hard-wrapped text) when the line above
+  ran to near the wrap width;
+* three or more short lines in a row (an address, a contents list, a list
+  that lost its bullets) are one block each, never headings.
+
+Line numbers are those of the original file; the caller may pass None for
+lines it removed (PDF page furniture) so numbering stays true.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from noticecheck.load.blocks import (
+    HEADING_MAX_CHARS,
+    HEADING_MAX_WORDS,
+    ends_sentence,
+    has_address,
+    last_char,
+    make_block,
+    normalise,
+)
+from noticecheck.load.encoding import decode
+from noticecheck.load.errors import empty
+from noticecheck.model import Block, BlockKind, Document, Text
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
+_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+# Symbols that are never the start of a word may hug the text.
+_SYMBOL_BULLET = re.compile(r"^\s*[•·○◦▪▫■□●►▸➢✓✔❖]\s*(.*)$")
+_DASH_BULLET = re.compile(r"^\s*(?:[-*+–—]|o)\s+(.+)$")
+# 1. 1) a) a. (a) (1) (iv) iv) -- but not "J. Bloggs": capitals only with ")".
+_ENUM = re.compile(
+    r"^\s*(?:(?P<num>\d{1,3})[.)]|(?:[a-z]|[ivxlc]{1,6})[.)]|[A-Z]\)|\((?:\d{1,3}|[a-zA-Z]|[ivxlc]{1,6})\))\s+(?P<body>.+)$"
+)
+_OUTLINE = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<body>.+)$")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(?P<body>.+?)(?<=\S)\1\s*(?P<colon>:?)\s*$")
+
+# Inline Markdown: keep words and URLs, drop the punctuation around them.
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+|[^@<>\s]+@[^@<>\s]+\.[^@<>\s]+)>", re.I)
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+_CODE = re.compile(r"`([^`]+)`")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
+
+# "Tel: 01234 567890", "Email: office@..." are contact details, not headings.
+_LABEL_VALUE = re.compile(
+    r"^(?:tel(?:ephone)?|phone|mobile|fax|e-?mail|web(?:site)?|address|post ?code|dpo|name|role|date|"
+    r"updated|last updated|reviewed|version|ref(?:erence)?)\b\.?\s*:\s*\S",
+    re.I,
+)
+# Words a heading never ends on but a wrapped line often does.
+_DANGLING = frozenset("and or but the a an of our your their its that which if".split())
+_FIRST_LETTER = re.compile(r"[^\W_]")
+_SOFT_HYPHENS = ("\u00ad", "\x02")  # \x02 is how pdfium marks a hyphenation point
+
+SHORT_RUN_WORDS = 8
+SHORT_RUN_CHARS = 60
+SHORT_RUN_MIN = 3
+QUESTION_MAX_WORDS = 20
+COLON_MAX_WORDS = 4
+LONG_LINE_SHARE = 0.6  # of the wrap width: a line this long was probably wrapped
+
+
+class _Shape(enum.Enum):
+    BLANK = "blank"
+    ATX = "atx"
+    SETEXT_MARK = "setext"
+    BULLET = "bullet"
+    ENUM = "enum"
+    OUTLINE = "outline"
+    BOLD = "bold"
+    PLAIN = "plain"
+
+
+@dataclass
+class _Line:
+    no: int
+    text: str  # inline Markdown removed, whitespace normalised; markers kept
+    shape: _Shape
+    body: str = ""  # heading text or list-item text without its marker
+    level: int = 0
+    number: str = ""  # "3" or "3.1" for numbered lines
+    in_run: bool = False
+    run_start: bool = False
+    run_intro: bool = False  # the line before the run ends with ":" (a list that lost its bullets)
+    soft_hyphen: bool = False  # the raw line ended in a soft hyphen: the word goes on below
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on CR, LF or CRLF only, as editors number lines (not str.splitlines)."""
+    return _LINE_BREAK.split(text)
+
+
+def clean_inline(text: str) -> str:
+    """Markdown inline syntax to readable text: `[t](u)` -> `t (u)`, `<u>` -> `u`, emphasis removed."""
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "](" in text:
+        text = _IMAGE.sub(r"\1", text)
+        text = _LINK.sub(_link_text, text)
+    if "<" in text:
+        text = _AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:").removeprefix("MAILTO:"), text)
+    if "**" in text or "__" in text:
+        text = _STRONG.sub(r"\2", text)
+        text = text.replace("**", "")  # unbalanced markers left by copy-paste
+    if "*" in text:
+        text = _EMPHASIS.sub(r"\1", text)
+    if "`" in text:
+        text = _CODE.sub(r"\1", text)
+    return normalise(text)
+
+
+def _link_text(match: re.Match[str]) -> str:
+    label, url = match.group(1).strip(), match.group(2)
+    shown = url.removeprefix("mailto:")
+    if shown.lower() in label.lower():
+        return label
+    return f"{label} ({shown})"
+
+
+def text_to_blocks(
+    lines: Sequence[str | None],
+    *,
+    wrapped: bool | None = None,
+    breaks: Collection[int] = (),
+) -> list[Block]:
+    """Blocks from the lines of one document (None = a removed line, skipped but counted).
+
+    `wrapped` says the text is hard-wrapped (PDF); None detects it from line
+    lengths. `breaks` holds 0-based indexes of lines that a paragraph break
+    precedes although no blank line does (PDF: extra vertical space).
+    """
+    parsed = _classify(lines, breaks)
+    if not parsed:
+        return []
+    width = _wrap_width(parsed)
+    if wrapped is None:
+        wrapped = _looks_wrapped(parsed, width)
+    explicit = sum(1 for line in parsed if line.shape is _Shape.ATX or (line.level and line.shape is _Shape.PLAIN))
+    splitter = _Splitter(parsed, width=width, wrapped=wrapped, infer=explicit < 2)
+    _mark_short_runs(parsed, splitter)
+    return splitter.run()
+
+
+def _classify(lines: Sequence[str | None], breaks: Collection[int] = ()) -> list[_Line]:
+    out: list[_Line] = []
+    for index, raw in enumerate(lines):
+        if raw is None:
+            continue
+        no = index + 1
+        if index in breaks and out and out[-1].shape is not _Shape.BLANK:
+            out.append(_Line(no, "", _Shape.BLANK))  # a gap on the page, not a line of text
+        stripped = raw.strip()
+        if not normalise(stripped):
+            out.append(_Line(no, "", _Shape.BLANK))
+            continue
+        setext = _SETEXT.match(raw)
+        if setext and out and out[-1].shape in (_Shape.PLAIN, _Shape.BOLD) and len(out[-1].text.split()) <= QUESTION_MAX_WORDS:
+            heading = out[-1]
+            heading.shape, heading.body = _Shape.PLAIN, heading.body or heading.text
+            heading.level = 1 if setext.group(1).startswith("=") else 2
+            out.append(_Line(no, "", _Shape.SETEXT_MARK))
+            continue
+        if _RULE.match(raw):
+            out.append(_Line(no, "", _Shape.BLANK))
+            continue
+        line = _classify_line(no, raw)
+        line.soft_hyphen = raw.rstrip().endswith(_SOFT_HYPHENS)
+        out.append(line)
+    return out
+
+
+def _classify_line(no: int, raw: str) -> _Line:
+    atx = _ATX.match(raw)
+    if atx:
+        body = clean_inline(atx.group(2) or "")
+        if body:
+            return _Line(no, body, _Shape.ATX, body=body, level=len(atx.group(1)))
+        return _Line(no, "", _Shape.BLANK)
+    bullet = _SYMBOL_BULLET.match(raw) or _DASH_BULLET.match(raw)
+    if bullet:
+        body = clean_inline(bullet.group(1))
+        if body:
+            return _Line(no, body, _Shape.BULLET, body=body)
+        return _Line(no, "", _Shape.BLANK)  # a bare bullet symbol
+    text = clean_inline(raw)
+    outline = _OUTLINE.match(text)
+    if outline:
+        return _Line(no, text, _Shape.OUTLINE, body=outline.group("body"), number=outline.group("num"))
+    enum_ = _ENUM.match(text)
+    if enum_:
+        return _Line(no, text, _Shape.ENUM, body=enum_.group("body"), number=enum_.group("num") or "")
+    bold = _BOLD_LINE.match(raw)
+    if bold and len(text.split()) <= QUESTION_MAX_WORDS:
+        return _Line(no, text, _Shape.BOLD, body=text)
+    return _Line(no, text, _Shape.PLAIN, body=text)
+
+
+def _wrap_width(parsed: list[_Line]) -> int:
+    lengths = sorted(len(line.text) for line in parsed if line.text)
+    if not lengths:
+        return 0
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+def _looks_wrapped(parsed: list[_Line], width: int) -> bool:
+    """Hard-wrapped text: lines stop near one width (web and Word exports have one line per paragraph)."""
+    lengths = [len(line.text) for line in parsed if line.shape is _Shape.PLAIN]
+    if len(lengths) < 6 or not 30 <= width <= 130:
+        return False
+    near_width = sum(1 for n in lengths if n >= 0.75 * width)
+    return near_width / len(lengths) >= 0.3
+
+
+def _starts_upper(text: str) -> bool:
+    first = _FIRST_LETTER.search(text)
+    return bool(first) and (first.group().isupper() or first.group().isdigit()) and first.start() <= 2
+
+
+def _starts_lower(text: str) -> bool:
+    first = _FIRST_LETTER.search(text)
+    return bool(first) and first.group().islower() and first.start() <= 2
+
+
+def is_all_caps(text: str) -> bool:
+    """SHOUTED headings like "PRIVACY NOTICE"; not postcodes ("ME14 1XQ") or lone acronyms."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 4 or any(not ch.isupper() for ch in letters):
+        return False
+    return any(len(word) >= 3 for word in re.findall(r"[^\W\d_]+", text))
+
+
+def heading_shaped(text: str) -> bool:
+    """Could this line be a heading on its own merits (ignoring its neighbours)?"""
+    if not text or has_address(text) or not _starts_upper(text):
+        return False
+    words = text.split()
+    end = last_char(text)
+    if end in ".,;!":
+        return False
+    if end == "?":
+        return len(words) <= QUESTION_MAX_WORDS and len(text) <= 2 * HEADING_MAX_CHARS
+    if end == ":":
+        return len(words) <= COLON_MAX_WORDS
+    if len(words) > HEADING_MAX_WORDS or len(text) > HEADING_MAX_CHARS:
+        return False
+    if _LABEL_VALUE.match(text) or words[-1] in _DANGLING:
+        return False
+    return True
+
+
+def _short_line(line: _Line, splitter: _Splitter) -> bool:
+    if line.shape is not _Shape.PLAIN or line.level:
+        return False
+    text = line.text
+    if len(text.split()) > SHORT_RUN_WORDS or len(text) > SHORT_RUN_CHARS or ends_sentence(text):
+        return False
+    return not (splitter.wrapped and splitter.is_long(line))
+
+
+def _mark_short_runs(parsed: list[_Line], splitter: _Splitter) -> None:
+    start = 0
+    while start < len(parsed):
+        end = start
+        while end < len(parsed) and _short_line(parsed[end], splitter):
+            # A lower-case next line means this one is wrapped prose, not a list.
+            following = parsed[end + 1] if end + 1 < len(parsed) else None
+            if following is not None and following.shape is _Shape.PLAIN and _starts_lower(following.text):
+                break
+            end += 1
+        if end - start >= SHORT_RUN_MIN:
+            intro = parsed[start - 1] if start else None
+            for line in parsed[start:end]:
+                line.in_run = True
+                line.run_intro = bool(intro and intro.shape is _Shape.PLAIN and last_char(intro.text) == ":")
+            parsed[start].run_start = True
+        start = end + 1 if end == start else end
+
+
+class _Splitter:
+    """One pass over classified lines; holds the block being built."""
+
+    def __init__(self, lines: list[_Line], *, width: int, wrapped: bool, infer: bool):
+        self.lines = lines
+        self.width = width
+        self.wrapped = wrapped
+        self.infer = infer
+        self.blocks: list[Block] = []
+        self._kind: BlockKind | None = None
+        self._parts: list[str] = []
+        self._first_line = 0
+        self.prev: _Line | None = None
+        self.prev_status = "blank"  # blank | heading | para | list
+
+    def is_long(self, line: _Line) -> bool:
+        return self.width > 0 and len(line.text) > LONG_LINE_SHARE * self.width
+
+    # -- building -------------------------------------------------------
+
+    def _flush(self) -> None:
+        if self._kind is not None:
+            block = make_block(self._kind, _join_wrapped(self._parts), self._first_line)
+            if block:
+                self.blocks.append(block)
+        self._kind, self._parts = None, []
+
+    def _open(self, kind: BlockKind, text: str, line: _Line) -> None:
+        self._flush()
+        self._kind, self._parts, self._first_line = kind, [text], line.no
+        self.prev_status = "list" if kind is BlockKind.LIST_ITEM else "para"
+
+    def _heading(self, text: str, line: _Line, level: int) -> None:
+        self._flush()
+        if not level:
+            # The first thing in the file, when heading-like, is the title.
+            level = 1 if not self.blocks else 2
+        block = make_block(BlockKind.HEADING, text, line.no, level)
+        if block:
+            self.blocks.append(block)
+        self.prev_status = "heading"
+
+    # -- decisions ------------------------------------------------------
+
+    def _stands_alone(self) -> bool:
+        if self.prev is None or self.prev_status in ("blank", "heading", "list"):
+            return True
+        return ends_sentence(self.prev.text)
+
+    @staticmethod
+    def _next_allows_heading(following: _Line | None) -> bool:
+        if following is None or following.shape is not _Shape.PLAIN:
+            return True
+        return _starts_upper(following.text)
+
+    def _is_heading(self, line: _Line, following: _Line | None) -> bool:
+        if not self.infer:
+            return False
+        text = line.text
+        if is_all_caps(text) and len(text.split()) <= HEADING_MAX_WORDS and last_char(text) not in ",;":
+            return self._stands_alone()
+        if not heading_shaped(text):
+            return False
+        if (
+            self.wrapped
+            and len(text) > 0.75 * self.width
+            and following is not None
+            and following.shape is _Shape.PLAIN
+            and last_char(text) != "?"
+        ):
+            return False  # a long line running into the next: wrapped prose
+        return self._stands_alone() and self._next_allows_heading(following)
+
+    def _continues(self, line: _Line) -> bool:
+        if self._kind is None or self.prev is None or self.prev_status not in ("para", "list"):
+            return False
+        above = self.prev.text
+        if not ends_sentence(above) and not _starts_upper(line.text):
+            return True
+        if self.wrapped and self.is_long(self.prev):
+            if self._kind is BlockKind.LIST_ITEM:
+                return not ends_sentence(above)
+            return True
+        return False
+
+    def _numbered(self, index: int, line: _Line, following: _Line | None) -> None:
+        neighbours = (self._neighbour(index, -1), self._neighbour(index, 1))
+        in_list = any(n is not None and n.shape in (_Shape.ENUM, _Shape.BULLET) for n in neighbours)
+        headingish = self.infer and heading_shaped(line.text) and _starts_upper(line.body)
+        if line.shape is _Shape.OUTLINE and headingish and not in_list:
+            self._heading(line.text, line, min(2 + line.number.count("."), 6))
+        elif (
+            line.number
+            and headingish
+            and not in_list
+            and self._stands_alone()
+            and self._next_allows_heading(following)
+        ):
+            self._heading(line.text, line, 2)
+        else:
+            self._open(BlockKind.LIST_ITEM, line.body, line)
+
+    def _neighbour(self, index: int, step: int) -> _Line | None:
+        index += step
+        while 0 <= index < len(self.lines):
+            if self.lines[index].shape is not _Shape.BLANK:
+                return self.lines[index]
+            index += step
+        return None
+
+    def _in_run(self, line: _Line) -> None:
+        text = line.text
+        if line.run_start and self.infer and self._stands_alone():
+            if is_all_caps(text) or (last_char(text) == ":" and len(text.split()) <= COLON_MAX_WORDS):
+                self._heading(text, line, 0)
+                return
+        self._open(BlockKind.LIST_ITEM if line.run_intro else BlockKind.PARAGRAPH, text, line)
+
+    def run(self) -> list[Block]:
+        lines = self.lines
+        for index, line in enumerate(lines):
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            shape = line.shape
+            if shape is _Shape.BLANK:
+                self._flush()
+                self.prev_status = "blank"
+            elif shape is _Shape.SETEXT_MARK:
+                self.prev_status = "heading"
+            elif shape is _Shape.ATX or line.level:
+                self._heading(line.body, line, line.level)
+            elif shape is _Shape.BULLET:
+                self._open(BlockKind.LIST_ITEM, line.body, line)
+            elif shape is _Shape.BOLD:
+                if last_char(line.text) in ".,;!":
+                    self._open(BlockKind.PARAGRAPH, line.text, line)
+                else:
+                    self._heading(line.text, line, 0)
+            elif line.in_run:
+                self._in_run(line)
+            elif shape in (_Shape.ENUM, _Shape.OUTLINE):
+                self._numbered(index, line, following)
+            elif self._is_heading(line, following):
+                self._heading(line.text, line, 0)
+            elif self._continues(line):
+                if self.prev is not None and self.prev.soft_hyphen:
+                    self._parts[-1] += line.text  # "informa\xad" + "tion"
+                else:
+                    self._parts.append(line.text)
+            else:
+                self._open(BlockKind.PARAGRAPH, line.text, line)
+            if shape is not _Shape.SETEXT_MARK:
+                self.prev = line
+        self._flush()
+        return self.blocks
+
+
+def _join_wrapped(parts: list[str]) -> str:
+    """Join the lines of one block; a word split by a hyphen at a line end stays one word."""
+    out = parts[0]
+    for part in parts[1:]:
+        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and _starts_lower(part):
+            out += part  # "well-\nbeing" -> "well-being"
+        else:
+            out += " " + part
+    return out
+
+
+def load_plain(doc: Document, media_type: str) -> Text:
+    """Decode a txt/md document and split it into blocks."""
+    from noticecheck.load.encoding import declared_charset
+
+    decoded = decode(doc.data, declared=declared_charset(doc.data, doc.media_type, html=False))
+    blocks = text_to_blocks(split_lines(decoded.text))
+    if not blocks:
+        raise empty("the file contains only whitespace")
+    title = blocks[0].text if blocks[0].is_heading else None
+    return Text(source=doc.source, blocks=tuple(blocks), media_type=media_type, title=title, notes=(decoded.note,))
