@@ -57,6 +57,14 @@ class Analysis:
     joined: str  # sentences joined by "\n"; rules run regexes over this once
     starts: tuple[int, ...]  # sentence start offsets, for bisect
     sections: dict[str, Section]
+    members: dict[str, frozenset[int]]  # section -> indices of the sentences that belong to it
+
+    def section_text(self, name: str) -> str:
+        """The sentences of one section, each with the sentence after it (a table row, a wrapped line)."""
+        chosen: set[int] = set()
+        for i in self.members.get(name, ()):
+            chosen.update((i, i + 1))
+        return "\n".join(self.sentences[i].text for i in sorted(chosen) if i < len(self.sentences))
 
     def sentence_at(self, offset: int) -> Sentence:
         return self.sentences[bisect.bisect_right(self.starts, offset) - 1]
@@ -93,26 +101,40 @@ def _build_sentences(blocks: tuple[Block, ...]) -> tuple[list[Sentence], str]:
     offset = 0
     heading: int | None = None
     for index, block in enumerate(blocks):
-        if block.is_heading:
+        heading_like = _is_heading(block)
+        if heading_like:
             heading = index
             parts = [" ".join(block.text.split())]
         else:
             parts = split_sentences(block.text)
         for part in parts:
-            sentences.append(Sentence(part, block.line, index, offset, block.is_heading, heading))
+            sentences.append(Sentence(part, block.line, index, offset, heading_like, heading))
             pieces.append(part)
             offset += len(part) + 1
     return sentences, "\n".join(pieces)
 
 
-def _heading_content_words(blocks: tuple[Block, ...], index: int) -> int:
-    """Words of body text between heading `index` and the next heading."""
-    words = 0
-    for block in blocks[index + 1 :]:
-        if block.is_heading:
+def _is_heading(block: Block) -> bool:
+    # "We share information with:" or "Contact:" standing alone is a lead-in to
+    # what follows, not a heading: treat it as part of the body.
+    return block.is_heading and not block.text.rstrip().endswith(":")
+
+
+def _segment(blocks: tuple[Block, ...], index: int) -> range:
+    """Blocks under heading `index`: up to the next heading of the same or a higher level."""
+    level = blocks[index].level or 2
+    end = index + 1
+    while end < len(blocks):
+        block = blocks[end]
+        if _is_heading(block) and (block.level or 2) <= level:
             break
-        words += len(block.text.split())
-    return words
+        end += 1
+    return range(index + 1, end)
+
+
+def _heading_content_words(blocks: tuple[Block, ...], index: int) -> int:
+    """Words of body text under heading `index`."""
+    return sum(len(blocks[i].text.split()) for i in _segment(blocks, index) if not _is_heading(blocks[i]))
 
 
 def _is_negated(sentence: Sentence, match_start: int, negation: re.Pattern) -> bool:
@@ -131,22 +153,28 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     def sentence_at(offset: int) -> Sentence:
         return sentences[bisect.bisect_right(starts, offset) - 1]
 
-    heading_blocks = [(i, b) for i, b in enumerate(text.blocks) if b.is_heading and len(b.text.split()) <= 20]
+    heading_blocks = [(i, b) for i, b in enumerate(text.blocks) if _is_heading(b) and len(b.text.split()) <= 20]
+    sentences_of_block: dict[int, list[int]] = {}
+    for i, s in enumerate(sentences):
+        sentences_of_block.setdefault(s.block, []).append(i)
+    members: dict[str, frozenset[int]] = {}
 
     for cue in cues.sections:
         evidence: list[Evidence] = []
         heading_line: int | None = None
         present = False
+        member: set[int] = set()
 
         if cue.headings is not None:
             for index, block in heading_blocks:
                 if cue.headings.search(block.text):
                     if heading_line is None:
                         heading_line = block.line
-                    if _heading_content_words(text.blocks, index) >= HEADING_CONTENT_WORDS:
+                    for b in _segment(text.blocks, index):
+                        member.update(sentences_of_block.get(b, ()))
+                    if not present and _heading_content_words(text.blocks, index) >= HEADING_CONTENT_WORDS:
                         present = True
                         evidence.append(Evidence(block.line, quote(block.text)))
-                        break
 
         def usable(sentence: Sentence, match: re.Match) -> bool:
             if sentence.is_heading:
@@ -161,16 +189,17 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         if cue.strong is not None:
             seen_blocks: set[int] = set()
             for match in cue.strong.finditer(joined):
-                sentence = sentence_at(match.start())
-                if sentence.block in seen_blocks or not usable(sentence, match):
+                index = bisect.bisect_right(starts, match.start()) - 1
+                sentence = sentences[index]
+                if not usable(sentence, match):
                     continue
-                seen_blocks.add(sentence.block)
-                strong_hits.append(sentence)
-                if len(strong_hits) >= 2:
-                    break
+                member.add(index)
+                if sentence.block not in seen_blocks:
+                    seen_blocks.add(sentence.block)
+                    strong_hits.append(sentence)
         if strong_hits:
             present = True
-            evidence.extend(Evidence(s.line, quote(s.text)) for s in strong_hits)
+            evidence.extend(Evidence(s.line, quote(s.text)) for s in strong_hits[:2])
         elif cue.weak is not None:
             names: set[str] = set()
             hit_sentences: dict[int, Sentence] = {}
@@ -195,5 +224,8 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
             evidence=tuple(dict.fromkeys(evidence))[:3],
             heading_line=heading_line,
         )
+        members[cue.name] = frozenset(member)
 
-    return Analysis(text=text, sentences=tuple(sentences), joined=joined, starts=starts, sections=analysis_sections)
+    return Analysis(
+        text=text, sentences=tuple(sentences), joined=joined, starts=starts, sections=analysis_sections, members=members
+    )
