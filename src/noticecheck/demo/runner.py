@@ -116,7 +116,7 @@ def run_demo(
         for label, term in (("last term", last_term), ("this term", this_term)):
             sites.show(term)
             run_id = store.start_run(str(school_list), DEMO_LA, {**settings.to_json(), "demo": label}, len(school_rows))
-            callbacks = progress(f"Scanning {len(school_rows)} demo schools ({label})") if progress else None
+            callbacks = progress(f"Demo, {label}") if progress else None
             on_start, on_school = callbacks or (None, None)
             summary = run_scan(store, run_id, school_rows, settings, on_start=on_start, on_school=on_school)
             summaries.append(f"{label}: {summary.line()}")

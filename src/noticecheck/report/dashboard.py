@@ -99,6 +99,7 @@ def _environment() -> Environment:
         check_mark=lambda v: {True: "✓", False: "✗", None: "–"}[v],
         check_class=lambda v: {True: "pass", False: "fail", None: "none"}[v],
         check_sort=lambda v: {True: 1, False: 0, None: -1}[v],
+        counted=lambda n, word: f"{n} {word}" + ("" if n == 1 else "s"),
     )
     return env
 

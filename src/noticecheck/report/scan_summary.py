@@ -205,17 +205,18 @@ def compare_runs(old: RunData, new: RunData) -> RunComparison:
     for key in order:
         before, after = old_by_key.get(key), new_by_key.get(key)
         a, b = _items(before), _items(after)
-        # Findings can only be "fixed" when the school's notices were checked
-        # this time; a site that went offline has not fixed anything.
-        fixed = [a[k] for k in a if k not in b] if after is not None and after.status == "checked" else []
+        # A finding is "fixed" or "new" only when the notices were checked in
+        # both scans: a site that went offline has not fixed anything, and one
+        # that came back online has not made its old gaps new.
+        comparable = before is not None and after is not None and before.status == after.status == "checked"
         changes.append(
             SchoolChange(
                 key=key,
                 name=(after or before).name,
                 old_status=before.status if before else None,
                 new_status=after.status if after else None,
-                fixed=tuple(sorted(fixed, key=_order)),
-                new=tuple(sorted((b[k] for k in b if k not in a), key=_order)),
+                fixed=tuple(sorted((a[k] for k in a if k not in b), key=_order)) if comparable else (),
+                new=tuple(sorted((b[k] for k in b if k not in a), key=_order)) if comparable else (),
                 stayed=tuple(sorted((b[k] for k in b if k in a), key=_order)),
             )
         )
