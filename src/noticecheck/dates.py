@@ -54,6 +54,8 @@ _PATTERNS = [
     # a bare year
     ("year", re.compile(r"\b(19[89]\d|20[0-4]\d)\b")),
 ]
+# "the Data Protection Act 2018" or "Regulations 2013" name a law, not when the notice was written
+_LAW_BEFORE = re.compile(r"\b(act|acts|regulations?|order|rules|bill|directive|code|gdpr|census)[\s,(]*$", re.I)
 
 
 def _safe(year: int, month: int, day: int) -> date | None:
@@ -98,6 +100,8 @@ def find_dates(text: str) -> list[tuple[date, int, int]]:
             elif kind == "academic":
                 later = int(g[1]) if len(g[1]) == 4 else 2000 + int(g[1])
                 value = _end_of_month(later, 7) if later - int(g[0]) == 1 else None
+            elif _LAW_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+                value = None
             else:
                 value = _safe(int(g[0]), 12, 31)
             if value is not None:

@@ -19,7 +19,7 @@ from datetime import timedelta
 from noticecheck.dates import find_dates
 from noticecheck.model import Context, Finding, Severity
 from noticecheck.rulebook import Rule, Rulebook
-from noticecheck.sections import Analysis, Sentence, quote
+from noticecheck.sections import Analysis, Sentence, quote, sentence_matches
 
 DEFAULT_MAX_FINDINGS = 5
 
@@ -125,7 +125,7 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
     limit = rule.check.get("max_findings", DEFAULT_MAX_FINDINGS)
     seen: set[int] = set()
     count = 0
-    for match in compiled["patterns"].finditer(analysis.joined):
+    for match in sentence_matches(compiled["patterns"], analysis.joined):
         sentence: Sentence = analysis.sentence_at(match.start())
         if sentence.start in seen:
             continue

@@ -137,6 +137,37 @@ def _heading_content_words(blocks: tuple[Block, ...], index: int) -> int:
     return sum(len(blocks[i].text.split()) for i in _segment(blocks, index) if not _is_heading(blocks[i]))
 
 
+def sentence_matches(pattern: re.Pattern, joined: str):
+    """Matches of `pattern` that lie within one sentence of `joined`.
+
+    Cue patterns use bounded gaps like `[^.]{0,80}` that could run on into the
+    next sentence (a heading has no full stop); a match that crosses a sentence
+    break is retried from just after the break, so it cannot swallow a real
+    match in the next sentence.
+    """
+    pos = 0
+    while True:
+        match = pattern.search(joined, pos)
+        if match is None:
+            return
+        newline = joined.find("\n", match.start(), match.end())
+        if newline != -1:
+            pos = newline + 1
+            continue
+        yield match
+        pos = joined.find("\n", match.end())
+        if pos == -1:
+            return
+        pos += 1
+
+
+def _all_matches(pattern: re.Pattern, joined: str):
+    """Every non-overlapping match, several per sentence (weak cues count distinct alternatives)."""
+    for match in pattern.finditer(joined):
+        if "\n" not in match.group(0):
+            yield match
+
+
 def _is_negated(sentence: Sentence, match_start: int, negation: re.Pattern) -> bool:
     before = sentence.text[: max(0, match_start - sentence.start)]
     # Only the clause just before the cue: "We share data with the LA; we do not sell it" must not negate.
@@ -153,7 +184,13 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     def sentence_at(offset: int) -> Sentence:
         return sentences[bisect.bisect_right(starts, offset) - 1]
 
-    heading_blocks = [(i, b) for i, b in enumerate(text.blocks) if _is_heading(b) and len(b.text.split()) <= 20]
+    # The document's title ("Privacy notice: how we use pupil information") names the
+    # whole notice, not one section, so heading cues skip it.
+    heading_blocks = [
+        (i, b)
+        for i, b in enumerate(text.blocks)
+        if _is_heading(b) and len(b.text.split()) <= 20 and not (i == 0 and b.level <= 1)
+    ]
     sentences_of_block: dict[int, list[int]] = {}
     for i, s in enumerate(sentences):
         sentences_of_block.setdefault(s.block, []).append(i)
@@ -188,7 +225,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         strong_hits: list[Sentence] = []
         if cue.strong is not None:
             seen_blocks: set[int] = set()
-            for match in cue.strong.finditer(joined):
+            for match in sentence_matches(cue.strong, joined):
                 index = bisect.bisect_right(starts, match.start()) - 1
                 sentence = sentences[index]
                 if not usable(sentence, match):
@@ -203,7 +240,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         elif cue.weak is not None:
             names: set[str] = set()
             hit_sentences: dict[int, Sentence] = {}
-            for match in cue.weak.finditer(joined):
+            for match in _all_matches(cue.weak, joined):
                 sentence = sentence_at(match.start())
                 if not usable(sentence, match):
                     continue

@@ -1,0 +1,23 @@
+"""Small shared helpers for the engine tests: check a text snippet the way the CLI would."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from noticecheck.api import CheckOptions, check_document
+from noticecheck.model import Document, DocumentResult
+
+AS_OF = date(2026, 11, 24)
+
+
+def check_snippet(text: str, filename: str = "notice.txt", **options) -> DocumentResult:
+    options.setdefault("as_of", AS_OF)
+    return check_document(Document(source=filename, data=text.encode("utf-8"), filename=filename), None, CheckOptions(**options))
+
+
+def rules_fired(result: DocumentResult) -> set[str]:
+    return {f.rule for f in result.findings}
+
+
+def present(result: DocumentResult) -> set[str]:
+    return {name for name, s in result.sections.items() if s.present}

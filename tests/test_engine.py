@@ -1,0 +1,98 @@
+"""The rule engine: applicability in context, historical sentences, document-level exemptions, anchors."""
+
+from datetime import date
+
+import pytest
+
+from helpers import check_snippet, rules_fired
+from noticecheck.model import Severity
+
+DFE_TEXT = "How we use pupil information\n\nWe share pupils' data with the Department for Education through the school census."
+
+
+def _finding(result, rule):
+    return next(f for f in result.findings if f.rule == rule)
+
+
+def test_youth_support_needs_pupils_aged_13_plus():
+    assert "youth-support-missing" in rules_fired(check_snippet(DFE_TEXT, audience="pupils", age_range=(11, 18)))
+    assert "youth-support-missing" not in rules_fired(check_snippet(DFE_TEXT, audience="pupils", age_range=(4, 11)))
+
+
+def test_unknown_age_lowers_severity_instead_of_guessing():
+    known = _finding(check_snippet(DFE_TEXT, audience="pupils", age_range=(11, 18)), "youth-support-missing")
+    unknown = _finding(check_snippet(DFE_TEXT, audience="pupils"), "youth-support-missing")
+    assert known.severity == Severity.WARNING
+    assert unknown.severity == Severity.INFO
+
+
+def test_dfe_rules_do_not_apply_to_workforce_or_wales():
+    staff = check_snippet("We use staff data to pay salaries.", audience="workforce")
+    assert not {"npd-missing", "dfe-sharing-missing"} & rules_fired(staff)
+    welsh = check_snippet(DFE_TEXT, audience="pupils", jurisdiction="wales")
+    assert "npd-missing" not in rules_fired(welsh)
+
+
+def test_dpo_not_required_of_independent_schools():
+    text = "We use pupil data to support learning."
+    assert "dpo-missing" in rules_fired(check_snippet(text, school_type="maintained"))
+    assert "dpo-missing" not in rules_fired(check_snippet(text, school_type="independent"))
+
+
+def test_dpa_1998_in_a_historical_sentence_is_not_a_finding():
+    historical = "The UK GDPR and the Data Protection Act 2018 replaced the Data Protection Act 1998 in May 2018."
+    current = "We process your data in accordance with the Data Protection Act 1998."
+    assert "outdated-dpa-1998" not in rules_fired(check_snippet(historical))
+    f = _finding(check_snippet(current), "outdated-dpa-1998")
+    assert f.kind == "fault" and f.line == 1 and "Data Protection Act 1998" in f.quote
+
+
+def test_gdpr_is_fine_once_uk_gdpr_is_named():
+    assert "outdated-eu-gdpr" in rules_fired(check_snippet("Under the GDPR you have rights."))
+    assert "outdated-eu-gdpr" not in rules_fired(check_snippet("Under the UK GDPR you have rights. The GDPR gives you rights."))
+
+
+def test_educational_record_15_school_days_is_not_an_outdated_sar_term():
+    text = "We will give you access to your child's educational record within 15 school days."
+    assert "outdated-sar-terms" not in rules_fired(check_snippet(text))
+    assert "outdated-sar-terms" in rules_fired(check_snippet("We will reply to a subject access request within 40 days."))
+
+
+def test_complaints_route_rule_starts_on_19_june_2026():
+    text = "You can complain to the Information Commissioner's Office at https://ico.org.uk/make-a-complaint/."
+    assert "complaints-route-missing" not in rules_fired(check_snippet(text, as_of=date(2026, 6, 18)))
+    assert "complaints-route-missing" in rules_fired(check_snippet(text, as_of=date(2026, 6, 19)))
+
+
+@pytest.mark.parametrize(
+    "footer,stale",
+    [
+        ("Last reviewed: September 2023", True),
+        ("Last reviewed: September 2025", False),
+        ("Next review due: September 2027", False),
+        ("Next review due: July 2024", True),
+        ("This notice was updated to reflect the Data Protection Act 2018.", None),
+    ],
+)
+def test_review_date(footer, stale):
+    result = check_snippet(f"We use pupil data to support learning.\n\n{footer}")
+    fired = [f for f in result.findings if f.rule == "review-date-stale"]
+    if stale is None:  # no real date: reported at info level as "no date"
+        assert fired and fired[0].severity == Severity.INFO and fired[0].kind == "missing"
+    elif stale:
+        assert fired and fired[0].kind == "fault"
+    else:
+        assert not fired
+
+
+def test_missing_findings_anchor_on_the_related_heading():
+    text = "Privacy notice\n\nHow long we keep information\n\nWe keep records only for as long as necessary, then destroy them."
+    f = _finding(check_snippet(text), "retention-period-missing")
+    assert f.kind == "missing"
+    assert f.line == 3 and f.quote == "How long we keep information"
+
+
+def test_findings_are_sorted_most_severe_first():
+    result = check_snippet("We hold names. The Data Protection Act 1998 applies.")
+    severities = [f.severity for f in result.findings]
+    assert severities == sorted(severities, reverse=True)
