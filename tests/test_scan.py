@@ -78,7 +78,7 @@ def scans(tmp_path_factory):
         with school_list.open("a", encoding="utf-8") as fh:
             fh.write("123456,999,Demoshire,too few fields\n")  # a malformed row, reported and skipped
         run1 = _scan(school_list, db, out)
-        requests_first = {p.name: len(sites.server(p).requests) for p in placed if sites.server(p)}
+        requests_first = {p.name: [r.path for r in sites.server(p).requests] for p in placed if sites.server(p)}
         sites.show(second)  # next term: Oak swaps its notice for an unfinished template
         run2 = _scan(school_list, db, out)
     with Store(db) as store:
@@ -136,10 +136,16 @@ def test_notices_and_findings_are_stored_with_school_context(scans):
     assert notice.link_text.startswith("Privacy notice") and notice.found_on
 
 
-def test_fetches_are_recorded(scans):
+def test_fetches_are_recorded_and_no_notice_is_requested_twice(scans):
     with Store(scans.db) as store:
         fetches = store.fetches_for(1, scans.plans[1].urn)
     assert len(fetches) == 2 and all(f.outcome == "ok" and f.status == 200 for f in fetches)
+    # the web-page notice was read during discovery and reused, the PDF fetched once
+    assert sorted(f.from_cache for f in fetches) == [False, True]
+    ash = scans.requests_first["Ash High School"]
+    notice_paths = [p for p in ash if "rivacy-notice" in p.lower()]
+    assert sorted(notice_paths) == sorted(set(notice_paths)) and len(notice_paths) == 2
+    assert ash.count("/robots.txt") == 1
 
 
 def test_schools_csv_has_a_row_per_school_and_notice(scans):

@@ -29,7 +29,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -198,6 +198,42 @@ def _filename(url: str) -> str | None:
     return last if "." in last else None
 
 
+class _SchoolSession:
+    """The shared session as one school's work sees it: remembers what discovery fetched.
+
+    Discovery already downloads a notice that is a web page (to confirm it
+    and read its links); remembering those answers for the length of one
+    school means the school's server is not asked for the same page twice.
+    Everything else is passed through to the real session.
+    """
+
+    MAX_BYTES = 16 * 1024 * 1024  # per school; beyond this, fetch again rather than hold more
+
+    def __init__(self, session):
+        self._session = session
+        self._pages: dict[str, object] = {}
+        self._bytes = 0
+
+    def get(self, url: str, *, accept: tuple[str, ...] | None = None):
+        result = self._session.get(url, accept=accept)
+        if result.ok and self._bytes + len(result.data) <= self.MAX_BYTES:
+            self._bytes += len(result.data)
+            for key in (url, result.final_url):
+                self._pages.setdefault(key, result)
+        return result
+
+    def fetch_notice(self, url: str):
+        """The notice at `url`: the copy discovery fetched if it is one we accept, else a new request."""
+        seen = self._pages.get(url)
+        if seen is not None and (seen.content_type or "").split(";")[0].strip().lower() in NOTICE_ACCEPT:
+            # from_cache marks that no new request was made for it
+            return replace(seen, from_cache=True, elapsed=0.0)
+        return self._session.get(url, accept=NOTICE_ACCEPT)
+
+    def __getattr__(self, name: str):
+        return getattr(self._session, name)
+
+
 def check_notice(found, session, rulebook, school, as_of: date) -> tuple[NoticeRecord, FetchRecord]:
     """Fetch one found notice and check it; never raises for a bad notice."""
     from noticecheck.api import check_document
@@ -205,7 +241,10 @@ def check_notice(found, session, rulebook, school, as_of: date) -> tuple[NoticeR
 
     link_audience = found.audience if found.audience in AUDIENCES else None
     common = {"url": found.url, "link_text": _text(found.link_text), "found_on": _text(found.found_on)}
-    fetched = session.get(found.url, accept=NOTICE_ACCEPT)
+    if isinstance(session, _SchoolSession):
+        fetched = session.fetch_notice(found.url)
+    else:
+        fetched = session.get(found.url, accept=NOTICE_ACCEPT)
     if not fetched.ok:
         detail = fetched.error or (f"HTTP {fetched.status}" if fetched.status else fetched.outcome)
         notice = NoticeRecord(
@@ -260,6 +299,7 @@ def scan_school(school, session, rulebook, as_of: date, discover: Callable | Non
         return _base_record(school, "no-website", error=error), []
     if discover is None:
         from noticecheck.fetch.discover import discover_notices as discover
+    session = _SchoolSession(session)
     try:
         discovery = discover(session, website)
     except Exception as exc:  # keep the one-status-per-school promise even if discovery has a bug

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -72,14 +73,16 @@ class _Progress:
         state = {}
 
         def on_start(total: int, already: int) -> None:
-            state["task"] = bar.add_task(label, total=total, completed=already, rate="")
+            state.update(task=bar.add_task(label, total=total, completed=already, rate=""), started=time.monotonic(), done=0)
             bar.start()
 
         def on_school(record) -> None:
-            task = state["task"]
-            bar.advance(task)
-            speed = bar.tasks[task].speed  # schools per second over rich's recent window
-            bar.update(task, rate=f"{speed * 60:.1f} schools/min" if speed else "")
+            # Rate over this session (a resumed scan's earlier schools do not count);
+            # shown after a few seconds, when it means something.
+            state["done"] += 1
+            elapsed = time.monotonic() - state["started"]
+            rate = f"{state['done'] / elapsed * 60:.0f} schools/min" if elapsed >= 3 else ""
+            bar.update(state["task"], advance=1, rate=rate)
 
         return on_start, on_school
 
