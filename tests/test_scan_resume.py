@@ -1,4 +1,4 @@
-"""A scan killed with SIGKILL halfway resumes where it stopped, storing every school once.
+"""A scan killed with SIGKILL halfway resumes where it stopped, storing every school once; Ctrl-C leaves it resumable.
 
 The scan runs as a real subprocess against slow loopback sites (each
 request is delayed, so the scan takes a few seconds). Once some schools
@@ -107,3 +107,25 @@ def test_killed_scan_resumes_without_refetching_finished_schools(tmp_path):
     assert con.execute("SELECT COUNT(*) FROM runs WHERE finished IS NOT NULL").fetchone()[0] == 1
     assert con.execute("SELECT COUNT(*) FROM schools WHERE status = 'checked'").fetchone()[0] == SCHOOLS
     assert (out / "run-1" / "index.html").is_file()
+
+
+def test_ctrl_c_stops_promptly_and_says_how_to_resume(tmp_path):
+    db, out = tmp_path / "history.sqlite", tmp_path / "reports"
+    plans = _plans()[:4]
+    with DemoSites(plans, delay=0.05, first_host=620) as sites:
+        school_list = write_gias_csv(sites.show(plans), tmp_path / "schools.csv", closed_extra=False)
+        scan = subprocess.Popen(_command(school_list, db, out), env=_env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while not _stored(db):
+                assert scan.poll() is None, f"scan ended before it could be interrupted: {scan.communicate()}"
+                assert time.monotonic() < deadline, "no schools were committed in 60 s"
+                time.sleep(0.05)
+            scan.send_signal(signal.SIGINT)
+            _, stderr = scan.communicate(timeout=30)
+        finally:
+            scan.kill()
+    assert scan.returncode == 130
+    assert "Interrupted:" in stderr and "noticecheck scan --resume --db" in stderr
+    assert sqlite3.connect(db).execute("SELECT finished FROM runs").fetchall() == [(None,)]

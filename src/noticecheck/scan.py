@@ -106,39 +106,30 @@ class ScanSettings:
 
 def school_key(school) -> str:
     """The identity of a school within a run and across runs: its URN, else its name."""
-    urn = (getattr(school, "urn", None) or "").strip()
-    if urn:
-        return urn
-    return "name:" + " ".join((school.name or "").lower().split())
+    if school.urn:
+        return school.urn.strip()
+    return "name:" + " ".join(school.name.lower().split())
 
 
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
+def _text(value: str | None) -> str | None:
+    text = (value or "").strip()
     return text or None
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _base_record(school, status: str, **extra) -> SchoolRecord:
+    """A stored record for a `registry.School` with the given outcome."""
     return SchoolRecord(
         key=school_key(school),
-        urn=_text(getattr(school, "urn", None)),
+        urn=school.urn,
         name=school.name,
-        website=_text(getattr(school, "website", None)),
-        la_name=_text(getattr(school, "la_name", None)),
-        type_name=_text(getattr(school, "type_name", None)),
-        phase=_text(getattr(school, "phase", None)),
-        age_low=_int(getattr(school, "age_low", None)),
-        age_high=_int(getattr(school, "age_high", None)),
-        trust=_text(getattr(school, "trust", None)),
-        school_type=getattr(school, "school_type", None),
+        website=school.website,
+        la_name=school.la_name,
+        type_name=school.type_name,
+        phase=school.phase,
+        age_low=school.age_low,
+        age_high=school.age_high,
+        trust=school.trust,
+        school_type=school.school_type,
         status=status,
         finished_at=utc_now(),
         **extra,
@@ -146,14 +137,15 @@ def _base_record(school, status: str, **extra) -> SchoolRecord:
 
 
 def _check_options(school, audience: str | None, as_of: date):
+    """What the GIAS row tells the rules; the audience comes from the link that led to the notice."""
     from noticecheck.api import CheckOptions
 
-    low, high = _int(getattr(school, "age_low", None)), _int(getattr(school, "age_high", None))
+    ages = (school.age_low, school.age_high)
     return CheckOptions(
         audience=audience,
-        age_range=(low, high) if low is not None and high is not None else None,
-        phase=_text(getattr(school, "phase", None)),
-        school_type=getattr(school, "school_type", None),
+        age_range=ages if None not in ages else None,
+        phase=school.phase,
+        school_type=school.school_type,
         jurisdiction="england",
         as_of=as_of,
     )
@@ -234,17 +226,14 @@ class _SchoolSession:
         return getattr(self._session, name)
 
 
-def check_notice(found, session, rulebook, school, as_of: date) -> tuple[NoticeRecord, FetchRecord]:
+def _check_notice(found, session: _SchoolSession, rulebook, school, as_of: date) -> tuple[NoticeRecord, FetchRecord]:
     """Fetch one found notice and check it; never raises for a bad notice."""
     from noticecheck.api import check_document
     from noticecheck.model import Document
 
     link_audience = found.audience if found.audience in AUDIENCES else None
     common = {"url": found.url, "link_text": _text(found.link_text), "found_on": _text(found.found_on)}
-    if isinstance(session, _SchoolSession):
-        fetched = session.fetch_notice(found.url)
-    else:
-        fetched = session.get(found.url, accept=NOTICE_ACCEPT)
+    fetched = session.fetch_notice(found.url)
     if not fetched.ok:
         detail = fetched.error or (f"HTTP {fetched.status}" if fetched.status else fetched.outcome)
         notice = NoticeRecord(
@@ -292,11 +281,10 @@ def scan_school(school, session, rulebook, as_of: date, discover: Callable | Non
     """Everything for one school: its record (with notices) and the notice fetches made."""
     from noticecheck.fetch.urls import normalise_website
 
-    website = normalise_website(getattr(school, "website", None))
+    website = normalise_website(school.website)
     if website is None:
-        raw = _text(getattr(school, "website", None))
-        error = f"the website {raw!r} is not a usable address" if raw else "no website in the school list"
-        return _base_record(school, "no-website", error=error), []
+        # The registry keeps an unusable website (e.g. "n/a") as None too.
+        return _base_record(school, "no-website", error="no usable website address in the school list"), []
     if discover is None:
         from noticecheck.fetch.discover import discover_notices as discover
     session = _SchoolSession(session)
@@ -320,7 +308,7 @@ def scan_school(school, session, rulebook, as_of: date, discover: Callable | Non
     fetches: list[FetchRecord] = []
     seen_bodies: set[str] = set()
     for found in discovery.notices:
-        notice, fetched = check_notice(found, session, rulebook, school, as_of)
+        notice, fetched = _check_notice(found, session, rulebook, school, as_of)
         fetches.append(fetched)
         if notice.sha256 and notice.sha256 in seen_bodies:
             continue  # the same file linked twice (e.g. from the footer and the GDPR page)

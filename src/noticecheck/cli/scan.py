@@ -9,6 +9,7 @@ unusable school list or database exit 2.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import date
@@ -103,7 +104,7 @@ class _Progress:
 @click.option("--allow-network", "allow_networks", multiple=True, metavar="CIDR",
               help="Allow this private network only (repeatable), e.g. 127.0.0.0/8.")
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False), help="Cache HTTP responses in this SQLite file.")
-@click.option("--as-of", callback=_parse_date, help="Judge notices as of this date (YYYY-MM-DD).  [default: today]")
+@click.option("--as-of", callback=_parse_date, metavar="DATE", help="Judge notices as of this date (YYYY-MM-DD).  [default: today]")
 @click.option("--timeout", type=click.FloatRange(0.5), help="Seconds allowed for one request.  [default: 15]")
 @click.option("--retries", type=click.IntRange(0, 10), help="Extra tries after a server error or dropped connection.  [default: 3]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -174,7 +175,13 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
                 f"Carry on with: noticecheck scan --resume --db {store.path}",
                 err=True,
             )
-            sys.exit(130)
+            store.close()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Leave now: a normal exit would wait for the worker threads to
+            # finish crawling the sites in flight, whose results are dropped
+            # anyway. Everything stored is already committed.
+            os._exit(130)
     click.echo(summary.line())
     data = store.load_run(run_id)
     previous = store.previous_run(run_id)
@@ -276,7 +283,7 @@ def _text_report(data, totals, comparison, index: Path) -> str:
               help="Publish the notices in this directory (default: the project's corpus/notices, else built-in ones).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def demo(out_dir, count, corpus, quiet):
-    """Scan a pretend local authority whose school websites run on this computer, and open the dashboard.
+    """Scan a pretend local authority whose school websites run on this computer, and write its dashboard.
 
     Nothing leaves the machine: the sites listen on 127.0.0.x addresses and
     fetching is allowed only there, 0.05 s apart per site.
