@@ -7,7 +7,9 @@ the pieces and applies the rules every tree format shares:
 * two line breaks in a row (`<br><br>`) end a paragraph (old CMS pages);
 * a short, all-bold paragraph, or an all-bold first line before a break,
   is a heading (level 3): many notices are written with bold instead of
-  heading styles.
+  heading styles;
+* text that starts with a bullet character ("&bull; item" in a <div>, or
+  "- item<br>- item" in one <p>) is a list item, marker removed.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from noticecheck.load.blocks import is_short_title, make_block, normalise
+from noticecheck.load.blocks import bullet_body, is_short_title, make_block, normalise
 from noticecheck.model import Block, BlockKind
 
 BOLD_HEADING_LEVEL = 3
-_BREAK = "\n"  # a line break inside a block's pieces
 
 
 @dataclass
@@ -27,6 +28,7 @@ class _Piece:
     text: str
     line: int
     bold: bool
+    is_break: bool = False  # a line break (<br>, text:line-break); text is then ""
 
 
 @dataclass
@@ -68,7 +70,7 @@ class Assembler:
             self._stack[-1].pieces.append(_Piece(text, line, bold))
 
     def line_break(self, line: int) -> None:
-        self._stack[-1].pieces.append(_Piece(_BREAK, line, False))
+        self._stack[-1].pieces.append(_Piece("", line, False, is_break=True))
 
     def finish(self) -> list[Block]:
         while len(self._stack) > 1:
@@ -85,15 +87,49 @@ class Assembler:
                 lead, segment = _bold_lead(segment)
                 if lead:
                     self._add(BlockKind.HEADING, lead, BOLD_HEADING_LEVEL)
-            if segment:
-                self._add(context.kind, segment, context.level)
+            for kind, part in _bulleted(segment, context.kind):
+                self._add(kind, part, context.level)
 
     def _add(self, kind: BlockKind, pieces: list[_Piece], level: int) -> None:
-        text = "".join(" " if p.text == _BREAK else p.text for p in pieces)
+        text = _joined(pieces)
+        if kind is BlockKind.LIST_ITEM:
+            text = bullet_body(text) or text
         line = next((p.line for p in pieces if p.text.strip()), pieces[0].line)
         block = make_block(kind, text, line, level)
         if block is not None:
             self.blocks.append(block)
+
+
+def _joined(pieces: list[_Piece]) -> str:
+    return "".join(" " if p.is_break else p.text for p in pieces)
+
+
+def _bulleted(segment: list[_Piece], kind: BlockKind) -> Iterator[tuple[BlockKind, list[_Piece]]]:
+    """Split a segment at line breaks that start bullet lines; each bullet line is a list item."""
+    if not segment:
+        return
+    if kind is BlockKind.HEADING:
+        yield kind, segment
+        return
+    lines: list[list[_Piece]] = [[]]
+    for piece in segment:
+        if piece.is_break:
+            lines.append([])
+        else:
+            lines[-1].append(piece)
+    prose: list[_Piece] = []
+    for line in lines:
+        if bullet_body(_joined(line)) is not None:
+            if prose:
+                yield kind, prose
+                prose = []
+            yield BlockKind.LIST_ITEM, line
+        else:
+            if prose:
+                prose.append(_Piece("", line[0].line if line else 0, False, is_break=True))
+            prose.extend(line)
+    if prose:
+        yield kind, prose
 
 
 def _segments(pieces: list[_Piece]) -> Iterator[list[_Piece]]:
@@ -101,7 +137,7 @@ def _segments(pieces: list[_Piece]) -> Iterator[list[_Piece]]:
     segment: list[_Piece] = []
     breaks = 0
     for piece in pieces:
-        if piece.text == _BREAK:
+        if piece.is_break:
             breaks += 1
         elif piece.text.strip():
             if breaks >= 2:
@@ -118,14 +154,14 @@ def _segments(pieces: list[_Piece]) -> Iterator[list[_Piece]]:
 
 def _trimmed(segment: list[_Piece]) -> list[_Piece]:
     end = len(segment)
-    while end and (segment[end - 1].text == _BREAK or not segment[end - 1].text.strip()):
+    while end and not segment[end - 1].text.strip():  # breaks have no text
         end -= 1
     return segment[:end]
 
 
 def _bold_lead(segment: list[_Piece]) -> tuple[list[_Piece], list[_Piece]]:
     """(heading pieces, the rest) when the text up to the first break is short and all bold."""
-    cut = next((i for i, p in enumerate(segment) if p.text == _BREAK), len(segment))
+    cut = next((i for i, p in enumerate(segment) if p.is_break), len(segment))
     lead, rest = segment[:cut], segment[cut + 1 :]
     filled = [p for p in lead if p.text.strip()]
     if not filled or not all(p.bold for p in filled):

@@ -19,7 +19,7 @@ _TRANSLATE = _CONTROLS | _INVISIBLE  # invisible wins for \x02 (pdfium's soft hy
 HEADING_MAX_WORDS = 12
 HEADING_MAX_CHARS = 90
 # Closing quotes and brackets that may follow a full stop.
-_TRAILERS = "\"'’”)]*_"
+TRAILERS = "\"'’”)]*_"
 
 
 def normalise(text: str) -> str:
@@ -29,7 +29,7 @@ def normalise(text: str) -> str:
 
 def last_char(text: str) -> str:
     """The last character that is not a closing quote or bracket ('' if none)."""
-    stripped = text.rstrip().rstrip(_TRAILERS)
+    stripped = text.rstrip().rstrip(TRAILERS)
     return stripped[-1] if stripped else ""
 
 
@@ -53,6 +53,18 @@ def make_block(kind: BlockKind, text: str, line: int, level: int = 0) -> Block |
     if not text:
         return None
     return Block(kind, text, max(line, 1), level if kind is BlockKind.HEADING else 0)
+
+
+# Bullet symbols that are never the start of a word may hug the text; dashes,
+# asterisks and a lone "o" (Word's second-level bullet pasted as text) need a space.
+SYMBOL_BULLET = re.compile(r"^\s*[•·○◦▪▫■□●►▸➢✓✔❖]\s*(.*)$", re.S)
+DASH_BULLET = re.compile(r"^\s*(?:[-*+–—]|o)\s+(.+)$", re.S)
+
+
+def bullet_body(text: str) -> str | None:
+    """The text after a leading bullet marker, or None when the text has no bullet."""
+    match = SYMBOL_BULLET.match(text) or DASH_BULLET.match(text)
+    return match.group(1) if match else None
 
 
 _URL = re.compile(r"https?://|www\.|\S@\S", re.I)

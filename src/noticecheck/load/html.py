@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 
 from noticecheck.load.assemble import Assembler
-from noticecheck.load.blocks import link_suffix, normalise
+from noticecheck.load.blocks import is_short_title, link_suffix, normalise
 from noticecheck.load.encoding import declared_charset, decode
 from noticecheck.load.errors import empty
 from noticecheck.model import Block, BlockKind, Document, Text
@@ -36,7 +36,7 @@ CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"
 # each token and as a token prefix ("navbar", "cookiebar", "breadcrumbs").
 # Not "widget": page builders (Elementor) wrap all content in "*-widget-*".
 _CHROME_WORDS = (
-    "nav", "menu", "breadcrumb", "skip", "sidebar", "footer", "header", "masthead", "topbar",
+    "nav", "menu", "breadcrumb", "crumb", "skip", "sidebar", "footer", "header", "masthead", "topbar",
     "social", "share", "sharing", "search", "banner", "cookie", "consent", "gdpr",
 )  # fmt: skip
 # "content-header", "entry-header", "page-banner" hold the page title: a
@@ -139,13 +139,17 @@ def _text_length(tag) -> int:
     return sum(len(s) - s.count(" ") for s in tag.stripped_strings) if tag is not None else 0
 
 
-def _tokens(tag) -> set[str]:
-    attrs = tag.attrs
+def _attr_values(tag, names: tuple[str, ...]) -> list[str]:
     values: list[str] = []
-    for name in ("id", "class", "role", "aria-label"):
-        value = attrs.get(name)
+    for name in names:
+        value = tag.attrs.get(name)
         if value:
             values.extend(value if isinstance(value, list) else [value])
+    return values
+
+
+def _tokens(tag) -> set[str]:
+    values = _attr_values(tag, ("id", "class", "role", "aria-label"))
     return set(_TOKEN.findall(" ".join(values).lower())) if values else set()
 
 
@@ -197,7 +201,7 @@ def _main_candidates(body) -> Iterator[tuple[str, list]]:
     yield "<main>", body.find_all("main")
     yield "[role=main]", body.find_all(attrs={"role": "main"})
     yield "<article>", body.find_all("article")
-    yield "#content", body.find_all(id="content")
+    yield "#content", body.find_all(id=("content", "main-content", "maincontent", "main_content"))
     yield ".entry-content", body.find_all(class_="entry-content")
     yield ".page-content", body.find_all(class_="page-content")
     yield ".content", body.find_all(class_="content")
@@ -213,6 +217,16 @@ def _main_content(body) -> tuple[object, str]:
             return best, how
         return body, f"whole page (the {how} area held too little of the text)"
     return body, "whole page"
+
+
+def _is_title_box(tag) -> bool:
+    """<div class="pagetitle">Privacy notice</div>: old CMS page titles are styled divs, not <h1>."""
+    marks = " ".join(_attr_values(tag, ("id", "class"))).lower()
+    if "title" not in marks and "heading" not in marks:
+        return False
+    if tag.find(("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "ul", "ol", "table")) is not None:
+        return False
+    return is_short_title(normalise(tag.get_text()))
 
 
 class _Walker:
@@ -252,6 +266,8 @@ class _Walker:
             self.out.open(BlockKind.HEADING, HEADINGS[name])
         elif name == "li":
             self.out.open(BlockKind.LIST_ITEM)
+        elif name in ("div", "p") and self.out.kind is BlockKind.PARAGRAPH and _is_title_box(tag):
+            self.out.open(BlockKind.HEADING, 1 if not any(b.is_heading for b in self.out.blocks) else 2)
         elif name in BLOCK_TAGS:
             if self.out.kind is not BlockKind.PARAGRAPH and name not in _FRESH_CONTAINERS:
                 self.out.open(self.out.kind, self.out.level)  # a <p> inside an <li> is still the item

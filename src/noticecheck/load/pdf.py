@@ -1,9 +1,10 @@
 """PDF to blocks: pypdfium2 text extraction, page furniture removed, then the plain splitter.
 
-Line numbers are lines of the extracted text, pages in order, so a finding
-can be matched against `pdftotext`-style output. Running headers/footers
-(the same short line near the top or bottom of most pages, "Page 3 of 7")
-are dropped but keep their line numbers, so the rest still count true.
+Line numbers are lines of the extracted text, pages in order. Running
+headers/footers are dropped (pages.py) but keep their line numbers, so the
+rest still count true. Where the text layer cannot show layout, the page
+geometry fills in: extra vertical space starts a paragraph, and a line
+indented under a bullet continues that item.
 
 PDFium is not thread-safe; the scanner may load documents from worker
 threads, so every PDFium call here runs under one lock.
@@ -19,17 +20,16 @@ from dataclasses import dataclass
 
 from noticecheck.load.blocks import normalise
 from noticecheck.load.errors import corrupt
-from noticecheck.load.plain import split_lines, text_to_blocks
+from noticecheck.load.pages import without_furniture
+from noticecheck.load.plain import split_lines, starts_with_bullet, text_to_blocks
 from noticecheck.model import Document, Text, UnreadableInput
 
 _PDFIUM_LOCK = threading.Lock()
-FURNITURE_ZONE = 2  # lines at the top and bottom of a page that may be header/footer
-FURNITURE_SHARE = 0.6  # on this share of pages (and at least 2) a line is furniture
-FURNITURE_MAX_WORDS = 12
 PARAGRAPH_GAP = 1.25  # a line pitch this many times the usual one starts a new block
-MIN_CHARS_PER_PAGE = 20  # fewer extractable characters than this per page: a scan
-_PAGE_NUMBER = re.compile(r"^(?:page\s*)?#(?:\s*(?:of|/)\s*#)?$|^[-–—]\s*#\s*[-–—]$", re.I)
-_DIGITS = re.compile(r"\d+")
+MIN_CHARS_PER_PAGE = 20
+FONT_CHANGE = 0.15  # line heights differing by more than this share: a change of style
+INDENT_TOLERANCE = 2.0  # points: how far right of a bullet a line must start to belong to its item  # fewer extractable characters than this per page: a scan
+_FIRST_LETTER = re.compile(r"[^\W_]")
 _BOILERPLATE_TITLES = re.compile(r"^(?:untitled|microsoft word\b|document\d*$|title$)", re.I)
 
 
@@ -42,9 +42,12 @@ def load_pdf(doc: Document, media_type: str) -> Text:
             "no-text-layer",
             f"no text layer ({len(pages)} page(s), {chars} characters of text): this looks like a scan; OCR needed",
         )
-    lines, dropped = _without_furniture([page.lines for page in pages])
-    breaks = {offset + i for offset, page in zip(_offsets(pages), pages) for i in page.gaps_before}
-    blocks = text_to_blocks(lines, wrapped=True, breaks=breaks)
+    lines, dropped = without_furniture([page.lines for page in pages])
+    breaks = _real_gaps(lines, pages)
+    lefts = [left for page in pages for left in page.lefts]
+    joins, list_ends = _list_continuations(lines, lefts, breaks)
+    levels = _heading_levels(lines, [h for page in pages for h in page.heights])
+    blocks = text_to_blocks(lines, wrapped=True, breaks=breaks | list_ends, joins=joins, heading_levels=levels)
     if not blocks:
         raise UnreadableInput("no-text-layer", "no text layer, OCR needed")
     notes = [f"extracted text from {len(pages)} PDF page(s)"]
@@ -58,6 +61,68 @@ def load_pdf(doc: Document, media_type: str) -> Text:
 class _Page:
     lines: list[str]
     gaps_before: frozenset[int]  # indexes of lines with extra space above them
+    lefts: list[float | None]  # x of each line's first character (None for blank lines)
+    heights: list[float | None]  # font height of each line's first letter (None for blank lines)
+
+
+def _heading_levels(lines: list[str | None], heights: list[float | None]) -> dict[int, int]:
+    """Lines set larger than the body text, with a heading level by size (largest = 1).
+
+    With only one larger size in use, its lines are level 2 and the splitter
+    decides which, if any, is the title.
+    """
+    sizes = Counter(round(h) for line, h in zip(lines, heights) if line is not None and h)
+    if not sizes:
+        return {}
+    body = min(sizes, key=lambda size: (-sizes[size], size))
+    larger = sorted((size for size in sizes if size > body * (1 + FONT_CHANGE)), reverse=True)
+    if not larger:
+        return {}
+    first_level = 1 if len(larger) > 1 else 2
+    level_of = {size: min(first_level + rank, 6) for rank, size in enumerate(larger)}
+    return {
+        index: level_of[round(h)]
+        for index, (line, h) in enumerate(zip(lines, heights))
+        if line is not None and h and round(h) in level_of
+    }
+
+
+def _real_gaps(lines: list[str | None], pages: list[_Page]) -> set[int]:
+    """Global indexes of lines with paragraph spacing above, ignoring space left by removed furniture."""
+    gaps: set[int] = set()
+    for offset, page in zip(_offsets(pages), pages):
+        for index in page.gaps_before:
+            above = offset + index - 1
+            while above >= offset and lines[above] is not None and not lines[above].strip():
+                above -= 1
+            if above >= offset and lines[above] is not None:
+                gaps.add(offset + index)
+    return gaps
+
+
+def _list_continuations(lines: list[str | None], lefts: list[float | None], breaks: set[int]) -> tuple[set[int], set[int]]:
+    """(lines that continue the list item above, lines that end a list) judged by indentation.
+
+    The text layer has no indentation, so "...by the Department for" /
+    "Education (DfE)" would read as an item and a heading, and a paragraph
+    right after a list would run into its last item. The x position shows
+    whether a line sits under the item's text or back at the margin.
+    """
+    joins: set[int] = set()
+    ends: set[int] = set()
+    bullet_x: float | None = None
+    for index, (line, left) in enumerate(zip(lines, lefts)):
+        if line is None or left is None:
+            continue  # page furniture and blank lines do not end an item
+        if starts_with_bullet(line):
+            bullet_x = left
+        elif bullet_x is not None and left > bullet_x + INDENT_TOLERANCE and index not in breaks:
+            joins.add(index)
+        else:
+            if bullet_x is not None:
+                ends.add(index)
+            bullet_x = None
+    return joins, ends
 
 
 def _offsets(pages: list[_Page]) -> list[int]:
@@ -107,32 +172,57 @@ def _read_page(textpage) -> _Page:
     """The page's lines, and where the vertical gap above a line says a new paragraph starts.
 
     pdfium separates lines with a generated CRLF that occupies two character
-    indexes, so a line's first character index is the running offset. The
-    distance between consecutive lines' (font-based, "loose") boxes is the
-    line pitch; a pitch well above the page's usual one is paragraph spacing
-    or a heading, which the text alone cannot show.
+    indexes, so a line's first character index is the running offset. For
+    each line we take the font-based ("loose") box of its first letter: its
+    left edge (indentation), bottom (baseline position) and height (font
+    size). A new block starts where the font size changes, or where the
+    distance to the line above is well over the usual pitch for that font
+    size: paragraph spacing, which the text alone cannot show.
     """
     text = textpage.get_text_range()
     lines = split_lines(text)
     count = textpage.count_chars()
-    bottoms: list[tuple[int, float]] = []
+    boxes: list[tuple[int, float, float]] = []  # (line index, bottom, height)
+    lefts: list[float | None] = [None] * len(lines)
+    heights: list[float | None] = [None] * len(lines)
     offset = 0
     for index, line in enumerate(lines):
         if line.strip() and offset < count:
             first = offset + (len(line) - len(line.lstrip()))
-            bottoms.append((index, textpage.get_charbox(min(first, count - 1), loose=True)[1]))
+            lefts[index] = textpage.get_charbox(min(first, count - 1), loose=True)[0]
+            # Height from the first letter: a bullet may be set in a symbol font.
+            letter = _FIRST_LETTER.search(line)
+            at = offset + letter.start() if letter else first
+            _, bottom, _, top = textpage.get_charbox(min(at, count - 1), loose=True)
+            boxes.append((index, bottom, top - bottom))
+            heights[index] = top - bottom
         offset += len(line) + 2
-    pitches = [(index, above - below) for (_, above), (index, below) in zip(bottoms, bottoms[1:])]
-    # The usual pitch is the commonest one (to the point): body text inside
-    # paragraphs. A median would land on paragraph spacing in a notice made
-    # of many one- and two-line paragraphs.
-    common = Counter(round(p) for _, p in pitches if p > 0)
-    if sum(common.values()) < 3:
-        return _Page(lines, frozenset())
-    usual = min(common, key=lambda pitch: (-common[pitch], pitch))
-    # Negative pitch: the text moved up the page (a new column or a text box).
-    gaps = frozenset(index for index, pitch in pitches if pitch > PARAGRAPH_GAP * usual or pitch < 0)
-    return _Page(lines, gaps)
+    return _Page(lines, _gaps(boxes), lefts, heights)
+
+
+def _gaps(boxes: list[tuple[int, float, float]]) -> frozenset[int]:
+    """Indexes of lines that start a new block by their position or size."""
+    pairs = list(zip(boxes, boxes[1:]))
+    heights = Counter(round(box[2]) for box in boxes)
+    pitches = Counter(round(above[1] - below[1]) for above, below in pairs if above[1] > below[1])
+    if sum(pitches.values()) < 3 or not heights:
+        return frozenset()
+    # The usual pitch and height are the commonest (to the point): body text
+    # inside paragraphs. A median would land on paragraph spacing in a
+    # notice made of many one- and two-line paragraphs.
+    usual_pitch = min(pitches, key=lambda p: (-pitches[p], p))
+    usual_height = max(min(heights, key=lambda h: (-heights[h], h)), 1)
+    gaps = set()
+    for (_, bottom_above, height_above), (index, bottom, height) in pairs:
+        pitch = bottom_above - bottom
+        scale = max(min(height_above, height), 1) / usual_height
+        if pitch < 0:
+            gaps.add(index)  # the text moved up the page: a new column or a text box
+        elif abs(height - height_above) > FONT_CHANGE * max(height, height_above):
+            gaps.add(index)  # a heading ends or starts
+        elif pitch > PARAGRAPH_GAP * usual_pitch * max(scale, 1):
+            gaps.add(index)
+    return frozenset(gaps)
 
 
 def _reason(exc: Exception) -> str:
@@ -149,44 +239,3 @@ def _meta_title(pdf) -> str | None:
     if not title or _BOILERPLATE_TITLES.match(title):
         return None
     return title
-
-
-def _furniture_key(line: str) -> str:
-    """Compare lines as written, except that numbers in page-number lines may differ.
-
-    Digits are only blanked in lines that mention a page or hold little else,
-    so "Section 1" / "Section 2" at the top of pages stay headings.
-    """
-    key = normalise(line).lower()
-    if "page" in key or len(_DIGITS.sub("", key).strip(" -–—/|.")) <= 2:
-        key = _DIGITS.sub("#", key)
-    return key
-
-
-def _zone(lines: list[str]) -> list[int]:
-    """Indexes of the first and last few non-blank lines of a page."""
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    return sorted(set(filled[:FURNITURE_ZONE] + filled[-FURNITURE_ZONE:]))
-
-
-def _without_furniture(pages: list[list[str]]) -> tuple[list[str | None], int]:
-    """All lines in order; running headers/footers and page numbers replaced by None."""
-    zones = [_zone(lines) for lines in pages]
-    seen: Counter[str] = Counter()
-    for lines, zone in zip(pages, zones):
-        seen.update({_furniture_key(lines[i]) for i in zone})
-    threshold = max(2, math.ceil(FURNITURE_SHARE * len(pages)))
-    out: list[str | None] = []
-    dropped = 0
-    for lines, zone in zip(pages, zones):
-        zone_set = set(zone)
-        for index, line in enumerate(lines):
-            if index in zone_set:
-                key = _furniture_key(line)
-                repeated = len(pages) >= 2 and seen[key] >= threshold and len(key.split()) <= FURNITURE_MAX_WORDS
-                if repeated or _PAGE_NUMBER.match(key):
-                    out.append(None)
-                    dropped += 1
-                    continue
-            out.append(line)
-    return out, dropped

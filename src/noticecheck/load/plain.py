@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from noticecheck.load.blocks import (
     HEADING_MAX_CHARS,
     HEADING_MAX_WORDS,
+    TRAILERS,
+    bullet_body,
     ends_sentence,
     has_address,
     last_char,
@@ -47,9 +49,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
 _RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-# Symbols that are never the start of a word may hug the text.
-_SYMBOL_BULLET = re.compile(r"^\s*[•·○◦▪▫■□●►▸➢✓✔❖]\s*(.*)$")
-_DASH_BULLET = re.compile(r"^\s*(?:[-*+–—]|o)\s+(.+)$")
 # 1. 1) a) a. (a) (1) (iv) iv) -- but not "J. Bloggs": capitals only with ")".
 _ENUM = re.compile(
     r"^\s*(?:(?P<num>\d{1,3})[.)]|(?:[a-z]|[ivxlc]{1,6})[.)]|[A-Z]\)|\((?:\d{1,3}|[a-zA-Z]|[ivxlc]{1,6})\))\s+(?P<body>.+)$"
@@ -67,13 +66,27 @@ _CODE = re.compile(r"`([^`]+)`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
 
 # "Tel: 01234 567890", "Email: office@..." are contact details, not headings.
-_LABEL_VALUE = re.compile(
-    r"^(?:tel(?:ephone)?|phone|mobile|fax|e-?mail|web(?:site)?|address|post ?code|dpo|name|role|date|"
-    r"updated|last updated|reviewed|version|ref(?:erence)?)\b\.?\s*:\s*\S",
+# "Tel: 01234 567890", "Date reviewed: 12/02/2025": a label (a few words, one of
+# them a contact or date word), a colon, a value. Contact details, not headings.
+_LABEL_VALUE = re.compile(r"^(?P<label>[^:]{1,40}):\s*\S")
+_LABEL_WORDS = frozenset(
+    "tel telephone phone mobile fax email e-mail web website address postcode dpo name role date dated "
+    "updated reviewed review approved version ref reference issued adopted published".split()
+)
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+_DATE_ONLY = re.compile(
+    rf"^(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS})[a-z]*\.?,?\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})$",
     re.I,
 )
+_POSTCODE_END = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
+_SUBJECT_PRONOUNS = frozenset("i we you they he she it".split())
 # Words a heading never ends on but a wrapped line often does.
 _DANGLING = frozenset("and or but the a an of our your their its that which if".split())
+# Last words of a clause that leads into a list ("We rely on:", "Data we keep:").
+_LEADS_IN = frozenset(
+    "to on with for by from of in at as into about include includes including are is be keep hold use "
+    "collect share following below that we they you such".split()
+)
 _FIRST_LETTER = re.compile(r"[^\W_]")
 _SOFT_HYPHENS = ("\u00ad", "\x02")  # \x02 is how pdfium marks a hyphenation point
 
@@ -108,6 +121,14 @@ class _Line:
     run_start: bool = False
     run_intro: bool = False  # the line before the run ends with ":" (a list that lost its bullets)
     soft_hyphen: bool = False  # the raw line ended in a soft hyphen: the word goes on below
+    joins_above: bool = False  # layout says: this line continues the list item above
+    indent: int = 0  # leading spaces (a tab counts 4)
+    size_level: int = 0  # layout says: set larger than body text, heading level by size
+
+
+def starts_with_bullet(line: str) -> bool:
+    """Whether a raw line starts with a bullet or list number."""
+    return bullet_body(line) is not None or bool(_ENUM.match(line))
 
 
 def split_lines(text: str) -> list[str]:
@@ -147,14 +168,19 @@ def text_to_blocks(
     *,
     wrapped: bool | None = None,
     breaks: Collection[int] = (),
+    joins: Collection[int] = (),
+    heading_levels: Mapping[int, int] | None = None,
 ) -> list[Block]:
     """Blocks from the lines of one document (None = a removed line, skipped but counted).
 
     `wrapped` says the text is hard-wrapped (PDF); None detects it from line
-    lengths. `breaks` holds 0-based indexes of lines that a paragraph break
-    precedes although no blank line does (PDF: extra vertical space).
+    lengths. Layout the text cannot show comes as 0-based line indexes:
+    `breaks` are lines a paragraph break precedes although no blank line
+    does (extra vertical space), `joins` lines that continue the list item
+    above (indented under its text), `heading_levels` lines set in a larger
+    font than the body, with a level by size.
     """
-    parsed = _classify(lines, breaks)
+    parsed = _classify(lines, breaks, joins, heading_levels or {})
     if not parsed:
         return []
     width = _wrap_width(parsed)
@@ -166,7 +192,9 @@ def text_to_blocks(
     return splitter.run()
 
 
-def _classify(lines: Sequence[str | None], breaks: Collection[int] = ()) -> list[_Line]:
+def _classify(
+    lines: Sequence[str | None], breaks: Collection[int], joins: Collection[int], levels: Mapping[int, int]
+) -> list[_Line]:
     out: list[_Line] = []
     for index, raw in enumerate(lines):
         if raw is None:
@@ -190,6 +218,9 @@ def _classify(lines: Sequence[str | None], breaks: Collection[int] = ()) -> list
             continue
         line = _classify_line(no, raw)
         line.soft_hyphen = raw.rstrip().endswith(_SOFT_HYPHENS)
+        line.joins_above = index in joins and line.shape is not _Shape.BULLET
+        line.size_level = levels.get(index, 0)
+        line.indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
         out.append(line)
     return out
 
@@ -201,9 +232,9 @@ def _classify_line(no: int, raw: str) -> _Line:
         if body:
             return _Line(no, body, _Shape.ATX, body=body, level=len(atx.group(1)))
         return _Line(no, "", _Shape.BLANK)
-    bullet = _SYMBOL_BULLET.match(raw) or _DASH_BULLET.match(raw)
-    if bullet:
-        body = clean_inline(bullet.group(1))
+    bullet = bullet_body(raw)
+    if bullet is not None:
+        body = clean_inline(bullet)
         if body:
             return _Line(no, body, _Shape.BULLET, body=body)
         return _Line(no, "", _Shape.BLANK)  # a bare bullet symbol
@@ -265,12 +296,20 @@ def heading_shaped(text: str) -> bool:
     if end == "?":
         return len(words) <= QUESTION_MAX_WORDS and len(text) <= 2 * HEADING_MAX_CHARS
     if end == ":":
-        return len(words) <= COLON_MAX_WORDS
+        return colon_heading(text)
     if len(words) > HEADING_MAX_WORDS or len(text) > HEADING_MAX_CHARS:
         return False
-    if _LABEL_VALUE.match(text) or words[-1] in _DANGLING:
+    if words[-1] in _DANGLING or _DATE_ONLY.match(text) or _POSTCODE_END.search(text):
         return False
-    return True
+    return not _is_label_value(text)
+
+
+def _is_label_value(text: str) -> bool:
+    match = _LABEL_VALUE.match(text)
+    if not match:
+        return False
+    label = match.group("label").lower().split()
+    return len(label) <= 3 and any(word.strip(".") in _LABEL_WORDS for word in label)
 
 
 def _short_line(line: _Line, splitter: _Splitter) -> bool:
@@ -292,13 +331,31 @@ def _mark_short_runs(parsed: list[_Line], splitter: _Splitter) -> None:
             if following is not None and following.shape is _Shape.PLAIN and _starts_lower(following.text):
                 break
             end += 1
-        if end - start >= SHORT_RUN_MIN:
-            intro = parsed[start - 1] if start else None
-            for line in parsed[start:end]:
+        first = start
+        intro = parsed[start - 1] if start else None
+        if end > start and _introduces_list(parsed[start]):
+            intro, first = parsed[start], start + 1  # "We share data with:" leads its own run
+        has_intro = intro is not None and _introduces_list(intro)
+        if end - first >= (SHORT_RUN_MIN - 1 if has_intro else SHORT_RUN_MIN):
+            for line in parsed[first:end]:
                 line.in_run = True
-                line.run_intro = bool(intro and intro.shape is _Shape.PLAIN and last_char(intro.text) == ":")
-            parsed[start].run_start = True
+                line.run_intro = has_intro
+            parsed[first].run_start = True
         start = end + 1 if end == start else end
+
+
+def _introduces_list(line: _Line) -> bool:
+    """A clause ending in a colon ("We use the data to:"), as opposed to a "Contact:" heading."""
+    return line.shape is _Shape.PLAIN and last_char(line.text) == ":" and not colon_heading(line.text)
+
+
+def colon_heading(text: str) -> bool:
+    """"Contact:" or "Data protection officer:" is a heading; "We rely on:" and "About pupils, we keep:" lead a list."""
+    words = text.rstrip(":" + TRAILERS).split()
+    if not words or len(words) > COLON_MAX_WORDS or "," in text:
+        return False
+    # "We use the information:" is a clause even when short.
+    return words[-1].lower() not in _LEADS_IN and words[0].lower() not in _SUBJECT_PRONOUNS
 
 
 class _Splitter:
@@ -313,6 +370,8 @@ class _Splitter:
         self._kind: BlockKind | None = None
         self._parts: list[str] = []
         self._first_line = 0
+        self._marker_indent: int | None = None  # indent of the bullet/number that opened the block
+        self._level = 0
         self.prev: _Line | None = None
         self.prev_status = "blank"  # blank | heading | para | list
 
@@ -323,15 +382,24 @@ class _Splitter:
 
     def _flush(self) -> None:
         if self._kind is not None:
-            block = make_block(self._kind, _join_wrapped(self._parts), self._first_line)
+            block = make_block(self._kind, _join_wrapped(self._parts), self._first_line, self._level)
             if block:
                 self.blocks.append(block)
         self._kind, self._parts = None, []
 
-    def _open(self, kind: BlockKind, text: str, line: _Line) -> None:
+    def _open(
+        self, kind: BlockKind, text: str, line: _Line, *, marker_indent: int | None = None, level: int = 0
+    ) -> None:
         self._flush()
-        self._kind, self._parts, self._first_line = kind, [text], line.no
-        self.prev_status = "list" if kind is BlockKind.LIST_ITEM else "para"
+        self._kind, self._parts, self._first_line, self._level = kind, [text], line.no, level
+        self._marker_indent = marker_indent
+        self.prev_status = {BlockKind.LIST_ITEM: "list", BlockKind.HEADING: "heading"}.get(kind, "para")
+
+    def _append(self, line: _Line) -> None:
+        if self.prev is not None and self.prev.soft_hyphen:
+            self._parts[-1] += line.text  # "informa\xad" + "tion"
+        else:
+            self._parts.append(line.text)
 
     def _heading(self, text: str, line: _Line, level: int) -> None:
         self._flush()
@@ -346,9 +414,12 @@ class _Splitter:
     # -- decisions ------------------------------------------------------
 
     def _stands_alone(self) -> bool:
-        if self.prev is None or self.prev_status in ("blank", "heading", "list"):
+        if self.prev is None or self.prev_status in ("blank", "heading"):
             return True
-        return ends_sentence(self.prev.text)
+        if ends_sentence(self.prev.text):
+            return True
+        # After a list item, unless that item ran to the wrap width mid-sentence.
+        return self.prev_status == "list" and not (self.wrapped and self.is_long(self.prev))
 
     @staticmethod
     def _next_allows_heading(following: _Line | None) -> bool:
@@ -375,8 +446,14 @@ class _Splitter:
         return self._stands_alone() and self._next_allows_heading(following)
 
     def _continues(self, line: _Line) -> bool:
+        if line.shape is not _Shape.PLAIN or line.level:
+            return False  # a marker or heading syntax always starts a block
         if self._kind is None or self.prev is None or self.prev_status not in ("para", "list"):
             return False
+        if line.joins_above:
+            return True
+        if self._marker_indent is not None and line.indent > self._marker_indent + 1:
+            return True  # hanging indent under a bullet or clause number
         above = self.prev.text
         if not ends_sentence(above) and not _starts_upper(line.text):
             return True
@@ -386,22 +463,46 @@ class _Splitter:
             return True
         return False
 
-    def _numbered(self, index: int, line: _Line, following: _Line | None) -> None:
-        neighbours = (self._neighbour(index, -1), self._neighbour(index, 1))
-        in_list = any(n is not None and n.shape in (_Shape.ENUM, _Shape.BULLET) for n in neighbours)
-        headingish = self.infer and heading_shaped(line.text) and _starts_upper(line.body)
-        if line.shape is _Shape.OUTLINE and headingish and not in_list:
-            self._heading(line.text, line, min(2 + line.number.count("."), 6))
-        elif (
-            line.number
-            and headingish
-            and not in_list
-            and self._stands_alone()
-            and self._next_allows_heading(following)
+    def _sized_heading(self, line: _Line) -> bool:
+        """A line in a heading-sized font: a heading, or the next line of one (titles wrap)."""
+        above = self.prev
+        if (
+            self._kind is BlockKind.HEADING
+            and above is not None
+            and above.size_level == line.size_level
+            and above.shape is not _Shape.BLANK
         ):
+            self._append(line)
+            return True
+        if len(line.text.split()) > QUESTION_MAX_WORDS or last_char(line.text) in ".,;":
+            return False  # large print, but prose
+        self._open(BlockKind.HEADING, line.text, line, level=line.size_level)
+        return True
+
+    def _numbered(self, index: int, line: _Line, following: _Line | None) -> None:
+        """ "3. Who we share data with" is a heading; "1. names" among its siblings is a list item;
+        "3.1 We use this information to:" is a numbered paragraph."""
+        neighbours = (self._neighbour(index, -1), self._neighbour(index, 1))
+        # Only digit-numbered siblings or bullets make "4." part of a list: "(e)" items
+        # under heading "3." do not make heading "4." an item.
+        in_list = any(n is not None and (n.shape is _Shape.BULLET or (n.shape is _Shape.ENUM and n.number)) for n in neighbours)
+        headingish = (
+            self.infer
+            and bool(line.number)
+            and heading_shaped(line.text)
+            and _starts_upper(line.body)
+            and self._next_allows_heading(following)
+            and not (self.wrapped and self.is_long(line) and following is not None and following.shape is _Shape.PLAIN)
+        )
+        if line.shape is _Shape.OUTLINE:
+            if headingish:
+                self._heading(line.text, line, min(2 + line.number.count("."), 6))
+            else:
+                self._open(BlockKind.PARAGRAPH, line.text, line, marker_indent=line.indent)
+        elif headingish and not in_list and self._stands_alone():
             self._heading(line.text, line, 2)
         else:
-            self._open(BlockKind.LIST_ITEM, line.body, line)
+            self._open(BlockKind.LIST_ITEM, line.body, line, marker_indent=line.indent)
 
     def _neighbour(self, index: int, step: int) -> _Line | None:
         index += step
@@ -414,7 +515,7 @@ class _Splitter:
     def _in_run(self, line: _Line) -> None:
         text = line.text
         if line.run_start and self.infer and self._stands_alone():
-            if is_all_caps(text) or (last_char(text) == ":" and len(text.split()) <= COLON_MAX_WORDS):
+            if is_all_caps(text) or (last_char(text) == ":" and colon_heading(text)):
                 self._heading(text, line, 0)
                 return
         self._open(BlockKind.LIST_ITEM if line.run_intro else BlockKind.PARAGRAPH, text, line)
@@ -432,12 +533,16 @@ class _Splitter:
             elif shape is _Shape.ATX or line.level:
                 self._heading(line.body, line, line.level)
             elif shape is _Shape.BULLET:
-                self._open(BlockKind.LIST_ITEM, line.body, line)
+                self._open(BlockKind.LIST_ITEM, line.body, line, marker_indent=line.indent)
+            elif (line.joins_above or self._marker_indent is not None) and self._continues(line):
+                self._append(line)
             elif shape is _Shape.BOLD:
                 if last_char(line.text) in ".,;!":
                     self._open(BlockKind.PARAGRAPH, line.text, line)
                 else:
                     self._heading(line.text, line, 0)
+            elif line.size_level and shape is _Shape.PLAIN and self._sized_heading(line):
+                pass
             elif line.in_run:
                 self._in_run(line)
             elif shape in (_Shape.ENUM, _Shape.OUTLINE):
@@ -445,10 +550,7 @@ class _Splitter:
             elif self._is_heading(line, following):
                 self._heading(line.text, line, 0)
             elif self._continues(line):
-                if self.prev is not None and self.prev.soft_hyphen:
-                    self._parts[-1] += line.text  # "informa\xad" + "tion"
-                else:
-                    self._parts.append(line.text)
+                self._append(line)
             else:
                 self._open(BlockKind.PARAGRAPH, line.text, line)
             if shape is not _Shape.SETEXT_MARK:
@@ -471,10 +573,17 @@ def _join_wrapped(parts: list[str]) -> str:
 def load_plain(doc: Document, media_type: str) -> Text:
     """Decode a txt/md document and split it into blocks."""
     from noticecheck.load.encoding import declared_charset
+    from noticecheck.load.pages import FORM_FEED, paged_text_lines
 
     decoded = decode(doc.data, declared=declared_charset(doc.data, doc.media_type, html=False))
-    blocks = text_to_blocks(split_lines(decoded.text))
+    lines: list[str | None] = list(split_lines(decoded.text))
+    notes = [decoded.note]
+    if FORM_FEED in decoded.text:
+        lines, dropped = paged_text_lines(lines)
+        if dropped:
+            notes.append(f"dropped {dropped} repeated page header/footer line(s)")
+    blocks = text_to_blocks(lines)
     if not blocks:
         raise empty("the file contains only whitespace")
     title = blocks[0].text if blocks[0].is_heading else None
-    return Text(source=doc.source, blocks=tuple(blocks), media_type=media_type, title=title, notes=(decoded.note,))
+    return Text(source=doc.source, blocks=tuple(blocks), media_type=media_type, title=title, notes=tuple(notes))

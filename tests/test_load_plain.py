@@ -1,0 +1,311 @@
+"""Plain text and Markdown: headings inferred from layout, lists, wrapped lines, line numbers, encodings."""
+
+from __future__ import annotations
+
+import codecs
+import textwrap
+
+import pytest
+
+from noticecheck.load import to_text
+from noticecheck.model import BlockKind, Document, UnreadableInput
+
+H, P, L = BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM
+
+
+def load(text: str, name: str = "notice.txt"):
+    return to_text(Document(source=name, data=textwrap.dedent(text).encode("utf-8"), filename=name))
+
+
+def shape(text: str, name: str = "notice.txt") -> list[tuple[BlockKind, str]]:
+    return [(b.kind, b.text) for b in load(text, name).blocks]
+
+
+def headings(text: str) -> list[str]:
+    return [b.text for b in load(text).blocks if b.is_heading]
+
+
+def test_web_export_layout_short_lines_become_headings():
+    blocks = shape(
+        """\
+         Privacy Notice - How we use information about pupils
+
+        Why do we collect and use pupil information
+
+        We collect pupil information under the Education Act 1996. We use it for teaching.
+
+        Storing pupil information
+        Oakfield Academy keeps information about pupils on computer systems and on paper.
+
+        Who do we share pupil information with?
+
+        We routinely share pupil information with:
+
+        · schools that pupils attend after leaving us
+        · our local authority
+        ·the Department for Education (DfE)
+        """
+    )
+    assert blocks == [
+        (H, "Privacy Notice - How we use information about pupils"),
+        (H, "Why do we collect and use pupil information"),
+        (P, "We collect pupil information under the Education Act 1996. We use it for teaching."),
+        (H, "Storing pupil information"),
+        (P, "Oakfield Academy keeps information about pupils on computer systems and on paper."),
+        (H, "Who do we share pupil information with?"),
+        (P, "We routinely share pupil information with:"),
+        (L, "schools that pupils attend after leaving us"),
+        (L, "our local authority"),
+        (L, "the Department for Education (DfE)"),
+    ]
+
+
+def test_title_is_level_1_and_inferred_headings_level_2():
+    text = load("Privacy notice for parents\n\nWhat we collect\n\nNames and addresses of parents are kept.\n")
+    assert [(b.text, b.level) for b in text.blocks if b.is_heading] == [
+        ("Privacy notice for parents", 1),
+        ("What we collect", 2),
+    ]
+    assert text.title == "Privacy notice for parents"
+
+
+def test_long_question_is_a_heading_but_long_statement_is_not():
+    found = headings(
+        """\
+        Why do we need to collect and keep this information about you and your family at all?
+
+        We need it to run the school and meet our duties under education law.
+
+        For pupils enrolling for post 14 qualifications the Learning Records Service gives us a number
+
+        More text follows here in a sentence.
+        """
+    )
+    assert found == ["Why do we need to collect and keep this information about you and your family at all?"]
+
+
+def test_no_headings_at_all():
+    blocks = load(
+        """\
+        We collect information about pupils so that we can teach them well and keep them safe.
+
+        We share information with the local authority and the Department for Education when the law says so.
+
+        You can ask for a copy of the information we hold about you by writing to the school office.
+        """
+    ).blocks
+    assert [b.kind for b in blocks] == [P, P, P]
+
+
+def test_all_caps_lines_are_headings_but_postcodes_are_not():
+    blocks = shape(
+        """\
+        PRIVACY NOTICE
+
+        Pupils in secondary schools and alternative provision
+
+        WHO WE SHARE DATA WITH
+        We share data with the DfE.
+
+        Write to: Oak School, 1 High Street, Anytown
+        AB1 2CD
+        """
+    )
+    assert (H, "PRIVACY NOTICE") in blocks
+    assert (H, "WHO WE SHARE DATA WITH") in blocks
+    assert (H, "Pupils in secondary schools and alternative provision") in blocks
+    assert (H, "AB1 2CD") not in blocks
+
+
+def test_short_colon_line_is_a_heading_long_one_introduces_a_list():
+    blocks = shape(
+        """\
+        Contact:
+        If you have a concern, please write to the data protection officer.
+
+        We use the pupil data to:
+
+        - support pupil learning
+        - monitor progress
+        """
+    )
+    assert blocks[0] == (H, "Contact:")
+    assert (P, "We use the pupil data to:") in blocks
+    assert blocks[-2:] == [(L, "support pupil learning"), (L, "monitor progress")]
+
+
+def test_hard_wrapped_paragraphs_are_joined_and_not_mistaken_for_headings():
+    text = """\
+    How we use pupil information
+
+    We collect and use pupil information under section 537A of the Education
+    Act 1996 and section 83 of the Children Act 1989. We also comply with the
+    Data Protection Act 2018 and the UK General Data Protection Regulation, and
+    Article 6(1)(c) and Article 9(2)(b) of that regulation set out our legal
+    basis for collecting the information in the first place.
+
+    Storing pupil data
+
+    We hold pupil data securely for the set amount of time shown in our data
+    retention schedule. For more information on our data retention schedule and
+    how we keep your data safe, please visit our website or ask at the school
+    office, where a printed copy is kept for anybody who wants to read it.
+    """
+    blocks = load(text).blocks
+    assert [b.kind for b in blocks] == [H, P, H, P]
+    assert blocks[1].text.startswith("We collect and use pupil information under section 537A of the Education Act 1996")
+    assert blocks[1].text.endswith("in the first place.")
+    assert "Data Protection Act 2018 and the UK General" in blocks[1].text
+    assert [b.line for b in blocks] == [1, 3, 9, 11]
+
+
+def test_wrapped_line_starting_lower_case_continues_the_paragraph():
+    blocks = shape(
+        """\
+        For more information about the department's data sharing process, please visit:
+        https://www.gov.uk/data-protection-how-we-collect-and-share-research-data
+
+        Requesting access
+        """
+    )
+    assert blocks[0] == (
+        P,
+        "For more information about the department's data sharing process, please visit: "
+        "https://www.gov.uk/data-protection-how-we-collect-and-share-research-data",
+    )
+
+
+def test_hyphen_at_line_end_keeps_the_word_whole():
+    blocks = load("We care about pupil well-\nbeing and their safety at school.\n").blocks
+    assert blocks[0].text == "We care about pupil well-being and their safety at school."
+
+
+@pytest.mark.parametrize("marker", ["-", "*", "•", "·", "○", "▪", "–", "o", "1.", "2)", "a)", "(i)"])
+def test_bullet_markers_are_stripped(marker):
+    blocks = load(f"We use data to:\n\n{marker} support learning\n{marker} keep pupils safe\n").blocks
+    assert [(b.kind, b.text) for b in blocks[1:]] == [(L, "support learning"), (L, "keep pupils safe")]
+
+
+def test_numbered_heading_versus_numbered_list():
+    blocks = shape(
+        """\
+        1. Who we are
+        Oak School is the data controller for the information in this notice.
+
+        2. What we collect
+
+        We collect:
+        1. names
+        2. addresses
+        """
+    )
+    assert blocks[0] == (H, "1. Who we are")
+    assert (H, "2. What we collect") in blocks
+    assert blocks[-2:] == [(L, "names"), (L, "addresses")]
+
+
+def test_address_block_is_paragraphs_not_headings():
+    blocks = load(
+        """\
+        If you would like to discuss anything in this notice, please contact:
+
+        Jane Example
+        Oak School
+        1 High Street
+        Anytown
+        AB1 2CD
+        """
+    ).blocks
+    assert not any(b.is_heading for b in blocks)
+    assert [b.text for b in blocks[1:]] == ["Jane Example", "Oak School", "1 High Street", "Anytown", "AB1 2CD"]
+
+
+def test_list_that_lost_its_bullets_after_a_colon():
+    blocks = shape("We share pupil data with:\nOur local authority\nThe Department for Education\nThe NHS school nursing team\n")
+    assert blocks[1:] == [
+        (L, "Our local authority"),
+        (L, "The Department for Education"),
+        (L, "The NHS school nursing team"),
+    ]
+
+
+def test_contact_detail_lines_are_not_headings():
+    blocks = shape("Write to us.\n\nEmail: office@oak.sch.uk\n\nTelephone: 01234 567890\n\nhttps://oak.sch.uk/privacy\n")
+    assert all(kind is P for kind, _ in blocks)
+
+
+def test_markdown_headings_links_and_emphasis():
+    text = load(
+        """\
+        # Privacy notice
+
+        Intro with a [link to the ICO](https://ico.org.uk/make-a-complaint/) and <https://www.gov.uk/dfe>.
+
+        Setext heading
+        --------------
+
+        We **North Herts Academy** collect *some* data. Mail <dpo@example.org>.
+
+        **Your rights**
+
+        ## Who we share with ##
+        """,
+        name="notice.md",
+    )
+    assert text.media_type == "text/markdown"
+    assert [(b.kind, b.text, b.level) for b in text.blocks] == [
+        (H, "Privacy notice", 1),
+        (P, "Intro with a link to the ICO (https://ico.org.uk/make-a-complaint/) and https://www.gov.uk/dfe.", 0),
+        (H, "Setext heading", 2),
+        (P, "We North Herts Academy collect some data. Mail dpo@example.org.", 0),
+        (H, "Your rights", 2),
+        (H, "Who we share with", 2),
+    ]
+
+
+def test_line_numbers_point_at_the_original_lines():
+    source = "\n\nTitle of the notice\n\n\nFirst paragraph here.\n\n- item one\n- item two\n\n\nLast words.\n"
+    blocks = load(source).blocks
+    lines = source.split("\n")
+    for block in blocks:
+        assert block.text.split()[-1] in lines[block.line - 1]
+    assert [b.line for b in blocks] == [3, 6, 8, 9, 12]
+
+
+def test_crlf_and_cr_line_endings_count_like_editors():
+    blocks = load("Heading one\r\n\r\nText here.\r\n\r\nMore text.\r\n").blocks
+    assert [b.line for b in blocks] == [1, 3, 5]
+    blocks = to_text(Document("x.txt", b"Heading one\r\rText here.\r", filename="x.txt")).blocks
+    assert [b.line for b in blocks] == [1, 3]
+
+
+def test_whitespace_is_normalised():
+    blocks = load("Some   text\twith \u00a0 odd\u200b spacing .\n").blocks
+    assert blocks[0].text == "Some text with odd spacing ."
+
+
+def test_cp1252_text_decodes_curly_quotes_and_pounds():
+    data = "We don\u2019t charge \u00a310 for a copy of \u201cyour\u201d data.\n".encode("cp1252")
+    text = to_text(Document("n.txt", data, filename="n.txt"))
+    assert text.blocks[0].text == "We don\u2019t charge \u00a310 for a copy of \u201cyour\u201d data."
+    assert "decoded as cp1252" in text.notes
+
+
+@pytest.mark.parametrize("codec,bom", [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)])
+def test_utf16_with_bom(codec, bom):
+    data = bom + "Privacy notice\n\nWe don\u2019t charge \u00a310.\n".encode(codec)
+    text = to_text(Document("n.txt", data, filename="n.txt"))
+    assert [b.text for b in text.blocks] == ["Privacy notice", "We don\u2019t charge \u00a310."]
+    assert text.notes == (f"decoded as {codec} (BOM)",)
+
+
+def test_utf8_bom_is_not_part_of_the_text():
+    text = to_text(Document("n.txt", codecs.BOM_UTF8 + "Privacy notice\n".encode(), filename="n.txt"))
+    assert text.blocks[0].text == "Privacy notice"
+    assert text.blocks[0].line == 1
+
+
+def test_whitespace_only_file_is_empty():
+    with pytest.raises(UnreadableInput) as caught:
+        to_text(Document("n.txt", b" \n\t\n \r\n", filename="n.txt"))
+    assert caught.value.code == "empty"
