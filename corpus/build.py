@@ -63,6 +63,9 @@ DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/
 # default is "now", which would make every rebuild a new set of bytes.
 ZIP_TIMESTAMP = (2020, 1, 1, 0, 0, 0)
 
+# Heading sizes in points for the PDF and ODF renderers (Word uses its own heading styles).
+HEADING_POINTS = {1: 16, 2: 13, 3: 11}
+
 FRONT_MATTER_KEYS = {"output", "title", "author", "date", "header", "footer", "font", "headings", "bullets"}
 
 
@@ -247,7 +250,7 @@ def render_pdf(source: Source, target: Path) -> None:
     for block in source.blocks:
         text = _pdf_text(source, block.text)
         if block.kind == "heading":
-            size = {1: 16, 2: 13, 3: 11}[block.level]
+            size = HEADING_POINTS[block.level]
             pdf.ln(3 if block.level > 1 else 0)
             pdf.set_font(family, "B", size)
             pdf.multi_cell(width, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -350,6 +353,14 @@ ODF_NS = {
 }
 _XMLNS = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in ODF_NS.items())
 
+_ODT_HEADING_STYLES = "".join(
+    f'  <style:style style:name="Heading_20_{level}" style:display-name="Heading {level}" style:family="paragraph"\n'
+    f'    style:parent-style-name="Heading" style:default-outline-level="{level}">\n'
+    f'   <style:text-properties fo:font-size="{size}pt" fo:font-weight="bold"/>\n'
+    "  </style:style>\n"
+    for level, size in HEADING_POINTS.items()
+)
+
 _ODT_STYLES = f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document-styles {_XMLNS} office:version="1.3">
  <office:styles>
@@ -360,19 +371,7 @@ _ODT_STYLES = f"""<?xml version="1.0" encoding="UTF-8"?>
    <style:paragraph-properties fo:margin-top="0.3cm" fo:margin-bottom="0.15cm"/>
    <style:text-properties fo:font-weight="bold"/>
   </style:style>
-  <style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph"
-    style:parent-style-name="Heading" style:default-outline-level="1">
-   <style:text-properties fo:font-size="16pt" fo:font-weight="bold"/>
-  </style:style>
-  <style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph"
-    style:parent-style-name="Heading" style:default-outline-level="2">
-   <style:text-properties fo:font-size="13pt" fo:font-weight="bold"/>
-  </style:style>
-  <style:style style:name="Heading_20_3" style:display-name="Heading 3" style:family="paragraph"
-    style:parent-style-name="Heading" style:default-outline-level="3">
-   <style:text-properties fo:font-size="11pt" fo:font-weight="bold"/>
-  </style:style>
-  <style:style style:name="List_20_Paragraph" style:display-name="List Paragraph" style:family="paragraph"
+{_ODT_HEADING_STYLES}  <style:style style:name="List_20_Paragraph" style:display-name="List Paragraph" style:family="paragraph"
     style:parent-style-name="Standard"/>
   <text:list-style style:name="Bullets">
    <text:list-level-style-bullet text:level="1" text:bullet-char="\u2022">
