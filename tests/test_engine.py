@@ -19,11 +19,19 @@ def test_youth_support_needs_pupils_aged_13_plus():
     assert "youth-support-missing" not in rules_fired(check_snippet(DFE_TEXT, audience="pupils", age_range=(4, 11)))
 
 
-def test_unknown_age_lowers_severity_instead_of_guessing():
-    known = _finding(check_snippet(DFE_TEXT, audience="pupils", age_range=(11, 18)), "youth-support-missing")
-    unknown = _finding(check_snippet(DFE_TEXT, audience="pupils"), "youth-support-missing")
-    assert known.severity == Severity.WARNING
-    assert unknown.severity == Severity.INFO
+def test_unknown_school_type_lowers_severity_instead_of_guessing():
+    text = "We use pupil data to support learning."
+    known = _finding(check_snippet(text, school_type="academy"), "dpo-missing")
+    unknown = _finding(check_snippet(text), "dpo-missing")
+    assert known.severity == Severity.ERROR
+    assert unknown.severity == Severity.WARNING
+
+
+def test_unknown_ages_skip_the_13_plus_rule():
+    # most English schools are primaries, so a notice that never says its ages is not told it lacks 13+ content
+    assert "youth-support-missing" not in rules_fired(check_snippet(DFE_TEXT, audience="pupils"))
+    said = DFE_TEXT + "\n\nOur students take GCSEs in Year 11."
+    assert "youth-support-missing" in rules_fired(check_snippet(said, audience="pupils"))
 
 
 def test_dfe_rules_do_not_apply_to_workforce_or_wales():

@@ -33,11 +33,17 @@ _WORKFORCE_BODY = re.compile(
 _PUPIL_BODY = re.compile(r"\b(pupils?|students?|children|your child|learners)\b", re.I)
 
 # --- phase / ages
+# Strong signs of pupils aged 13+; a primary notice never says these.
 _SECONDARY = re.compile(
-    r"\b(GCSEs?|A[- ]levels?|sixth[- ]form|years? 1[0-3]\b|key stage [345]|KS[345]|"
-    r"secondary (school|academy|phase|pupils|education|students)|(pupils|students|young people) aged 1[3-9]|"
-    r"post[- ]?1[46]|1[346]\s?\+|aged 1[346] (and|or) (over|above)|507B|upper school|high school|"
-    r"pupil referral unit|alternative provision)\b",
+    r"\b(GCSEs?|A[- ]levels?|sixth[- ]form|years? (7|8|9|1[0-3])\b|key stage [345]|KS[345]|"
+    r"(pupils|students|young people) aged 1[3-9]|(our|this|a) secondary (school|academy)|secondary (phase|pupils|students)|"
+    r"upper school|high school|pupil referral units?|alternative provision)\b",
+    re.I,
+)
+# Weaker signs: primary notices also mention "secondary school" (where pupils go next) or keep
+# the DfE template's 13+ paragraph, so these count only when nothing says primary.
+_SECONDARY_WEAK = re.compile(
+    r"\b(secondary (school|academy|education)|post[- ]?1[46]|1[346]\s?\+|aged 1[346] (and|or) (over|above)|507B|youth support)\b",
     re.I,
 )
 _SIXTH_FORM = re.compile(r"\b(sixth[- ]form|A[- ]levels?|years? 1[23]\b|key stage 5|16[- ]19|16\s?\+)\b", re.I)
@@ -112,6 +118,8 @@ def detect_ages(body: str) -> tuple[int, int] | None:
         return (4 if primary else 11, high)
     if primary:
         return (4, 11)
+    if _SECONDARY_WEAK.search(body):
+        return (11, 18 if _SIXTH_FORM.search(body) else 16)
     if _NURSERY.search(body):
         return (2, 5)
     return None

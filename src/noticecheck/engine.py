@@ -62,6 +62,8 @@ def applicable_severity(rule: Rule, context: Context) -> Severity | None:
             unknown = True
         elif context.jurisdiction not in cond["jurisdictions"]:
             return None
+    if unknown and cond.get("unknown") == "skip":
+        return None
     return rule.severity.lowered() if unknown else rule.severity
 
 
@@ -123,23 +125,23 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
         return
     unless_sentence = compiled.get("unless_sentence")
     limit = rule.check.get("max_findings", DEFAULT_MAX_FINDINGS)
-    seen: set[int] = set()
-    count = 0
-    for match in sentence_matches(compiled["patterns"], analysis.joined):
-        sentence: Sentence = analysis.sentence_at(match.start())
-        if sentence.start in seen:
-            continue
-        if unless_sentence is not None and unless_sentence.search(sentence.text):
-            continue
-        seen.add(sentence.start)
-        section = _section_of(analysis, sentence)
+    # patterns that only count from a date, e.g. a body that closed then
+    regexes = [compiled["patterns"]] + [p for since, p in compiled.get("dated", ()) if context.as_of >= since]
+    hits: dict[int, tuple[Sentence, re.Match]] = {}
+    for regex in regexes:
+        for match in sentence_matches(regex, analysis.joined):
+            sentence: Sentence = analysis.sentence_at(match.start())
+            if sentence.start in hits:
+                continue
+            if unless_sentence is not None and unless_sentence.search(sentence.text):
+                continue
+            hits[sentence.start] = (sentence, match)
+    for start in sorted(hits)[:limit]:
+        sentence, match = hits[start]
         yield _finding(
             rule, sev, sentence.line, quote(sentence.text, match.start() - sentence.start),
-            kind="fault", section=section, match=match.group(0).strip(),
+            kind="fault", section=_section_of(analysis, sentence), match=match.group(0).strip(),
         )
-        count += 1
-        if count >= limit:
-            return
 
 
 def _section_of(analysis: Analysis, sentence: Sentence) -> str | None:
@@ -200,6 +202,8 @@ def _stale_date(rule: Rule, sev: Severity, analysis: Analysis, context: Context)
         effective = written - timedelta(days=365) if re.search(r"next|due", match.group(0), re.I) else written
         if newest is None or effective > newest[0]:
             newest = (effective, written, sentence)
+    if newest is None:
+        newest = _standalone_date(analysis)
     limit = context.as_of - timedelta(days=check["max_age_days"])
     if newest is None:
         line, text = analysis.first_line
@@ -213,6 +217,25 @@ def _stale_date(rule: Rule, sev: Severity, analysis: Analysis, context: Context)
             rule, sev, sentence.line, quote(sentence.text), kind="fault", section=None,
             date=newest[1].strftime("%B %Y"),
         )
+
+
+_EDGE_BLOCKS = 6
+
+
+def _standalone_date(analysis: Analysis):
+    """A line that is nothing but a date ("March 2025") near the top or bottom of a notice dates it."""
+    blocks = analysis.text.blocks
+    candidates = list(blocks[:_EDGE_BLOCKS]) + list(blocks[-_EDGE_BLOCKS:])
+    best = None
+    for block in candidates:
+        text = block.text.strip(" .:-–()[]")
+        dates = find_dates(text)
+        if len(dates) == 1 and dates[0][2] - dates[0][1] >= len(text) - 2 and len(text) <= 30:
+            written = dates[0][0]
+            sentence = next(s for s in analysis.sentences if s.line == block.line)
+            if best is None or written > best[0]:
+                best = (written, written, sentence)
+    return best
 
 
 def _reading_age(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:

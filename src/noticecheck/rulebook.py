@@ -238,6 +238,11 @@ def _compile_check(check: Mapping[str, Any], file: Path, rule_id: str) -> dict[s
     for cond in ("when", "unless"):
         if cond in check and "patterns" in check[cond]:
             compiled[cond] = _compile(check[cond]["patterns"], file, f"rule {rule_id!r}", f"check/{cond}/patterns")
+    if "dated_patterns" in check:
+        compiled["dated"] = [
+            (date.fromisoformat(item["from"]), _compile([item["pattern"]], file, f"rule {rule_id!r}", f"check/dated_patterns/{i}", flags))
+            for i, item in enumerate(check["dated_patterns"])
+        ]
     if check["kind"] == "missing-items":
         compiled["items"] = {
             name: _compile(pats, file, f"rule {rule_id!r}", f"check/items/{name}") for name, pats in check["items"].items()

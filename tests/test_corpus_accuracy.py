@@ -1,0 +1,39 @@
+"""The accuracy gate: on the labelled corpus, section F1 and finding precision stay at or above 0.95.
+
+The figures are measured by the same code as `noticecheck eval`; a failure
+prints every disagreement with the labels.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from noticecheck.evaluate import evaluate, format_table, read_labels
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    return evaluate(CORPUS, read_labels(CORPUS / "labels.jsonl"))
+
+
+def test_corpus_is_big_and_varied_enough():
+    labels = read_labels(CORPUS / "labels.jsonl")
+    assert len(labels) >= 40
+    suffixes = [Path(item["file"]).suffix for item in labels]
+    assert suffixes.count(".html") >= 8 and suffixes.count(".pdf") >= 5 and suffixes.count(".docx") >= 5
+    assert {item["audience"] for item in labels} == {"pupils", "parents", "workforce", "governors"}
+
+
+def test_every_notice_is_readable(evaluation):
+    assert not evaluation.unreadable
+
+
+def test_section_f1(evaluation):
+    assert evaluation.sections_all.f1 >= 0.95, format_table(evaluation, details=True)
+    assert evaluation.sections_core.f1 >= 0.95, format_table(evaluation, details=True)
+
+
+def test_finding_precision(evaluation):
+    assert evaluation.findings.precision >= 0.95, format_table(evaluation, details=True)
