@@ -5,7 +5,7 @@ ODT notices. These tests rebuild them for real and compare the text a reader
 would extract, exercise `--check` on a deliberately edited source, look inside
 the generated files for the structure they promise (running PDF header and
 footer, Word heading styles or their absence, a Word table, ODF headings and
-lists), and hold `corpus/labels-b.jsonl` to the rules of corpus/LABELLING.md.
+lists), and hold the B lines of `corpus/labels.jsonl` to the rules of corpus/LABELLING.md.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import test_corpus_labels_a as labelling_rules  # the LABELLING.md consistency c
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 NOTICES = CORPUS / "notices"
-LABELS_B = CORPUS / "labels-b.jsonl"
+LABELS_B = CORPUS / "labels.jsonl"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
@@ -39,7 +39,11 @@ def _load_build():
 
 
 build = _load_build()
-ROWS = [json.loads(line) for line in LABELS_B.read_text(encoding="utf-8").splitlines() if line.strip()]
+ROWS = [
+    row
+    for row in (json.loads(line) for line in LABELS_B.read_text(encoding="utf-8").splitlines() if line.strip())
+    if Path(row["file"]).name.startswith("b")
+]
 B_NOTICES = sorted(p for p in NOTICES.glob("b*") if p.suffix in {".pdf", ".docx", ".odt", ".html", ".txt", ".md"})
 
 
