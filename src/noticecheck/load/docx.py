@@ -11,13 +11,20 @@ Block `line` is the block's ordinal in document order (see office.py).
 from __future__ import annotations
 
 import io
+import zipfile
 
 from noticecheck.load.errors import corrupt
-from noticecheck.load.office import dc_title, numbered_text
+from noticecheck.load.office import dc_title, numbered_text, parse_member
 from noticecheck.load.zipguard import open_checked
 from noticecheck.model import Document, Text, UnreadableInput
 
 KIND = "DOCX"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W_VAL = f"{W}val"
+STYLES = "word/styles.xml"
+REFERRING_PARTS = ("word/document.xml", "word/numbering.xml", "word/footnotes.xml", "word/endnotes.xml")
+_STYLE_REFS = tuple(f"{W}{name}" for name in ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink"))
+SLIM_STYLES_ABOVE = 64 * 1024
 _STYLE_MAP = "\n".join(
     (
         "p[style-name='Title'] => h1:fresh",
@@ -39,11 +46,65 @@ def load_docx(doc: Document, media_type: str) -> Text:
         if "word/document.xml" not in archive.namelist():
             raise corrupt("damaged DOCX file: it has no word/document.xml (not a Word document?)")
         title = dc_title(archive, "docProps/core.xml")
-    markup = _to_html(doc.data)
+        data = _with_slim_styles(archive) or doc.data
+    markup = _to_html(data)
     blocks, first_h1, _ = html_to_blocks(markup, web_page=False)
     return numbered_text(
         doc, media_type, blocks, title=title or first_h1, what="Word document", notes=("converted from Word with mammoth",)
     )
+
+
+def _with_slim_styles(archive: zipfile.ZipFile) -> bytes | None:
+    """The document re-zipped with only the styles it uses, or None to use it as it is.
+
+    Mammoth parses every XML part with a pure-Python DOM; a styles part
+    carrying hundreds of unused style definitions (templates do: python-docx
+    ships 380 KB of them) costs it a quarter of a second. Dropping styles
+    nothing refers to changes no output and makes conversion 5-10x faster.
+    """
+    if STYLES not in archive.namelist():
+        return None
+    info = archive.getinfo(STYLES)
+    if info.file_size < SLIM_STYLES_ABOVE:
+        return None
+    try:
+        slim = _slim_styles(archive)
+    except UnreadableInput:
+        return None  # leave damaged styles for mammoth to judge
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for member in archive.infolist():
+            target.writestr(member.filename, slim if member.filename == STYLES else archive.read(member))
+    return out.getvalue()
+
+
+def _slim_styles(archive: zipfile.ZipFile) -> bytes:
+    from lxml import etree
+
+    used: set[str] = set()
+    for part in REFERRING_PARTS:
+        if part in archive.namelist():
+            root = parse_member(archive, part, KIND)
+            used.update(v for e in root.iter(*_STYLE_REFS) if (v := e.get(W_VAL)))
+    styles = parse_member(archive, STYLES, KIND)
+    by_id = {e.get(f"{W}styleId"): e for e in styles.iter(f"{W}style")}
+    keep = {sid for sid, e in by_id.items() if e.get(f"{W}default") in ("1", "true")}
+    pending = list(used | keep)
+    while pending:  # styles are based on or linked to others: keep the whole chain
+        element = by_id.get(pending.pop())
+        if element is None:
+            continue
+        keep.add(element.get(f"{W}styleId"))
+        for ref in element.iter(f"{W}basedOn", f"{W}link", f"{W}numStyleLink", f"{W}styleLink"):
+            value = ref.get(W_VAL)
+            if value and value not in keep:
+                pending.append(value)
+    for sid, element in by_id.items():
+        if sid not in keep:
+            styles.remove(element)
+    for latent in styles.findall(f"{W}latentStyles"):
+        styles.remove(latent)
+    return etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _to_html(data: bytes) -> str:

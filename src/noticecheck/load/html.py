@@ -99,7 +99,7 @@ def html_to_blocks(markup: str, *, web_page: bool = True) -> tuple[list[Block], 
 
     title = _title(soup)
     for tag in soup.find_all(DROP_TAGS):
-        if not tag.decomposed:
+        if not _gone(tag):
             tag.decompose()
     body = soup.body or soup
     notes: list[str] = []
@@ -124,6 +124,12 @@ def _fallback(markup: str, exc: Exception) -> tuple[list[Block], str | None, lis
     stripped = re.sub(r"<[^>]*>", lambda m: " " + "\n" * m.group().count("\n"), markup)
     blocks = text_to_blocks(split_lines(stripped))
     return blocks, None, [f"HTML parser failed ({type(exc).__name__}); read as text with tags removed"]
+
+
+def _gone(tag) -> bool:
+    """Whether `tag` was removed with an ancestor. Read from __dict__: bs4's `decomposed`
+    property falls through to a subtree search (tag.x means tag.find("x")) on live tags."""
+    return tag.__dict__.get("_decomposed", False)
 
 
 def _title(soup) -> str | None:
@@ -153,13 +159,21 @@ def _tokens(tag) -> set[str]:
     return set(_TOKEN.findall(" ".join(values).lower())) if values else set()
 
 
-def _chrome_reason(tag) -> str | None:
-    """Why this element is site chrome, or None."""
+def _chrome_reason(tag) -> tuple[str, bool] | None:
+    """(why this element is site chrome, whether by its name alone), or None.
+
+    "By name" means an id/class/aria-label word, which can mislead (a
+    wrapper called "page-header-and-content"); tags and roles cannot.
+    """
     if tag.name in PROTECTED_TAGS or tag.get("role") == "main":
         return None
     role = tag.get("role")
     if isinstance(role, str) and role.lower() in CHROME_ROLES:
-        return f"role={role}"
+        return f"role={role}", False
+    if tag.name in CHROME_TAGS:
+        if tag.name in ("header", "footer") and tag.find_parent(["main", "article"]) is not None:
+            return None  # an article's own header holds its title
+        return tag.name, False
     tokens = _tokens(tag)
     title_area = bool(tokens & _CONTENT_WORDS)
     for token in sorted(tokens):
@@ -170,11 +184,7 @@ def _chrome_reason(tag) -> str | None:
                 continue
             if word in _COOKIE_WORDS and _is_content_section(tag):
                 continue
-            return word
-    if tag.name in CHROME_TAGS:
-        if tag.name in ("header", "footer") and tag.find_parent(["main", "article"]) is not None:
-            return None  # an article's own header holds its title
-        return tag.name
+            return word, True
     return None
 
 
@@ -185,11 +195,13 @@ def _is_content_section(tag) -> bool:
 def _remove_chrome(body, body_chars: int) -> int:
     removed = 0
     for tag in list(body.find_all(True)):
-        if tag.decomposed or _chrome_reason(tag) is None:
+        reason = None if _gone(tag) else _chrome_reason(tag)
+        if reason is None:
             continue
         if tag.find(["main", "article"]) is not None or tag.find(attrs={"role": "main"}) is not None:
             continue
-        if body_chars and _text_length(tag) > PROTECT_SHARE * body_chars:
+        by_name = reason[1]
+        if by_name and body_chars and _text_length(tag) > PROTECT_SHARE * body_chars:
             continue  # most of the page: a misnamed wrapper, not furniture
         tag.decompose()
         removed += 1

@@ -118,9 +118,11 @@ def _list_continuations(lines: list[str | None], lefts: list[float | None], brea
             bullet_x = left
         elif bullet_x is not None and left > bullet_x + INDENT_TOLERANCE and index not in breaks:
             joins.add(index)
+        elif bullet_x is not None and left >= bullet_x - INDENT_TOLERANCE:
+            pass  # level with the bullet: no hanging indent to go by; the text decides
         else:
             if bullet_x is not None:
-                ends.add(index)
+                ends.add(index)  # back out at the margin: the list is over
             bullet_x = None
     return joins, ends
 
