@@ -1,0 +1,53 @@
+"""Fetch one notice by URL for `noticecheck check https://…`, the same polite, safe way a scan does.
+
+The I/O edge for a single URL: robots.txt, the private-address guard, size
+caps and content-type checks all come from `PoliteSession`; a failure becomes
+`UnreadableInput` with a one-line reason, like an unreadable file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+from noticecheck.model import Document, UnreadableInput
+
+URL_RE = re.compile(r"^https?://", re.I)
+
+# What a privacy notice can be served as (same list the scanner accepts).
+NOTICE_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "text/markdown",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+    "application/octet-stream",
+)
+
+_OUTCOME_CODES = {
+    "too-large": "too-large",
+    "wrong-type": "unknown-type",
+}
+
+
+def is_url(source: str) -> bool:
+    return bool(URL_RE.match(source))
+
+
+def fetch_document(url: str, *, policy=None) -> Document:
+    """Fetch `url` into a Document, or raise UnreadableInput saying why not."""
+    from noticecheck.fetch.http import FetchPolicy, PoliteSession
+
+    policy = policy or FetchPolicy()
+    with PoliteSession(policy) as session:
+        result = session.get(url, accept=NOTICE_TYPES)
+    if not result.ok:
+        reason = result.error or result.outcome
+        status = f" (HTTP {result.status})" if result.status else ""
+        raise UnreadableInput(_OUTCOME_CODES.get(result.outcome, "not-found"), f"could not fetch: {result.outcome}{status}: {reason}")
+    path = unquote(urlsplit(result.final_url).path)
+    filename = posixpath.basename(path) or "index.html"
+    return Document(source=url, data=result.data, filename=filename, media_type=result.content_type)
