@@ -181,8 +181,8 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     starts = tuple(s.start for s in sentences)
     analysis_sections: dict[str, Section] = {}
 
-    def sentence_at(offset: int) -> Sentence:
-        return sentences[bisect.bisect_right(starts, offset) - 1]
+    def index_at(offset: int) -> int:
+        return bisect.bisect_right(starts, offset) - 1
 
     # The document's title ("Privacy notice: how we use pupil information") names the
     # whole notice, not one section, so heading cues skip it.
@@ -226,7 +226,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         if cue.strong is not None:
             seen_blocks: set[int] = set()
             for match in sentence_matches(cue.strong, joined):
-                index = bisect.bisect_right(starts, match.start()) - 1
+                index = index_at(match.start())
                 sentence = sentences[index]
                 if not usable(sentence, match):
                     continue
@@ -241,13 +241,15 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
             names: set[str] = set()
             hit_sentences: dict[int, Sentence] = {}
             for match in _all_matches(cue.weak, joined):
-                sentence = sentence_at(match.start())
+                index = index_at(match.start())
+                sentence = sentences[index]
                 if not usable(sentence, match):
                     continue
                 names.add(match.lastgroup or "")
-                hit_sentences.setdefault(sentence.start, sentence)
+                hit_sentences.setdefault(index, sentence)
             if len(names) >= cue.weak_needed and len(hit_sentences) >= cue.weak_min_sentences:
                 present = True
+                member.update(hit_sentences)
                 evidence.extend(Evidence(s.line, quote(s.text)) for s in list(hit_sentences.values())[:2])
 
         if present and heading_line is None:
