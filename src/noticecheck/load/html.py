@@ -118,7 +118,8 @@ def html_to_blocks(markup: str, *, web_page: bool = True) -> tuple[list[Block], 
 
 def _fallback(markup: str, exc: Exception) -> tuple[list[Block], str | None, list[str]]:
     """Unparseable markup: strip tags and read what is left as plain text."""
-    from noticecheck.load.plain import split_lines, text_to_blocks
+    from noticecheck.load.lines import split_lines
+    from noticecheck.load.plain import text_to_blocks
 
     # Each tag becomes a space plus the newlines it spanned, so line numbers hold.
     stripped = re.sub(r"<[^>]*>", lambda m: " " + "\n" * m.group().count("\n"), markup)

@@ -12,7 +12,6 @@ threads, so every PDFium call here runs under one lock.
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from collections import Counter
@@ -21,14 +20,15 @@ from dataclasses import dataclass
 from noticecheck.load.blocks import normalise
 from noticecheck.load.errors import corrupt
 from noticecheck.load.pages import without_furniture
-from noticecheck.load.plain import split_lines, starts_with_bullet, text_to_blocks
+from noticecheck.load.lines import split_lines, starts_with_bullet
+from noticecheck.load.plain import text_to_blocks
 from noticecheck.model import Document, Text, UnreadableInput
 
 _PDFIUM_LOCK = threading.Lock()
+MIN_CHARS_PER_PAGE = 20  # fewer extractable characters than this per page: a scan
 PARAGRAPH_GAP = 1.25  # a line pitch this many times the usual one starts a new block
-MIN_CHARS_PER_PAGE = 20
 FONT_CHANGE = 0.15  # line heights differing by more than this share: a change of style
-INDENT_TOLERANCE = 2.0  # points: how far right of a bullet a line must start to belong to its item  # fewer extractable characters than this per page: a scan
+INDENT_TOLERANCE = 2.0  # points: how far right of a bullet a line must start to belong to its item
 _FIRST_LETTER = re.compile(r"[^\W_]")
 _BOILERPLATE_TITLES = re.compile(r"^(?:untitled|microsoft word\b|document\d*$|title$)", re.I)
 
@@ -40,7 +40,7 @@ def load_pdf(doc: Document, media_type: str) -> Text:
     if chars < MIN_CHARS_PER_PAGE * len(pages):
         raise UnreadableInput(
             "no-text-layer",
-            f"no text layer ({len(pages)} page(s), {chars} characters of text): this looks like a scan; OCR needed",
+            f"no text layer, OCR needed ({len(pages)} page(s) but only {chars} characters of text: a scan?)",
         )
     lines, dropped = without_furniture([page.lines for page in pages])
     breaks = _real_gaps(lines, pages)

@@ -19,53 +19,30 @@ look-ahead:
   that lost its bullets) are one block each, never headings.
 
 Line numbers are those of the original file; the caller may pass None for
-lines it removed (PDF page furniture) so numbering stays true.
+lines it removed (PDF page furniture) so numbering stays true. What each
+line is made of (markers, Markdown) is read by lines.py; this module judges
+what the lines mean together.
 """
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 
 from noticecheck.load.blocks import (
     HEADING_MAX_CHARS,
     HEADING_MAX_WORDS,
     TRAILERS,
-    bullet_body,
     ends_sentence,
     has_address,
     last_char,
     make_block,
-    normalise,
 )
 from noticecheck.load.encoding import decode
 from noticecheck.load.errors import empty
+from noticecheck.load.lines import Line, Shape, classify, split_lines
 from noticecheck.model import Block, BlockKind, Document, Text
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
-_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-# 1. 1) a) a. (a) (1) (iv) iv) -- but not "J. Bloggs": capitals only with ")".
-_ENUM = re.compile(
-    r"^\s*(?:(?P<num>\d{1,3})[.)]|(?:[a-z]|[ivxlc]{1,6})[.)]|[A-Z]\)|\((?:\d{1,3}|[a-zA-Z]|[ivxlc]{1,6})\))\s+(?P<body>.+)$"
-)
-_OUTLINE = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<body>.+)$")
-_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(?P<body>.+?)(?<=\S)\1\s*(?P<colon>:?)\s*$")
-
-# Inline Markdown: keep words and URLs, drop the punctuation around them.
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+|[^@<>\s]+@[^@<>\s]+\.[^@<>\s]+)>", re.I)
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
-_CODE = re.compile(r"`([^`]+)`")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
-
-# "Tel: 01234 567890", "Email: office@..." are contact details, not headings.
 # "Tel: 01234 567890", "Date reviewed: 12/02/2025": a label (a few words, one of
 # them a contact or date word), a colon, a value. Contact details, not headings.
 _LABEL_VALUE = re.compile(r"^(?P<label>[^:]{1,40}):\s*\S")
@@ -88,79 +65,12 @@ _LEADS_IN = frozenset(
     "collect share following below that we they you such".split()
 )
 _FIRST_LETTER = re.compile(r"[^\W_]")
-_SOFT_HYPHENS = ("\u00ad", "\x02")  # \x02 is how pdfium marks a hyphenation point
-
 SHORT_RUN_WORDS = 8
 SHORT_RUN_CHARS = 60
 SHORT_RUN_MIN = 3
 QUESTION_MAX_WORDS = 20
 COLON_MAX_WORDS = 4
 LONG_LINE_SHARE = 0.6  # of the wrap width: a line this long was probably wrapped
-
-
-class _Shape(enum.Enum):
-    BLANK = "blank"
-    ATX = "atx"
-    SETEXT_MARK = "setext"
-    BULLET = "bullet"
-    ENUM = "enum"
-    OUTLINE = "outline"
-    BOLD = "bold"
-    PLAIN = "plain"
-
-
-@dataclass
-class _Line:
-    no: int
-    text: str  # inline Markdown removed, whitespace normalised; markers kept
-    shape: _Shape
-    body: str = ""  # heading text or list-item text without its marker
-    level: int = 0
-    number: str = ""  # "3" or "3.1" for numbered lines
-    in_run: bool = False
-    run_start: bool = False
-    run_intro: bool = False  # the line before the run ends with ":" (a list that lost its bullets)
-    soft_hyphen: bool = False  # the raw line ended in a soft hyphen: the word goes on below
-    joins_above: bool = False  # layout says: this line continues the list item above
-    indent: int = 0  # leading spaces (a tab counts 4)
-    size_level: int = 0  # layout says: set larger than body text, heading level by size
-
-
-def starts_with_bullet(line: str) -> bool:
-    """Whether a raw line starts with a bullet or list number."""
-    return bullet_body(line) is not None or bool(_ENUM.match(line))
-
-
-def split_lines(text: str) -> list[str]:
-    """Split on CR, LF or CRLF only, as editors number lines (not str.splitlines)."""
-    return _LINE_BREAK.split(text)
-
-
-def clean_inline(text: str) -> str:
-    """Markdown inline syntax to readable text: `[t](u)` -> `t (u)`, `<u>` -> `u`, emphasis removed."""
-    if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
-    if "](" in text:
-        text = _IMAGE.sub(r"\1", text)
-        text = _LINK.sub(_link_text, text)
-    if "<" in text:
-        text = _AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:").removeprefix("MAILTO:"), text)
-    if "**" in text or "__" in text:
-        text = _STRONG.sub(r"\2", text)
-        text = text.replace("**", "")  # unbalanced markers left by copy-paste
-    if "*" in text:
-        text = _EMPHASIS.sub(r"\1", text)
-    if "`" in text:
-        text = _CODE.sub(r"\1", text)
-    return normalise(text)
-
-
-def _link_text(match: re.Match[str]) -> str:
-    label, url = match.group(1).strip(), match.group(2)
-    shown = url.removeprefix("mailto:")
-    if shown.lower() in label.lower():
-        return label
-    return f"{label} ({shown})"
 
 
 def text_to_blocks(
@@ -180,87 +90,28 @@ def text_to_blocks(
     above (indented under its text), `heading_levels` lines set in a larger
     font than the body, with a level by size.
     """
-    parsed = _classify(lines, breaks, joins, heading_levels or {})
+    parsed = classify(lines, breaks, joins, heading_levels or {})
     if not parsed:
         return []
     width = _wrap_width(parsed)
     if wrapped is None:
         wrapped = _looks_wrapped(parsed, width)
-    explicit = sum(1 for line in parsed if line.shape is _Shape.ATX or (line.level and line.shape is _Shape.PLAIN))
+    explicit = sum(1 for line in parsed if line.shape is Shape.ATX or (line.level and line.shape is Shape.PLAIN))
     splitter = _Splitter(parsed, width=width, wrapped=wrapped, infer=explicit < 2)
     _mark_short_runs(parsed, splitter)
     return splitter.run()
 
 
-def _classify(
-    lines: Sequence[str | None], breaks: Collection[int], joins: Collection[int], levels: Mapping[int, int]
-) -> list[_Line]:
-    out: list[_Line] = []
-    for index, raw in enumerate(lines):
-        if raw is None:
-            continue
-        no = index + 1
-        if index in breaks and out and out[-1].shape is not _Shape.BLANK:
-            out.append(_Line(no, "", _Shape.BLANK))  # a gap on the page, not a line of text
-        stripped = raw.strip()
-        if not normalise(stripped):
-            out.append(_Line(no, "", _Shape.BLANK))
-            continue
-        setext = _SETEXT.match(raw)
-        if setext and out and out[-1].shape in (_Shape.PLAIN, _Shape.BOLD) and len(out[-1].text.split()) <= QUESTION_MAX_WORDS:
-            heading = out[-1]
-            heading.shape, heading.body = _Shape.PLAIN, heading.body or heading.text
-            heading.level = 1 if setext.group(1).startswith("=") else 2
-            out.append(_Line(no, "", _Shape.SETEXT_MARK))
-            continue
-        if _RULE.match(raw):
-            out.append(_Line(no, "", _Shape.BLANK))
-            continue
-        line = _classify_line(no, raw)
-        line.soft_hyphen = raw.rstrip().endswith(_SOFT_HYPHENS)
-        line.joins_above = index in joins and line.shape is not _Shape.BULLET
-        line.size_level = levels.get(index, 0)
-        line.indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
-        out.append(line)
-    return out
-
-
-def _classify_line(no: int, raw: str) -> _Line:
-    atx = _ATX.match(raw)
-    if atx:
-        body = clean_inline(atx.group(2) or "")
-        if body:
-            return _Line(no, body, _Shape.ATX, body=body, level=len(atx.group(1)))
-        return _Line(no, "", _Shape.BLANK)
-    bullet = bullet_body(raw)
-    if bullet is not None:
-        body = clean_inline(bullet)
-        if body:
-            return _Line(no, body, _Shape.BULLET, body=body)
-        return _Line(no, "", _Shape.BLANK)  # a bare bullet symbol
-    text = clean_inline(raw)
-    outline = _OUTLINE.match(text)
-    if outline:
-        return _Line(no, text, _Shape.OUTLINE, body=outline.group("body"), number=outline.group("num"))
-    enum_ = _ENUM.match(text)
-    if enum_:
-        return _Line(no, text, _Shape.ENUM, body=enum_.group("body"), number=enum_.group("num") or "")
-    bold = _BOLD_LINE.match(raw)
-    if bold and len(text.split()) <= QUESTION_MAX_WORDS:
-        return _Line(no, text, _Shape.BOLD, body=text)
-    return _Line(no, text, _Shape.PLAIN, body=text)
-
-
-def _wrap_width(parsed: list[_Line]) -> int:
+def _wrap_width(parsed: list[Line]) -> int:
     lengths = sorted(len(line.text) for line in parsed if line.text)
     if not lengths:
         return 0
     return lengths[int(0.9 * (len(lengths) - 1))]
 
 
-def _looks_wrapped(parsed: list[_Line], width: int) -> bool:
+def _looks_wrapped(parsed: list[Line], width: int) -> bool:
     """Hard-wrapped text: lines stop near one width (web and Word exports have one line per paragraph)."""
-    lengths = [len(line.text) for line in parsed if line.shape is _Shape.PLAIN]
+    lengths = [len(line.text) for line in parsed if line.shape is Shape.PLAIN]
     if len(lengths) < 6 or not 30 <= width <= 130:
         return False
     near_width = sum(1 for n in lengths if n >= 0.75 * width)
@@ -312,8 +163,8 @@ def _is_label_value(text: str) -> bool:
     return len(label) <= 3 and any(word.strip(".") in _LABEL_WORDS for word in label)
 
 
-def _short_line(line: _Line, splitter: _Splitter) -> bool:
-    if line.shape is not _Shape.PLAIN or line.level:
+def _short_line(line: Line, splitter: _Splitter) -> bool:
+    if line.shape is not Shape.PLAIN or line.level:
         return False
     text = line.text
     if len(text.split()) > SHORT_RUN_WORDS or len(text) > SHORT_RUN_CHARS or ends_sentence(text):
@@ -321,14 +172,14 @@ def _short_line(line: _Line, splitter: _Splitter) -> bool:
     return not (splitter.wrapped and splitter.is_long(line))
 
 
-def _mark_short_runs(parsed: list[_Line], splitter: _Splitter) -> None:
+def _mark_short_runs(parsed: list[Line], splitter: _Splitter) -> None:
     start = 0
     while start < len(parsed):
         end = start
         while end < len(parsed) and _short_line(parsed[end], splitter):
             # A lower-case next line means this one is wrapped prose, not a list.
             following = parsed[end + 1] if end + 1 < len(parsed) else None
-            if following is not None and following.shape is _Shape.PLAIN and _starts_lower(following.text):
+            if following is not None and following.shape is Shape.PLAIN and _starts_lower(following.text):
                 break
             end += 1
         first = start
@@ -344,9 +195,9 @@ def _mark_short_runs(parsed: list[_Line], splitter: _Splitter) -> None:
         start = end + 1 if end == start else end
 
 
-def _introduces_list(line: _Line) -> bool:
+def _introduces_list(line: Line) -> bool:
     """A clause ending in a colon ("We use the data to:"), as opposed to a "Contact:" heading."""
-    return line.shape is _Shape.PLAIN and last_char(line.text) == ":" and not colon_heading(line.text)
+    return line.shape is Shape.PLAIN and last_char(line.text) == ":" and not colon_heading(line.text)
 
 
 def colon_heading(text: str) -> bool:
@@ -361,7 +212,7 @@ def colon_heading(text: str) -> bool:
 class _Splitter:
     """One pass over classified lines; holds the block being built."""
 
-    def __init__(self, lines: list[_Line], *, width: int, wrapped: bool, infer: bool):
+    def __init__(self, lines: list[Line], *, width: int, wrapped: bool, infer: bool):
         self.lines = lines
         self.width = width
         self.wrapped = wrapped
@@ -372,10 +223,10 @@ class _Splitter:
         self._first_line = 0
         self._marker_indent: int | None = None  # indent of the bullet/number that opened the block
         self._level = 0
-        self.prev: _Line | None = None
+        self.prev: Line | None = None
         self.prev_status = "blank"  # blank | heading | para | list
 
-    def is_long(self, line: _Line) -> bool:
+    def is_long(self, line: Line) -> bool:
         return self.width > 0 and len(line.text) > LONG_LINE_SHARE * self.width
 
     # -- building -------------------------------------------------------
@@ -388,20 +239,20 @@ class _Splitter:
         self._kind, self._parts = None, []
 
     def _open(
-        self, kind: BlockKind, text: str, line: _Line, *, marker_indent: int | None = None, level: int = 0
+        self, kind: BlockKind, text: str, line: Line, *, marker_indent: int | None = None, level: int = 0
     ) -> None:
         self._flush()
         self._kind, self._parts, self._first_line, self._level = kind, [text], line.no, level
         self._marker_indent = marker_indent
         self.prev_status = {BlockKind.LIST_ITEM: "list", BlockKind.HEADING: "heading"}.get(kind, "para")
 
-    def _append(self, line: _Line) -> None:
+    def _append(self, line: Line) -> None:
         if self.prev is not None and self.prev.soft_hyphen:
             self._parts[-1] += line.text  # "informa\xad" + "tion"
         else:
             self._parts.append(line.text)
 
-    def _heading(self, text: str, line: _Line, level: int) -> None:
+    def _heading(self, text: str, line: Line, level: int) -> None:
         self._flush()
         if not level:
             # The first thing in the file, when heading-like, is the title.
@@ -422,12 +273,12 @@ class _Splitter:
         return self.prev_status == "list" and not (self.wrapped and self.is_long(self.prev))
 
     @staticmethod
-    def _next_allows_heading(following: _Line | None) -> bool:
-        if following is None or following.shape is not _Shape.PLAIN:
+    def _next_allows_heading(following: Line | None) -> bool:
+        if following is None or following.shape is not Shape.PLAIN:
             return True
         return _starts_upper(following.text)
 
-    def _is_heading(self, line: _Line, following: _Line | None) -> bool:
+    def _is_heading(self, line: Line, following: Line | None) -> bool:
         if not self.infer:
             return False
         text = line.text
@@ -439,14 +290,14 @@ class _Splitter:
             self.wrapped
             and len(text) > 0.75 * self.width
             and following is not None
-            and following.shape is _Shape.PLAIN
+            and following.shape is Shape.PLAIN
             and last_char(text) != "?"
         ):
             return False  # a long line running into the next: wrapped prose
         return self._stands_alone() and self._next_allows_heading(following)
 
-    def _continues(self, line: _Line) -> bool:
-        if line.shape is not _Shape.PLAIN or line.level:
+    def _continues(self, line: Line) -> bool:
+        if line.shape is not Shape.PLAIN or line.level:
             return False  # a marker or heading syntax always starts a block
         if self._kind is None or self.prev is None or self.prev_status not in ("para", "list"):
             return False
@@ -463,14 +314,14 @@ class _Splitter:
             return True
         return False
 
-    def _sized_heading(self, line: _Line) -> bool:
+    def _sized_heading(self, line: Line) -> bool:
         """A line in a heading-sized font: a heading, or the next line of one (titles wrap)."""
         above = self.prev
         if (
             self._kind is BlockKind.HEADING
             and above is not None
             and above.size_level == line.size_level
-            and above.shape is not _Shape.BLANK
+            and above.shape is not Shape.BLANK
         ):
             self._append(line)
             return True
@@ -479,22 +330,22 @@ class _Splitter:
         self._open(BlockKind.HEADING, line.text, line, level=line.size_level)
         return True
 
-    def _numbered(self, index: int, line: _Line, following: _Line | None) -> None:
+    def _numbered(self, index: int, line: Line, following: Line | None) -> None:
         """ "3. Who we share data with" is a heading; "1. names" among its siblings is a list item;
         "3.1 We use this information to:" is a numbered paragraph."""
         neighbours = (self._neighbour(index, -1), self._neighbour(index, 1))
         # Only digit-numbered siblings or bullets make "4." part of a list: "(e)" items
         # under heading "3." do not make heading "4." an item.
-        in_list = any(n is not None and (n.shape is _Shape.BULLET or (n.shape is _Shape.ENUM and n.number)) for n in neighbours)
+        in_list = any(n is not None and (n.shape is Shape.BULLET or (n.shape is Shape.ENUM and n.number)) for n in neighbours)
         headingish = (
             self.infer
             and bool(line.number)
             and heading_shaped(line.text)
             and _starts_upper(line.body)
             and self._next_allows_heading(following)
-            and not (self.wrapped and self.is_long(line) and following is not None and following.shape is _Shape.PLAIN)
+            and not (self.wrapped and self.is_long(line) and following is not None and following.shape is Shape.PLAIN)
         )
-        if line.shape is _Shape.OUTLINE:
+        if line.shape is Shape.OUTLINE:
             if headingish:
                 self._heading(line.text, line, min(2 + line.number.count("."), 6))
             else:
@@ -504,15 +355,15 @@ class _Splitter:
         else:
             self._open(BlockKind.LIST_ITEM, line.body, line, marker_indent=line.indent)
 
-    def _neighbour(self, index: int, step: int) -> _Line | None:
+    def _neighbour(self, index: int, step: int) -> Line | None:
         index += step
         while 0 <= index < len(self.lines):
-            if self.lines[index].shape is not _Shape.BLANK:
+            if self.lines[index].shape is not Shape.BLANK:
                 return self.lines[index]
             index += step
         return None
 
-    def _in_run(self, line: _Line) -> None:
+    def _in_run(self, line: Line) -> None:
         text = line.text
         if line.run_start and self.infer and self._stands_alone():
             if is_all_caps(text) or (last_char(text) == ":" and colon_heading(text)):
@@ -525,27 +376,27 @@ class _Splitter:
         for index, line in enumerate(lines):
             following = lines[index + 1] if index + 1 < len(lines) else None
             shape = line.shape
-            if shape is _Shape.BLANK:
+            if shape is Shape.BLANK:
                 self._flush()
                 self.prev_status = "blank"
-            elif shape is _Shape.SETEXT_MARK:
+            elif shape is Shape.SETEXT_MARK:
                 self.prev_status = "heading"
-            elif shape is _Shape.ATX or line.level:
+            elif shape is Shape.ATX or line.level:
                 self._heading(line.body, line, line.level)
-            elif shape is _Shape.BULLET:
+            elif shape is Shape.BULLET:
                 self._open(BlockKind.LIST_ITEM, line.body, line, marker_indent=line.indent)
             elif (line.joins_above or self._marker_indent is not None) and self._continues(line):
                 self._append(line)
-            elif shape is _Shape.BOLD:
+            elif shape is Shape.BOLD:
                 if last_char(line.text) in ".,;!":
                     self._open(BlockKind.PARAGRAPH, line.text, line)
                 else:
                     self._heading(line.text, line, 0)
-            elif line.size_level and shape is _Shape.PLAIN and self._sized_heading(line):
+            elif line.size_level and shape is Shape.PLAIN and self._sized_heading(line):
                 pass
             elif line.in_run:
                 self._in_run(line)
-            elif shape in (_Shape.ENUM, _Shape.OUTLINE):
+            elif shape in (Shape.ENUM, Shape.OUTLINE):
                 self._numbered(index, line, following)
             elif self._is_heading(line, following):
                 self._heading(line.text, line, 0)
@@ -553,7 +404,7 @@ class _Splitter:
                 self._append(line)
             else:
                 self._open(BlockKind.PARAGRAPH, line.text, line)
-            if shape is not _Shape.SETEXT_MARK:
+            if shape is not Shape.SETEXT_MARK:
                 self.prev = line
         self._flush()
         return self.blocks
