@@ -1,0 +1,230 @@
+"""The report formats of `noticecheck check`: what every renderer is given, and which renderer has which name.
+
+A renderer is `render(report: Report) -> str`. Modules are imported only
+when their format is asked for, so a CI run writing SARIF never imports
+jinja2 and a terminal run never builds XML.
+
+`Report` carries more than the DocumentResults: what suppression comments
+and the baseline set aside (so SARIF can mark them suppressed or unchanged
+and the text report can say how many), the selected rulebook (SARIF lists
+every rule; JUnit has one testcase per rule), and the --fail-on threshold.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import quote as url_quote
+
+from noticecheck.model import DocumentResult, Finding, Severity
+
+# name -> "module:function"
+FORMATS = {
+    "text": "noticecheck.report.formats:render_text",
+    "concise": "noticecheck.report.concise:render",
+    "json": "noticecheck.report.formats:render_json",
+    "jsonl": "noticecheck.report.jsonl:render",
+    "csv": "noticecheck.report.csv_report:render",
+    "sarif": "noticecheck.report.sarif:render",
+    "junit": "noticecheck.report.junit:render",
+    "github": "noticecheck.report.github:render",
+    "markdown": "noticecheck.report.markdown:render",
+    "html": "noticecheck.report.html_report:render",
+}
+FORMAT_NAMES = tuple(FORMATS)
+
+# SARIF and GitHub both speak error / warning / note.
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One document after the gate.
+
+    `result.findings` are the findings that count (the new ones, when a
+    baseline is in use); `suppressed` holds (finding, directive) pairs set
+    aside by comments, `baselined` the findings the baseline accepts, and
+    `ignored` the rule ids switched off for this file by per-source-ignores.
+    """
+
+    result: DocumentResult
+    suppressed: tuple = ()  # tuple[suppress.Suppressed, ...]
+    baselined: tuple[Finding, ...] = ()
+    ignored: frozenset[str] = frozenset()
+
+    @property
+    def source(self) -> str:
+        return self.result.source
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.result.findings
+
+    @property
+    def checked(self) -> bool:
+        return self.result.status == "checked"
+
+
+@dataclass(frozen=True)
+class Report:
+    outcomes: tuple[Outcome, ...]
+    rulebook: object  # the selected Rulebook
+    fail_on: str = "error"
+    baseline: str | None = None  # path of the baseline in use
+    fixed: tuple = ()  # tuple[baseline.FixedEntry, ...]
+    root: Path = field(default_factory=Path.cwd)  # paths and URIs are shown relative to this
+    color: bool = False
+    show_sections: bool = True
+
+    @property
+    def results(self) -> list[DocumentResult]:
+        return [o.result for o in self.outcomes]
+
+    def fails(self, finding: Finding) -> bool:
+        """Is this finding at or above --fail-on?"""
+        return self.fail_on != "none" and finding.severity >= Severity.parse(self.fail_on)
+
+    @property
+    def suppressed_count(self) -> int:
+        return sum(len(o.suppressed) for o in self.outcomes)
+
+    @property
+    def known_count(self) -> int:
+        """Findings the baseline accepts (not shown, not counted)."""
+        return sum(len(o.baselined) for o in self.outcomes)
+
+    @property
+    def fixed_count(self) -> int:
+        return sum(e.count for e in self.fixed)
+
+    def counts(self) -> dict[str, int]:
+        totals = {s.label: 0 for s in sorted(Severity, reverse=True)}
+        for outcome in self.outcomes:
+            for f in outcome.findings:
+                totals[f.severity.label] += 1
+        return totals
+
+
+def render(name: str, report: Report) -> str:
+    module_name, attr = FORMATS[name].split(":")
+    return getattr(importlib.import_module(module_name), attr)(report)
+
+
+# ---------------------------------------------------------------- helpers shared by renderers
+
+
+def by_severity(report: Report) -> Iterator[tuple[Outcome, Finding]]:
+    """Every counted finding, most severe first, then by document and line."""
+    pairs = [(o, f) for o in report.outcomes for f in o.findings]
+    pairs.sort(key=lambda p: (-p[1].severity, p[0].source, p[1].line, p[1].rule))
+    return iter(pairs)
+
+
+def display_path(source: str, root: Path) -> str:
+    """The path as a reader (and GitHub) wants it: relative to `root` with "/" when inside it."""
+    if source == "-":
+        return source
+    path = Path(source)
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        return Path(os.path.normpath(absolute)).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(os.path.normpath(source)).as_posix()
+
+
+def artifact_uri(source: str, root: Path) -> tuple[str, bool]:
+    """(URI, relative?) for SARIF: relative to `root` when inside it, else an absolute file URI."""
+    shown = display_path(source, root)
+    if source == "-" or not Path(shown).is_absolute():
+        return url_quote(shown), True
+    return Path(shown).as_uri(), False
+
+
+def generic(template: str) -> str:
+    """A rule message without its per-finding placeholders ({match}, {missing}...), for rule listings."""
+    import re
+
+    return re.sub(r"\{[a-z_]+\}", "…", template)
+
+
+def summary_line(report: Report) -> str:
+    counts = report.counts()
+    checked = sum(o.checked for o in report.outcomes)
+    parts = [
+        f"{len(report.outcomes)} document(s), {checked} checked",
+        f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info",
+    ]
+    if report.suppressed_count:
+        parts.append(f"{report.suppressed_count} suppressed by comments")
+    if report.baseline is not None:
+        parts.append(f"{report.known_count} known in the baseline, {report.fixed_count} fixed since")
+    return "; ".join(parts)
+
+
+def fixed_lines(report: Report) -> list[str]:
+    """One line per baseline entry (or part) that is now fixed."""
+    return [
+        f"{e.document}: {e.rule}" + (f" ({e.section})" if e.section else "") + (f" x{e.count}" if e.count > 1 else "")
+        for e in report.fixed
+    ]
+
+
+# ---------------------------------------------------------------- text and json, built on the existing reports
+
+
+def render_text(report: Report) -> str:
+    from noticecheck.report.text import render as render_results
+
+    out = render_results(report.results, color=report.color, show_sections=report.show_sections)
+    notes = []
+    if report.suppressed_count:
+        notes.append(f"{report.suppressed_count} finding(s) suppressed by noticecheck comments in the documents.")
+    if report.baseline is not None:
+        notes.append(f"Baseline {report.baseline}: {report.known_count} known finding(s) not shown; only new findings count.")
+        if report.fixed:
+            notes.append(f"Fixed since the baseline ({report.fixed_count}); shrink it with --write-baseline:")
+            notes += [f"  {line}" for line in fixed_lines(report)]
+    return out + "".join(note + "\n" for note in notes)
+
+
+def render_json(report: Report) -> str:
+    """The versioned JSON report; set-aside findings are listed too, flagged `suppressed` or `baseline`."""
+    from noticecheck.report.json_report import finding_to_dict, report_to_dict
+
+    data = report_to_dict(report.results)
+    for outcome, doc in zip(report.outcomes, data["documents"]):
+        if report.baseline is not None:
+            for item in doc["findings"]:
+                item["baseline"] = "new"
+            doc["findings"] += [{**finding_to_dict(f), "baseline": "unchanged"} for f in outcome.baselined]
+        doc["findings"] += [{**finding_to_dict(s.finding), "suppressed": True} for s in outcome.suppressed]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def finding_row(outcome: Outcome, finding: Finding, root: Path) -> dict:
+    """The flat record CSV and JSON Lines share."""
+    return {
+        "document": display_path(outcome.source, root),
+        "rule": finding.rule,
+        "severity": finding.severity.label,
+        "line": finding.line,
+        "section": finding.section or "",
+        "message": finding.message,
+        "quote": finding.quote,
+        "fix": finding.fix,
+        "source_link": finding.source_link,
+    }
+
+
+def with_findings(outcome: Outcome, findings) -> Outcome:
+    return replace(outcome, result=replace(outcome.result, findings=tuple(findings)))
+
+
+__all__ = [
+    "FORMATS", "FORMAT_NAMES", "LEVELS", "Outcome", "Report", "artifact_uri", "by_severity", "display_path",
+    "finding_row", "fixed_lines", "generic", "render", "render_json", "render_text", "summary_line", "with_findings",
+]  # fmt: skip
