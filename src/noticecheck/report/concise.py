@@ -1,0 +1,22 @@
+"""`--format concise`: one line per finding, `path:line:col: rule-id message`, for editors and grep.
+
+The shape is the one compilers and ruff print, so editors' problem matchers
+and `grep` work on it unchanged. Most severe findings come first; a final
+line says how many there were.
+"""
+
+from __future__ import annotations
+
+from noticecheck.report.formats import Report, by_severity, display_path, summary_line
+
+
+def render(report: Report) -> str:
+    lines = []
+    for outcome in report.outcomes:
+        if not outcome.checked:
+            lines.append(f"{display_path(outcome.source, report.root)}:1:1: unreadable {outcome.result.error}")
+    for outcome, f in by_severity(report):
+        message = " ".join(f.message.split())
+        lines.append(f"{display_path(outcome.source, report.root)}:{f.line}:{f.column}: {f.rule} {message}")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"

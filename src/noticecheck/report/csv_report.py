@@ -1,0 +1,32 @@
+"""`--format csv`: one row per finding, for a DPO's spreadsheet.
+
+Columns: document, rule, severity, line, section, message, quote, fix,
+source_link. Quotes come from documents we do not control, so a cell that
+a spreadsheet would run as a formula (starting = + - @ or a control
+character) gets a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from noticecheck.report.formats import Report, by_severity, finding_row
+
+COLUMNS = ("document", "rule", "severity", "line", "section", "message", "quote", "fix", "source_link")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def render(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    for outcome, f in by_severity(report):
+        writer.writerow({k: neutralise(v) for k, v in finding_row(outcome, f, report.root).items()})
+    return buffer.getvalue()
