@@ -16,6 +16,9 @@ from noticecheck import __version__
 # command name -> "module:function"; each module stays thin (parse, call, print, exit).
 _COMMANDS = {
     "check": "noticecheck.cli.check:check",
+    "diff": "noticecheck.cli.diff:diff",
+    "explain": "noticecheck.cli.rules:explain",
+    "rules": "noticecheck.cli.rules:rules",
     "eval": "noticecheck.cli.eval:eval_command",
     "demo": "noticecheck.cli.scan:demo",
     "report": "noticecheck.cli.scan:report",

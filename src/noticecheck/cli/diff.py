@@ -1,0 +1,103 @@
+"""`noticecheck diff OLD NEW`: what a change to a notice introduced and what it fixed.
+
+Both versions are checked with the same configuration (discovered from
+NEW). Findings are compared by (rule, section), never by line, because an
+edit moves lines: within one (rule, section), findings quoting the same
+sentence are the same finding; the rest pair up in order, and what is left
+over is introduced (only in NEW) or fixed (only in OLD). Exit 1 when the
+change introduced a finding at or above --fail-on.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import click
+
+from noticecheck.cli.check import context_options, fail, open_gate, rule_options
+from noticecheck.cli.exit_codes import ExitCode
+from noticecheck.config import FAIL_ON
+from noticecheck.model import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Change:
+    introduced: tuple[Finding, ...]
+    fixed: tuple[Finding, ...]
+    unchanged: int
+
+
+def compare(old: Sequence[Finding], new: Sequence[Finding]) -> Change:
+    """Match findings by (rule, section), same quote first, then in order."""
+    groups_old, groups_new = defaultdict(list), defaultdict(list)
+    for f in old:
+        groups_old[(f.rule, f.section)].append(f)
+    for f in new:
+        groups_new[(f.rule, f.section)].append(f)
+    introduced, fixed, unchanged = [], [], 0
+    for key in {**groups_old, **groups_new}:
+        before, after = list(groups_old.get(key, ())), list(groups_new.get(key, ()))
+        for f in list(after):
+            same = next((g for g in before if g.quote == f.quote), None)
+            if same is not None:
+                before.remove(same)
+                after.remove(f)
+                unchanged += 1
+        paired = min(len(before), len(after))
+        unchanged += paired
+        introduced += after[paired:]
+        fixed += before[paired:]
+    order = lambda f: (-f.severity, f.line, f.rule)  # noqa: E731
+    return Change(tuple(sorted(introduced, key=order)), tuple(sorted(fixed, key=order)), unchanged)
+
+
+def _text(old_path: str, new_path: str, change: Change) -> str:
+    lines = [f"noticecheck diff {old_path} -> {new_path}"]
+    for title, sign, items in (("Introduced", "+", change.introduced), ("Fixed", "-", change.fixed)):
+        lines.append(f"{title} ({len(items)}):" if items else f"{title}: nothing")
+        for f in items:
+            section = f" [{f.section}]" if f.section else ""
+            lines.append(f"  {sign} {f.severity.label:<7} {f.rule}{section} line {f.line}: {f.message}")
+            lines.append(f"      \"{f.quote}\"")
+    lines.append(f"Unchanged: {change.unchanged} finding(s).")
+    return "\n".join(lines) + "\n"
+
+
+def _json(old_path: str, new_path: str, change: Change) -> str:
+    from noticecheck.report.json_report import finding_to_dict
+
+    data = {
+        "old": old_path,
+        "new": new_path,
+        "introduced": [finding_to_dict(f) for f in change.introduced],
+        "fixed": [finding_to_dict(f) for f in change.fixed],
+        "unchanged": change.unchanged,
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@click.command()
+@click.argument("old_path", metavar="OLD")
+@click.argument("new_path", metavar="NEW")
+@rule_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Exit 1 when the change introduced a finding at or above this severity (default: config, else error).")
+@context_options
+def diff(old_path, new_path, fmt, **gate_options):
+    """Check OLD and NEW versions of a notice and show what the change introduced and fixed."""
+    gate = open_gate([new_path], **gate_options)
+    old, new = gate.check_path(old_path, rules_for=new_path), gate.check_path(new_path)
+    for outcome in (old, new):
+        if not outcome.checked:
+            fail(f"{outcome.source}: unreadable: {outcome.result.error}")
+    change = compare(old.findings, new.findings)
+    sys.stdout.write(_json(old_path, new_path, change) if fmt == "json" else _text(old_path, new_path, change))
+    threshold = gate.fail_on
+    if threshold != "none" and any(f.severity >= Severity.parse(threshold) for f in change.introduced):
+        sys.exit(ExitCode.FINDINGS)
+    sys.exit(ExitCode.OK)

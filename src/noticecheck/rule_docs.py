@@ -1,0 +1,183 @@
+"""The rule reference, generated from the rule files: docs/rules.md and `noticecheck explain`.
+
+    python -m noticecheck.rule_docs > docs/rules.md
+
+The built-in packs (rules/*.yaml) plus the `meta` pack (unused-suppression)
+are rendered in a fixed order, so the output only changes when a rule does;
+tests/test_rule_docs.py fails when docs/rules.md is out of date.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+
+REGENERATE = "python -m noticecheck.rule_docs > docs/rules.md"
+
+_CONTEXT_WORDS = {
+    "audiences": "audience is {}",
+    "school_types": "school type is {}",
+    "jurisdictions": "jurisdiction is {}",
+}
+
+
+def describe_check(rule) -> str:
+    """One sentence saying when the rule fires, from its check kind."""
+    check = rule.check
+    kind = check.get("kind")
+    if kind == "section-missing":
+        return f"Fires when the notice has no `{check['section']}` section (found by headings and sentence cues)."
+    if kind == "pattern":
+        limit = check.get("max_findings")
+        cap = f", at most {limit} per notice" if limit else ""
+        return f"Fires once for each sentence that matches one of its {len(check['patterns'])} pattern(s){cap}."
+    if kind == "absent":
+        parts = ["Fires when the notice mentions none of what it looks for"]
+        if check.get("when"):
+            parts.append(" and its precondition holds")
+        if check.get("anchor"):
+            parts.append(f"; the finding points at the `{check['anchor']}` section")
+        return "".join(parts) + "."
+    if kind == "missing-items":
+        items = ", ".join(check["items"])
+        need = check.get("min_missing", 1)
+        return f"Fires when at least {need} of these is not mentioned: {items}."
+    if kind == "stale-date":
+        return (
+            f"Fires when the newest review or update date is more than {check['max_age_days']} days before the "
+            "date the notice is judged on, or when the notice has no such date."
+        )
+    if kind == "reading-age":
+        return f"Fires when text written for children reads above a reading age of {check['max_reading_age']}."
+    if kind == "suppression-comments":
+        return "Fires for each `<!-- noticecheck: ... -->` comment that suppresses nothing or cannot be read."
+    return f"Check kind `{kind}`."
+
+
+def describe_applies(rule) -> str:
+    """When the rule applies: dates and the context conditions."""
+    parts = [f"from {rule.applies_from.isoformat()}"]
+    if rule.applies_until:
+        parts.append(f"until {rule.applies_until.isoformat()}")
+    cond = rule.applies_to
+    for key, words in _CONTEXT_WORDS.items():
+        if key in cond:
+            parts.append(words.format(" or ".join(cond[key])))
+    if "min_age" in cond:
+        parts.append(f"the school has pupils aged {cond['min_age']} or over")
+    if cond.get("unknown") == "skip":
+        parts.append("not run when that is unknown")
+    elif any(k in cond for k in ("audiences", "school_types", "jurisdictions", "min_age")):
+        parts.append("one severity lower when that is unknown")
+    return "; ".join(parts)
+
+
+def _example_text(example) -> tuple[str, str]:
+    if isinstance(example, str):
+        return example, ""
+    context = example.get("context") or {}
+    note = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in context.items())
+    return example["text"], note
+
+
+def _fence(text: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _placeholders(text: str) -> str:
+    return re.sub(r"\{([a-z_]+)\}", r"<\1>", text)
+
+
+def ordered_packs(book) -> list[str]:
+    """Packs in a fixed order: as the rulebook lists them, `meta` last."""
+    seen: list[str] = []
+    for rule in book.rules:
+        if rule.pack not in seen:
+            seen.append(rule.pack)
+    return sorted(seen, key=lambda p: (p == "meta", seen.index(p)))
+
+
+def rule_markdown(rule) -> list[str]:
+    lines = [f"### `{rule.id}`", "", f"**{rule.title}**", ""]
+    lines.append(f"- Severity: {rule.severity.label}")
+    if rule.aliases:
+        lines.append(f"- Also known as: {', '.join(f'`{a}`' for a in rule.aliases)}")
+    lines.append(f"- Source: [{rule.source_title}]({rule.source_url})")
+    lines.append(f"- Applies: {describe_applies(rule)}")
+    lines.append(f"- Check: {describe_check(rule)}")
+    lines += ["", f"Message: {_placeholders(rule.message)}", "", f"Fix: {_placeholders(rule.fix)}", ""]
+    for outcome, label in (("fail", "Fires on"), ("pass", "Does not fire on")):
+        for example in rule.examples.get(outcome, []):
+            text, note = _example_text(example)
+            fence = _fence(text)
+            lines.append(f"{label}" + (f" ({note})" if note else "") + ":")
+            lines += ["", f"{fence}text", text.rstrip("\n"), fence, ""]
+    return lines
+
+
+def render_markdown(book) -> str:
+    """The whole rule reference as Markdown."""
+    lines = [
+        "# noticecheck rules",
+        "",
+        f"Generated from the rule files by `{REGENERATE}`. Do not edit by hand.",
+        "",
+        "Use these ids in `select`, `ignore`, `severity`, suppression comments and baselines "
+        "(see [Use in CI](ci.md)). `noticecheck explain RULE` prints one rule.",
+        "",
+        "| Rule | Severity | Pack | Title |",
+        "|---|---|---|---|",
+    ]
+    packs = ordered_packs(book)
+    for pack in packs:
+        for rule in (r for r in book.rules if r.pack == pack):
+            lines.append(f"| [`{rule.id}`](#{rule.id}) | {rule.severity.label} | {pack} | {_cell(rule.title)} |")
+    for pack in packs:
+        lines += ["", f"## Pack `{pack}`", ""]
+        if book.packs.get(pack):
+            lines += [" ".join(book.packs[pack].split()), ""]
+        for rule in (r for r in book.rules if r.pack == pack):
+            lines += rule_markdown(rule)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def explain_text(rule, book) -> str:
+    """A rule's full text for a terminal (`noticecheck explain`)."""
+    lines = [f"{rule.id}: {rule.title}", ""]
+    lines.append(f"Severity:   {rule.severity.label}")
+    lines.append(f"Pack:       {rule.pack}" + (f" ({' '.join(book.packs[rule.pack].split())})" if book.packs.get(rule.pack) else ""))
+    if rule.aliases:
+        lines.append(f"Aliases:    {', '.join(rule.aliases)}")
+    lines.append(f"Source:     {rule.source_title}")
+    lines.append(f"            {rule.source_url}")
+    lines.append(f"Applies:    {describe_applies(rule)}")
+    lines.append(f"Check:      {describe_check(rule).replace('`', '')}")
+    lines += ["", "Message:", f"  {_placeholders(rule.message)}", "", "Fix:", f"  {_placeholders(rule.fix)}"]
+    for outcome, label in (("fail", "Fires on"), ("pass", "Does not fire on")):
+        for example in rule.examples.get(outcome, []):
+            text, note = _example_text(example)
+            lines += ["", f"{label}" + (f" ({note})" if note else "") + ":"]
+            lines += [f"  | {line}" for line in text.rstrip("\n").split("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def builtin_book():
+    """The built-in rules plus the meta pack: what docs/rules.md documents."""
+    from noticecheck.config import Config, load_catalogue
+
+    return load_catalogue(Config())
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    sys.stdout.write(render_markdown(builtin_book()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

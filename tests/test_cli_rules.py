@@ -1,0 +1,44 @@
+"""`noticecheck rules` and `noticecheck explain`: listing, JSON, config awareness, aliases, unknown ids."""
+
+from __future__ import annotations
+
+import json
+
+from cli_helpers import run
+from noticecheck.rulebook import default_rulebook
+
+
+def test_rules_lists_every_rule_with_severity_pack_and_title(tmp_path):
+    result = run("rules", "--isolated")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(default_rulebook().rules) + 1  # the built-in packs plus unused-suppression
+    first = lines[0].split()
+    assert first[0] == default_rulebook().rules[0].id and first[1] in ("error", "warning", "info")
+    assert lines[-1].startswith("unused-suppression") and " meta " in lines[-1]
+
+
+def test_rules_json_and_config_selection(tmp_path):
+    (tmp_path / "noticecheck.toml").write_text('ignore = ["dfe"]\n[severity]\nlrs-missing = "error"\n', encoding="utf-8")
+    result = run("rules", "--format", "json", cwd_path=tmp_path)
+    rules = {r["id"]: r for r in json.loads(result.stdout)}
+    assert rules["lrs-missing"]["selected"] is False and rules["lrs-missing"]["severity"] == "error"
+    assert rules["dpo-missing"]["selected"] is True and rules["dpo-missing"]["source"]["url"].startswith("https://")
+    text = run("rules", cwd_path=tmp_path).stdout
+    assert "* not selected by the configuration (5 rule(s))" in text
+
+
+def test_explain_prints_the_whole_rule():
+    result = run("explain", "outdated-dpa-1998", "--isolated")
+    assert result.exit_code == 0
+    out = result.stdout
+    rule = default_rulebook().get("outdated-dpa-1998")
+    for part in (rule.title, rule.source_url, "Applies:", "Fix:", "Fires on", "Does not fire on"):
+        assert part in out
+    assert "  | " + rule.examples["fail"][0].split("\n")[0] in out
+
+
+def test_explain_unknown_rule_suggests_the_nearest():
+    result = run("explain", "outdated-dpa-1989", "--isolated")
+    assert result.exit_code == 2
+    assert "unknown rule 'outdated-dpa-1989' (did you mean 'outdated-dpa-1998'?)" in result.stderr
