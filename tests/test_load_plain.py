@@ -197,11 +197,13 @@ def test_numbered_heading_versus_numbered_list():
         We collect:
         1. names
         2. addresses
+
+        3. WHO WE SHARE IT WITH
         """
     )
     assert blocks[0] == (H, "1. Who we are")
     assert (H, "2. What we collect") in blocks
-    assert blocks[-2:] == [(L, "names"), (L, "addresses")]
+    assert blocks[-3:] == [(L, "names"), (L, "addresses"), (H, "3. WHO WE SHARE IT WITH")]
 
 
 def test_address_block_is_paragraphs_not_headings():
@@ -309,3 +311,26 @@ def test_whitespace_only_file_is_empty():
     with pytest.raises(UnreadableInput) as caught:
         to_text(Document("n.txt", b" \n\t\n \r\n", filename="n.txt"))
     assert caught.value.code == "empty"
+
+
+def test_sentences_that_lost_their_full_stop_and_labels_are_not_headings():
+    found = headings(
+        """\
+        Our contact details
+
+        We will review this notice every year
+
+        Data Protection Officer: Mrs J Example
+
+        PLEASE READ THIS NOTICE CAREFULLY.
+
+        Date reviewed: 12/02/2025
+
+        March 2025
+
+        Last updated April 2013
+
+        Privacy Notice: How we use pupil information
+        """
+    )
+    assert found == ["Our contact details", "Privacy Notice: How we use pupil information"]

@@ -48,11 +48,17 @@ from noticecheck.model import Block, BlockKind, Document, Text
 _LABEL_VALUE = re.compile(r"^(?P<label>[^:]{1,40}):\s*\S")
 _LABEL_WORDS = frozenset(
     "tel telephone phone mobile fax email e-mail web website address postcode dpo name role date dated "
-    "updated reviewed review approved version ref reference issued adopted published".split()
+    "updated reviewed review approved version ref reference issued adopted published officer contact "
+    "controller headteacher head manager lead clerk".split()
 )
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
 _DATE_ONLY = re.compile(
     rf"^(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS})[a-z]*\.?,?\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})$",
+    re.I,
+)
+# "Updated April 2013", "Last reviewed September 2026": a date stamp, not a heading.
+_DATE_STAMP = re.compile(
+    r"^(?:last\s+)?(?:updated|reviewed|revised|amended|issued|approved|published|version|review date|date)\b.*\d{4}$",
     re.I,
 )
 _POSTCODE_END = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
@@ -150,8 +156,10 @@ def heading_shaped(text: str) -> bool:
         return colon_heading(text)
     if len(words) > HEADING_MAX_WORDS or len(text) > HEADING_MAX_CHARS:
         return False
-    if words[-1] in _DANGLING or _DATE_ONLY.match(text) or _POSTCODE_END.search(text):
+    if words[-1] in _DANGLING or _DATE_ONLY.match(text) or _DATE_STAMP.match(text) or _POSTCODE_END.search(text):
         return False
+    if len(words) >= 4 and words[0].lower() in _SUBJECT_PRONOUNS:
+        return False  # "We will review this notice every year": a sentence that lost its full stop
     return not _is_label_value(text)
 
 
@@ -282,7 +290,7 @@ class _Splitter:
         if not self.infer:
             return False
         text = line.text
-        if is_all_caps(text) and len(text.split()) <= HEADING_MAX_WORDS and last_char(text) not in ",;":
+        if is_all_caps(text) and len(text.split()) <= HEADING_MAX_WORDS and last_char(text) not in ".,;!":
             return self._stands_alone()
         if not heading_shaped(text):
             return False
@@ -334,9 +342,9 @@ class _Splitter:
         """ "3. Who we share data with" is a heading; "1. names" among its siblings is a list item;
         "3.1 We use this information to:" is a numbered paragraph."""
         neighbours = (self._neighbour(index, -1), self._neighbour(index, 1))
-        # Only digit-numbered siblings or bullets make "4." part of a list: "(e)" items
-        # under heading "3." do not make heading "4." an item.
-        in_list = any(n is not None and (n.shape is Shape.BULLET or (n.shape is Shape.ENUM and n.number)) for n in neighbours)
+        # Only digit-numbered siblings make "4." part of a list: the "(e)" or "*" items
+        # that end section 3 do not make heading "4." an item.
+        in_list = any(n is not None and n.shape is Shape.ENUM and n.number for n in neighbours)
         headingish = (
             self.infer
             and bool(line.number)
@@ -350,7 +358,7 @@ class _Splitter:
                 self._heading(line.text, line, min(2 + line.number.count("."), 6))
             else:
                 self._open(BlockKind.PARAGRAPH, line.text, line, marker_indent=line.indent)
-        elif headingish and not in_list and self._stands_alone():
+        elif headingish and (not in_list or is_all_caps(line.body)) and self._stands_alone():
             self._heading(line.text, line, 2)
         else:
             self._open(BlockKind.LIST_ITEM, line.body, line, marker_indent=line.indent)
