@@ -226,3 +226,17 @@ def test_html_sniffed_without_extension_from_content_or_hint():
     assert to_text(doc).media_type == "text/html"
     fragment = Document("-", b"<div><p>Body text.</p><p>More.</p></div>", media_type="text/html; charset=utf-8")
     assert [b.text for b in to_text(fragment).blocks] == ["Body text.", "More."]
+
+
+def test_page_title_outside_main_is_kept_first():
+    markup = """<html><body>
+<div class="hero"><h1>Privacy notice</h1></div>
+<main><h2>Who we are</h2><p>We are Oak School and we hold information about pupils and parents.</p></main>
+<aside><h1>Other news</h1></aside>
+</body></html>"""
+    blocks = load(markup).blocks
+    assert [(b.kind, b.text, b.line) for b in blocks] == [
+        (H, "Privacy notice", 2),
+        (H, "Who we are", 3),
+        (P, "We are Oak School and we hold information about pupils and parents.", 3),
+    ]

@@ -110,7 +110,7 @@ def html_to_blocks(markup: str, *, web_page: bool = True) -> tuple[list[Block], 
         notes.append(f"main content: {how}")
         if removed:
             notes.append(f"removed {removed} navigation/banner/footer element(s)")
-    blocks = _Walker().walk(root)
+    blocks = _Walker().walk(*_with_page_title(body, root))
     if title is None:
         title = next((b.text for b in blocks if b.is_heading and b.level == 1), None)
     return blocks, title, notes
@@ -232,6 +232,22 @@ def _main_content(body) -> tuple[object, str]:
     return body, "whole page"
 
 
+def _with_page_title(body, root) -> list:
+    """The chosen root, preceded by the page's <h1> when that sits outside it, above it.
+
+    Many templates put the page title in a banner before <main>; without it
+    the notice would start with its first section.
+    """
+    if root is body or root.find("h1") is not None:
+        return [root]
+    title = body.find("h1")
+    if title is None or any(parent is root for parent in title.parents):
+        return [root]
+    if (title.sourceline or 0, title.sourcepos or 0) > (root.sourceline or 0, root.sourcepos or 0):
+        return [root]
+    return [title, root]
+
+
 def _is_title_box(tag) -> bool:
     """<div class="pagetitle">Privacy notice</div>: old CMS page titles are styled divs, not <h1>."""
     marks = " ".join(_attr_values(tag, ("id", "class"))).lower()
@@ -250,11 +266,11 @@ class _Walker:
         self.line = 1
         self.bold_depth = 0
 
-    def walk(self, root) -> list[Block]:
+    def walk(self, *roots) -> list[Block]:
         from bs4 import NavigableString, Tag
         from bs4.element import PreformattedString
 
-        stack: list[tuple[object, bool]] = [(root, False)]
+        stack: list[tuple[object, bool]] = [(root, False) for root in reversed(roots)]
         while stack:
             node, leaving = stack.pop()
             if leaving:
