@@ -1,0 +1,218 @@
+"""Real HTTP servers on loopback addresses, for tests and demos.
+
+`LoopbackServer` serves a dict of path -> response from a thread, can bind any
+127.x.y.z address (all of 127.0.0.0/8 is loopback on Linux) with port 0, records
+every request with a `time.monotonic()` timestamp, and can delay responses.
+
+A response is a `Reply`, a `(status, headers, body)` tuple, or a callable that
+takes the recorded `Seen` request and returns either. A body may be bytes, str
+(sent as UTF-8) or an iterable of bytes chunks (sent with chunked encoding, so
+there is no Content-Length). Unknown paths get a 404.
+
+    with LoopbackServer({"/": Reply(body="<a href='/p'>Privacy notice</a>")}) as site:
+        session.get(site.url("/"))
+        assert site.paths() == ["/robots.txt", "/"]
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Union
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # a client that hung up early (size cap, timeout) is expected in these tests
+        super().handle_error(request, client_address)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | str | Iterable[bytes] = b""
+    delay: float = 0.0  # seconds to wait before answering
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request the server received."""
+
+    method: str
+    path: str  # with the query string
+    headers: dict[str, str]  # lower-case names
+    time: float  # time.monotonic() when the request line and headers were read
+    client: str
+
+
+Route = Union[Reply, tuple, Callable[[Seen], Union[Reply, tuple]]]
+
+
+def html(body: str, status: int = 200, *, charset: str = "utf-8", headers: Mapping[str, str] | None = None) -> Reply:
+    """An HTML reply; `body` is encoded with `charset` (e.g. "cp1252")."""
+    merged = {"Content-Type": f"text/html; charset={charset}"}
+    merged.update(headers or {})
+    return Reply(status, merged, body.encode(charset))
+
+
+def redirect(location: str, status: int = 302) -> Reply:
+    return Reply(status, {"Location": location})
+
+
+def with_etag(body: bytes | str, etag: str, content_type: str = "text/html; charset=utf-8") -> Callable[[Seen], Reply]:
+    """A route that answers 304 when the client sends If-None-Match with `etag`, else 200 with it."""
+
+    def answer(request: Seen) -> Reply:
+        if request.headers.get("if-none-match") == etag:
+            return Reply(304, {"ETag": etag})
+        return Reply(200, {"ETag": etag, "Content-Type": content_type}, body)
+
+    return answer
+
+
+def sequence(*replies: Route) -> Callable[[Seen], Reply | tuple]:
+    """A route that answers with each reply in turn, repeating the last one."""
+    lock = threading.Lock()
+    served = [0]
+
+    def answer(request: Seen) -> Reply | tuple:
+        with lock:
+            index = min(served[0], len(replies) - 1)
+            served[0] += 1
+        reply = replies[index]
+        return reply(request) if callable(reply) else reply
+
+    return answer
+
+
+class LoopbackServer:
+    """A threaded HTTP/1.1 server on a loopback address; see the module docstring."""
+
+    def __init__(self, routes: Mapping[str, Route] | None = None, *, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0):
+        if not host.startswith("127."):
+            raise ValueError(f"LoopbackServer only binds loopback addresses, not {host!r}")
+        self.routes: dict[str, Route] = dict(routes or {})
+        self.latency = latency
+        self._lock = threading.Lock()
+        self._seen: list[Seen] = []
+        self._httpd = _QuietServer((host, port), self._handler_class())
+        self.host, self.port = self._httpd.server_address[:2]
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ----------------------------------------------------------
+
+    def start(self) -> LoopbackServer:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- what tests use -----------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str = "/") -> str:
+        return self.base_url + path
+
+    @property
+    def requests(self) -> list[Seen]:
+        with self._lock:
+            return list(self._seen)
+
+    def paths(self) -> list[str]:
+        return [seen.path for seen in self.requests]
+
+    def hits(self, path: str) -> list[Seen]:
+        return [seen for seen in self.requests if seen.path == path]
+
+    # -- serving ------------------------------------------------------------
+
+    def _record(self, seen: Seen) -> None:
+        with self._lock:
+            self._seen.append(seen)
+
+    def _answer(self, seen: Seen) -> Reply:
+        route = self.routes.get(seen.path)
+        if route is None:
+            route = self.routes.get(seen.path.split("?", 1)[0])
+        if route is None:
+            return Reply(404, {"Content-Type": "text/plain"}, b"not found")
+        if callable(route):
+            route = route(seen)
+        if isinstance(route, tuple):
+            route = Reply(*route)
+        return route
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                seen = Seen(
+                    method=self.command,
+                    path=self.path,
+                    headers={k.lower(): v for k, v in self.headers.items()},
+                    time=time.monotonic(),
+                    client=self.client_address[0],
+                )
+                server._record(seen)
+                reply = server._answer(seen)
+                wait = server.latency + reply.delay
+                if wait > 0:
+                    time.sleep(wait)
+                try:
+                    self._send(reply)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up (cap, timeout): fine
+
+            do_HEAD = do_GET
+
+            def _send(self, reply: Reply) -> None:
+                body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+                self.send_response(reply.status)
+                names = {name.lower() for name in reply.headers}
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                if isinstance(body, (bytes, bytearray)):
+                    if "content-length" not in names:
+                        self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(body)
+                    return
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for chunk in body:
+                    if chunk:
+                        self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+                pass  # keep test output clean
+
+        return Handler
+
+
+__all__ = ["LoopbackServer", "Reply", "Seen", "html", "redirect", "sequence", "with_etag"]

@@ -1,0 +1,414 @@
+"""PoliteSession against real HTTP servers on loopback addresses."""
+
+from __future__ import annotations
+
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from loopback import LoopbackServer, Reply, html, redirect, sequence, with_etag
+
+from noticecheck.fetch import safety
+from noticecheck.fetch.http import DOCX_TYPE, HTML_TYPES, NOTICE_TYPES, FetchPolicy, PoliteSession
+
+LOOPBACK_ONLY = ("127.0.0.1/32",)  # 127.0.0.2 and friends stay refused
+
+
+def fast_policy(**overrides) -> FetchPolicy:
+    settings = dict(
+        per_host_interval=0.0,
+        per_ip_interval=0.0,
+        timeout=3.0,
+        retries=2,
+        backoff=0.05,
+        allowed_networks=LOOPBACK_ONLY,
+    )
+    settings.update(overrides)
+    return FetchPolicy(**settings)
+
+
+@pytest.fixture
+def site():
+    with LoopbackServer() as server:
+        yield server
+
+
+@pytest.fixture
+def session():
+    with PoliteSession(fast_policy()) as polite:
+        yield polite
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+# -- plain fetching ---------------------------------------------------------------
+
+
+def test_ok_page_sends_our_user_agent_and_reads_robots_once(site, session):
+    site.routes["/"] = html("<h1>Welcome</h1>")
+    site.routes["/b"] = html("<h1>B</h1>")
+    first = session.get(site.url("/"), accept=HTML_TYPES)
+    second = session.get(site.url("/b"), accept=HTML_TYPES)
+    assert first.outcome == "ok" and second.outcome == "ok"
+    assert first.status == 200 and first.data == b"<h1>Welcome</h1>"
+    assert first.content_type.startswith("text/html")
+    assert first.from_cache is False and first.attempts == 1
+    assert site.paths() == ["/robots.txt", "/", "/b"]
+    assert site.hits("/")[0].headers["user-agent"].startswith("noticecheck/")
+
+
+def test_404_is_an_http_error_without_retries(site, session):
+    result = session.get(site.url("/missing"))
+    assert result.outcome == "http-error"
+    assert result.status == 404
+    assert result.attempts == 1
+    assert "404" in result.error
+    assert len(site.hits("/missing")) == 1
+
+
+def test_500_then_success_is_retried(site, session):
+    site.routes["/flaky"] = sequence(Reply(500, {}, b"oops"), html("fine"))
+    result = session.get(site.url("/flaky"))
+    assert result.outcome == "ok"
+    assert result.data == b"fine"
+    assert result.attempts == 2
+    assert len(site.hits("/flaky")) == 2
+
+
+def test_persistent_503_gives_up_after_the_retries(site, session):
+    site.routes["/down"] = Reply(503, {}, b"busy")
+    result = session.get(site.url("/down"))
+    assert result.outcome == "http-error"
+    assert result.status == 503
+    assert result.attempts == 3  # the first try and retries=2
+    assert len(site.hits("/down")) == 3
+
+
+def test_429_retry_after_is_honoured(site, session):
+    site.routes["/busy"] = sequence(Reply(429, {"Retry-After": "1"}, b""), html("now"))
+    result = session.get(site.url("/busy"))
+    assert result.outcome == "ok"
+    assert result.attempts == 2
+    first, second = site.hits("/busy")
+    assert second.time - first.time >= 1.0
+
+
+def test_retry_after_longer_than_the_cap_gives_up_at_once(site):
+    site.routes["/later"] = Reply(503, {"Retry-After": "3600"}, b"")
+    with PoliteSession(fast_policy(max_retry_wait=5)) as polite:
+        result = polite.get(site.url("/later"))
+    assert result.outcome == "http-error"
+    assert result.status == 503
+    assert "3600" in result.error and "max_retry_wait" in result.error
+    assert len(site.hits("/later")) == 1
+
+
+def test_slow_server_times_out(site):
+    site.routes["/slow"] = Reply(200, {"Content-Type": "text/html"}, b"late", delay=2.0)
+    with PoliteSession(fast_policy(timeout=0.5)) as polite:
+        result = polite.get(site.url("/slow"))
+    assert result.outcome == "timeout"
+    assert result.attempts == 1  # a read timeout is not retried
+    assert "timed out" in result.error
+
+
+def test_nothing_listening_is_unreachable():
+    with PoliteSession(fast_policy(retries=1)) as polite:
+        result = polite.get(f"http://127.0.0.1:{closed_port()}/")
+    assert result.outcome == "unreachable"
+    assert result.error
+
+
+# -- redirects and refusals -----------------------------------------------------------
+
+
+def test_redirects_are_followed_to_another_host(site, session):
+    with LoopbackServer({"/new": html("moved here")}) as other:
+        site.routes["/old"] = redirect(other.url("/new"), 301)
+        result = session.get(site.url("/old"))
+        assert result.outcome == "ok"
+        assert result.final_url == other.url("/new")
+        assert result.data == b"moved here"
+        assert other.paths() == ["/robots.txt", "/new"]  # robots checked on the new host too
+
+
+def test_redirect_loop(site, session):
+    site.routes["/a"] = redirect("/b")
+    site.routes["/b"] = redirect("/a")
+    result = session.get(site.url("/a"))
+    assert result.outcome == "redirect-loop"
+    assert "loop" in result.error
+
+
+def test_too_many_redirects(site, session):
+    for hop in range(10):
+        site.routes[f"/r{hop}"] = redirect(f"/r{hop + 1}")
+    result = session.get(site.url("/r0"))
+    assert result.outcome == "redirect-loop"
+    assert "more than 5 redirects" in result.error
+    assert [p for p in site.paths() if p != "/robots.txt"] == [f"/r{hop}" for hop in range(6)]
+
+
+def test_redirect_to_an_address_outside_the_allow_list_is_refused(site, session):
+    with LoopbackServer({"/": html("internal")}, host="127.0.0.2") as internal:
+        site.routes["/go"] = redirect(internal.url("/"))
+        result = session.get(site.url("/go"))
+        assert result.outcome == "refused-private"
+        assert result.final_url == internal.url("/")
+        assert "127.0.0.2" in result.error and "loopback" in result.error
+        assert internal.requests == []
+
+
+@pytest.mark.parametrize("target", ["file:///etc/passwd", "ftp://127.0.0.1/notice.pdf", "gopher://127.0.0.1/"])
+def test_redirect_to_another_scheme_is_bad_scheme(site, session, target):
+    site.routes["/go"] = redirect(target)
+    result = session.get(site.url("/go"))
+    assert result.outcome == "bad-scheme"
+    assert result.final_url == target
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "javascript:alert(1)", "not a url", "http://"])
+def test_unfetchable_urls_are_bad_scheme(session, url):
+    assert session.get(url).outcome == "bad-scheme"
+
+
+def test_private_dns_answer_is_refused_without_connecting(monkeypatch):
+    connections = []
+
+    def no_connect(*args, **kwargs):
+        connections.append(args)
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(safety, "resolve_host", lambda host, port: ["10.20.30.40"])
+    monkeypatch.setattr(safety.urllib3_connection, "create_connection", no_connect)
+    with PoliteSession(fast_policy()) as polite:
+        result = polite.get("http://school.example/")
+        assert result.outcome == "refused-private"
+        assert "10.20.30.40" in result.error and "private" in result.error
+        assert polite.robots_allows("http://school.example/") is False
+    assert connections == []
+
+
+def test_any_private_address_among_several_refuses_the_host(monkeypatch):
+    monkeypatch.setattr(safety, "resolve_host", lambda host, port: ["127.0.0.1", "169.254.169.254"])
+    with PoliteSession(fast_policy()) as polite:
+        result = polite.get("http://mixed.example/")
+    assert result.outcome == "refused-private"
+    assert "link-local" in result.error
+
+
+def test_connections_go_to_the_checked_address_even_if_dns_changes(site):
+    """DNS rebinding: the second answer points somewhere private; we keep using the first."""
+    answers = iter([["127.0.0.1"], ["10.9.9.9"], ["10.9.9.9"]])
+    calls = []
+
+    def flaky_dns(host, port):
+        calls.append(host)
+        return next(answers)
+
+    site.routes["/"] = html("ok")
+    site.routes["/again"] = html("still ok")
+    with PoliteSession(fast_policy(), resolver=flaky_dns) as polite:
+        first = polite.get(f"http://school.test:{site.port}/")
+        second = polite.get(f"http://school.test:{site.port}/again")
+    assert first.outcome == "ok" and second.outcome == "ok"
+    assert calls == ["school.test"]  # resolved and checked once, then pinned
+    assert site.hits("/")[0].headers["host"] == f"school.test:{site.port}"
+
+
+def test_unresolvable_host_is_unreachable():
+    def no_such_host(host, port):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    with PoliteSession(fast_policy(), resolver=no_such_host) as polite:
+        result = polite.get("https://gone.example/")
+    assert result.outcome == "unreachable"
+    assert "gone.example" in result.error
+
+
+# -- size and type -------------------------------------------------------------------
+
+
+def test_huge_response_with_content_length_is_capped(site):
+    site.routes["/big"] = Reply(200, {"Content-Type": "application/pdf"}, b"%" * 50_000)
+    with PoliteSession(fast_policy(max_bytes=10_000)) as polite:
+        result = polite.get(site.url("/big"))
+    assert result.outcome == "too-large"
+    assert result.data == b""
+
+
+def test_huge_streamed_response_is_capped_while_reading(site):
+    endless = (b"x" * 4096 for _ in range(1000))  # 4 MB, chunked, no Content-Length
+    site.routes["/stream"] = Reply(200, {"Content-Type": "text/plain"}, endless)
+    with PoliteSession(fast_policy(max_bytes=20_000)) as polite:
+        result = polite.get(site.url("/stream"))
+    assert result.outcome == "too-large"
+    assert "20000" in result.error
+
+
+def test_wrong_content_type(site, session):
+    site.routes["/logo"] = Reply(200, {"Content-Type": "image/png"}, b"\x89PNG")
+    result = session.get(site.url("/logo"), accept=NOTICE_TYPES)
+    assert result.outcome == "wrong-type"
+    assert result.content_type == "image/png"
+    assert result.status == 200
+
+
+def test_octet_stream_is_accepted_for_document_urls_only(site, session):
+    body = b"PK\x03\x04 pretend docx"
+    site.routes["/notice.docx"] = Reply(200, {"Content-Type": "application/octet-stream"}, body)
+    site.routes["/download"] = Reply(200, {"Content-Type": "application/octet-stream"}, body)
+    ok = session.get(site.url("/notice.docx"), accept=(DOCX_TYPE,))
+    assert ok.outcome == "ok" and ok.data == body
+    assert session.get(site.url("/download"), accept=(DOCX_TYPE,)).outcome == "wrong-type"
+
+
+# -- robots.txt ----------------------------------------------------------------------
+
+
+def test_robots_disallow_blocks_without_contacting_the_page(site, session):
+    site.routes["/robots.txt"] = Reply(200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow: /staff/\n")
+    site.routes["/staff/notice"] = html("secret")
+    result = session.get(site.url("/staff/notice"))
+    assert result.outcome == "blocked-by-robots"
+    assert session.robots_allows(site.url("/staff/notice")) is False
+    assert session.robots_allows(site.url("/public")) is True
+    assert "/staff/notice" not in site.paths()
+
+
+def test_robots_group_for_our_product_token_wins(site, session):
+    site.routes["/robots.txt"] = Reply(
+        200, {}, "User-agent: *\nAllow: /\n\nUser-agent: noticecheck\nDisallow: /\n"
+    )
+    assert session.get(site.url("/")).outcome == "blocked-by-robots"
+
+
+def test_robots_server_error_means_disallow_all(site, session):
+    site.routes["/robots.txt"] = Reply(500, {}, b"")
+    site.routes["/"] = html("home")
+    result = session.get(site.url("/"))
+    assert result.outcome == "blocked-by-robots"
+    assert "500" in result.error
+    assert "/" not in site.paths()
+
+
+def test_robots_404_means_allow_all(site, session):
+    site.routes["/"] = html("home")
+    assert session.get(site.url("/")).outcome == "ok"
+
+
+def test_crawl_delay_spaces_requests(site, session):
+    site.routes["/robots.txt"] = Reply(200, {}, "User-agent: *\nCrawl-delay: 0.3\n")
+    for page in ("/1", "/2", "/3"):
+        site.routes[page] = html(page)
+    for page in ("/1", "/2", "/3"):
+        assert session.get(site.url(page)).outcome == "ok"
+    times = [seen.time for seen in site.requests]
+    assert len(times) == 4  # robots.txt and three pages
+    assert all(later - earlier >= 0.3 for earlier, later in zip(times, times[1:]))
+
+
+def test_crawl_delay_above_the_policy_limit_blocks_the_site(site):
+    site.routes["/robots.txt"] = Reply(200, {}, "User-agent: *\nCrawl-delay: 600\n")
+    with PoliteSession(fast_policy(max_crawl_delay=30)) as polite:
+        result = polite.get(site.url("/"))
+    assert result.outcome == "blocked-by-robots"
+    assert "600" in result.error
+
+
+def test_robots_can_be_ignored_by_policy(site):
+    site.routes["/robots.txt"] = Reply(200, {}, "User-agent: *\nDisallow: /\n")
+    site.routes["/"] = html("home")
+    with PoliteSession(fast_policy(respect_robots=False)) as polite:
+        assert polite.get(site.url("/")).outcome == "ok"
+    assert site.paths() == ["/"]
+
+
+def test_sitemaps_named_in_robots(site, session):
+    site.routes["/robots.txt"] = Reply(200, {}, f"Sitemap: {site.url('/maps/one.xml')}\nUser-agent: *\nAllow: /\n")
+    assert session.sitemaps_for(site.url("/")) == (site.url("/maps/one.xml"),)
+
+
+# -- politeness across hosts sharing an IP ------------------------------------------------
+
+
+def test_hosts_sharing_an_ip_are_spaced_per_ip():
+    pages = {f"/{n}": html(str(n)) for n in range(3)}
+    with LoopbackServer(pages) as a, LoopbackServer(pages) as b:
+        policy = fast_policy(per_ip_interval=0.2, respect_robots=False)
+        with PoliteSession(policy) as polite, ThreadPoolExecutor(max_workers=4) as pool:
+            urls = [server.url(page) for server in (a, b) for page in pages]
+            results = list(pool.map(polite.get, urls))
+        assert all(result.outcome == "ok" for result in results)
+        times = sorted(seen.time for seen in a.requests + b.requests)
+        assert len(times) == 6
+        assert all(later - earlier >= 0.2 for earlier, later in zip(times, times[1:]))
+
+
+def test_many_threads_many_hosts(session):
+    servers = [LoopbackServer({"/": html(f"site {n}"), "/p": html("page")}).start() for n in range(4)]
+    try:
+        urls = [server.url(path) for server in servers for path in ("/", "/p")] * 2
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(session.get, urls))
+        assert [r.outcome for r in results] == ["ok"] * len(urls)
+        for server in servers:
+            assert server.paths().count("/robots.txt") == 1  # fetched once per host, despite the race
+    finally:
+        for server in servers:
+            server.stop()
+
+
+# -- cache ------------------------------------------------------------------------------
+
+
+def test_cache_revalidates_with_etag_and_reports_from_cache(site, tmp_path):
+    site.routes["/notice"] = with_etag("<h1>Privacy notice</h1>", '"v1"')
+    cache = tmp_path / "http-cache.sqlite"
+    with PoliteSession(fast_policy(cache_path=str(cache))) as polite:
+        first = polite.get(site.url("/notice"), accept=HTML_TYPES)
+        second = polite.get(site.url("/notice"), accept=HTML_TYPES)
+    assert first.outcome == "ok" and first.from_cache is False
+    assert second.outcome == "ok" and second.from_cache is True
+    assert second.data == first.data == b"<h1>Privacy notice</h1>"
+    hits = site.hits("/notice")
+    assert len(hits) == 2
+    assert "if-none-match" not in hits[0].headers
+    assert hits[1].headers["if-none-match"] == '"v1"'
+    assert cache.exists()
+
+
+def test_cache_survives_a_new_session(site, tmp_path):
+    site.routes["/notice"] = with_etag("<h1>Privacy notice</h1>", '"v2"')
+    cache = str(tmp_path / "cache.sqlite")
+    with PoliteSession(fast_policy(cache_path=cache)) as polite:
+        polite.get(site.url("/notice"))
+    with PoliteSession(fast_policy(cache_path=cache)) as polite:
+        again = polite.get(site.url("/notice"))
+    assert again.from_cache is True and again.data == b"<h1>Privacy notice</h1>"
+
+
+# -- policy ---------------------------------------------------------------------------------
+
+
+def test_policy_rejects_bad_values():
+    with pytest.raises(ValueError, match="10.0.0.0/33"):
+        FetchPolicy(allowed_networks=("10.0.0.0/33",))
+    with pytest.raises(ValueError, match="tuple"):
+        FetchPolicy(allowed_networks="127.0.0.1/32")
+    with pytest.raises(ValueError, match="timeout"):
+        FetchPolicy(timeout=0)
+
+
+def test_contact_in_user_agent():
+    from noticecheck.fetch.http import user_agent_for
+
+    assert "dpo@example.org" in user_agent_for("dpo@example.org")
+    assert FetchPolicy().user_agent.startswith("noticecheck/")

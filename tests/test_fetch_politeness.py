@@ -1,0 +1,167 @@
+"""The politeness scheduler (with a fake clock) and the address rules, without a network."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from noticecheck.fetch.politeness import Scheduler
+from noticecheck.fetch.safety import AddressGuard, AddressRefused, parse_networks, refusal_reason
+
+
+class FakeClock:
+    """A clock that only moves when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(seconds)
+            self.now += seconds
+
+
+def test_same_key_waits_for_its_interval_after_the_previous_request():
+    clock = FakeClock()
+    scheduler = Scheduler(clock=clock, sleep=clock.sleep)
+    with scheduler.slot({"host:a": 1.0}):
+        clock.now += 0.25  # the request itself took 0.25 s
+    with scheduler.slot({"host:a": 1.0}):
+        pass
+    assert clock.sleeps == [1.0]
+
+
+def test_different_keys_do_not_wait():
+    clock = FakeClock()
+    scheduler = Scheduler(clock=clock, sleep=clock.sleep)
+    with scheduler.slot({"host:a": 5.0, "ip:1": 5.0}):
+        pass
+    with scheduler.slot({"host:b": 5.0, "ip:2": 5.0}):
+        pass
+    assert clock.sleeps == []
+
+
+def test_shared_ip_makes_two_hosts_wait():
+    clock = FakeClock()
+    scheduler = Scheduler(clock=clock, sleep=clock.sleep)
+    with scheduler.slot({"host:a": 1.0, "ip:1": 2.0}):
+        pass
+    with scheduler.slot({"host:b": 1.0, "ip:1": 2.0}):
+        pass
+    assert clock.sleeps == [2.0]
+
+
+def test_a_larger_interval_asked_later_applies_to_the_previous_request():
+    """Crawl-delay is learnt from robots.txt, after robots.txt itself was fetched."""
+    clock = FakeClock()
+    scheduler = Scheduler(clock=clock, sleep=clock.sleep)
+    with scheduler.slot({"host:a": 0.0}):
+        pass
+    with scheduler.slot({"host:a": 3.0}):
+        pass
+    assert clock.sleeps == [3.0]
+
+
+def test_ticket_hold_pushes_the_next_slot_back():
+    clock = FakeClock()
+    scheduler = Scheduler(clock=clock, sleep=clock.sleep)
+    with scheduler.slot({"host:a": 1.0}) as ticket:
+        ticket.hold(30.0)  # Retry-After: 30
+    with scheduler.slot({"host:a": 1.0}):
+        pass
+    assert clock.sleeps == [30.0]
+
+
+def test_a_waiting_thread_does_not_block_other_hosts():
+    """Thread A sleeps for host a's turn; thread B, for host b, must get through meanwhile."""
+    a_sleeping = threading.Event()
+    release_a = threading.Event()
+    b_done = threading.Event()
+
+    clock = FakeClock()
+
+    def sleep(seconds: float) -> None:
+        a_sleeping.set()
+        release_a.wait(timeout=10)
+        clock.sleep(seconds)
+
+    scheduler = Scheduler(clock=clock, sleep=sleep)
+    with scheduler.slot({"host:a": 50.0}):
+        pass  # host a is now busy for 50 "seconds"
+
+    def for_host_a() -> None:
+        with scheduler.slot({"host:a": 50.0}):
+            pass
+
+    def for_host_b() -> None:
+        with scheduler.slot({"host:b": 50.0}):
+            b_done.set()
+
+    thread_a = threading.Thread(target=for_host_a)
+    thread_a.start()
+    assert a_sleeping.wait(timeout=10)
+    thread_b = threading.Thread(target=for_host_b)
+    thread_b.start()
+    assert b_done.wait(timeout=10)  # B finished while A was still asleep
+    release_a.set()
+    thread_a.join(timeout=10)
+    thread_b.join(timeout=10)
+    assert not thread_a.is_alive() and not thread_b.is_alive()
+    assert clock.sleeps == [50.0]
+
+
+@pytest.mark.parametrize(
+    "address, reason",
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("172.16.5.4", "private"),
+        ("192.168.1.1", "private"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("fc00::1", "private"),
+        ("224.0.0.1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("240.0.0.1", "reserved"),
+        ("100.64.0.1", "non-global"),
+        ("::ffff:10.0.0.1", "private"),
+        ("8.8.8.8", None),
+        ("2a00:1450:4009:81a::200e", None),
+    ],
+)
+def test_refusal_reason(address, reason):
+    assert refusal_reason(address) == reason
+
+
+def test_allow_list_admits_only_its_networks():
+    allowed = parse_networks(["127.0.0.1/32"])
+    assert refusal_reason("127.0.0.1", allowed) is None
+    assert refusal_reason("127.0.0.2", allowed) == "loopback"
+
+
+def test_guard_caches_answers_and_refusals():
+    calls = []
+
+    def resolver(host, port):
+        calls.append(host)
+        return {"good.test": ["127.0.0.1"], "bad.test": ["127.0.0.1", "192.168.0.9"]}[host]
+
+    guard = AddressGuard(allowed_networks=["127.0.0.1/32"], resolver=resolver)
+    assert guard.addresses("good.test", 80) == ("127.0.0.1",)
+    assert guard.addresses("GOOD.test.", 443) == ("127.0.0.1",)
+    for _ in range(2):
+        with pytest.raises(AddressRefused, match="192.168.0.9"):
+            guard.addresses("bad.test", 80)
+    assert calls == ["good.test", "bad.test"]
+
+
+def test_allow_private_admits_everything():
+    guard = AddressGuard(allow_private=True, resolver=lambda host, port: ["10.0.0.1"])
+    assert guard.addresses("lan.test", 80) == ("10.0.0.1",)
