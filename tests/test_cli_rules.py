@@ -42,3 +42,30 @@ def test_explain_unknown_rule_suggests_the_nearest():
     result = run("explain", "outdated-dpa-1989", "--isolated")
     assert result.exit_code == 2
     assert "unknown rule 'outdated-dpa-1989' (did you mean 'outdated-dpa-1998'?)" in result.stderr
+
+
+def test_explain_accepts_an_alias_from_an_extra_pack(tmp_path):
+    (tmp_path / "house").mkdir()
+    (tmp_path / "house" / "p.yaml").write_text(
+        """
+pack: house
+description: House rules.
+rules:
+  - id: trust-named
+    aliases: [trust-logo]
+    title: The trust is named
+    severity: info
+    source: {title: "House style", url: "https://example.org/style"}
+    applies_from: "2018-05-25"
+    check: {kind: absent, patterns: ['Oakwood Trust']}
+    message: The notice does not name the trust.
+    fix: Name the Oakwood Trust.
+    examples: {fail: ["Text."], pass: ["The Oakwood Trust."]}
+""",
+        encoding="utf-8",
+    )
+    config = tmp_path / "noticecheck.toml"
+    config.write_text('extra-rules = ["house"]\n', encoding="utf-8")
+    result = run("explain", "trust-logo", "--config", str(config))
+    assert result.exit_code == 0 and result.stdout.startswith("trust-named: The trust is named")
+    assert "Aliases:    trust-logo" in result.stdout and "Pack:       house (House rules.)" in result.stdout

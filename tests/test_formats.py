@@ -22,7 +22,7 @@ from noticecheck.cli.check import Gate
 from noticecheck.config import Config, select_rules
 from noticecheck.model import DocumentResult
 from noticecheck.report.formats import Outcome, Report, render
-from noticecheck.report.github import command, escape_data, escape_property
+from noticecheck.report.github import command, escape_data, escape_property, step_summary
 from noticecheck.report.sarif import to_sarif
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-2.1.0.json"
@@ -171,6 +171,16 @@ def test_github_is_chosen_in_actions_and_writes_the_job_summary(tmp_path):
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
     assert written.startswith("earlier step\n## noticecheck ❌ fails")
     assert len(re.findall(r"^\| (?:🔴|🟠|🔵) ", written, re.M)) == len(annotations)  # every finding is in the table
+
+
+def test_github_summary_stays_under_the_size_limit_and_keeps_every_finding_it_can(report):
+    count = sum(len(o.findings) for o in report.outcomes)
+    roomy = step_summary(report, limit=10**6)
+    assert "<details>" in roomy  # the full Markdown report when it fits
+    compact = step_summary(report, limit=len(roomy.encode()) - 1)
+    assert "<details>" not in compact and len(re.findall(r"^\| (error|warning|info) \|", compact, re.M)) == count
+    tiny = step_summary(report, limit=1500)
+    assert len(tiny.encode()) <= 1500 and "more finding(s) do not fit in a job summary" in tiny
 
 
 # ---------------------------------------------------------------- JUnit, Markdown, HTML

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -146,8 +147,6 @@ def artifact_uri(source: str, root: Path) -> tuple[str, bool]:
 
 def generic(template: str) -> str:
     """A rule message without its per-finding placeholders ({match}, {missing}...), for rule listings."""
-    import re
-
     return re.sub(r"\{[a-z_]+\}", "…", template)
 
 

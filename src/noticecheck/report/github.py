@@ -7,7 +7,10 @@ rules: in the message `%`, CR and LF become %25, %0D, %0A; in properties
 `:` and `,` become %3A and %2C as well.
 
 As the annotations can be cut off, `step_summary` renders the whole report
-(the Markdown format, a table per document) for `$GITHUB_STEP_SUMMARY`;
+(the Markdown format, a table per document) for `$GITHUB_STEP_SUMMARY`. A
+step's summary may hold at most 1 MiB, so a large run (hundreds of notices)
+falls back to one compact table row per finding (severity, document, line,
+rule, message), and only past that to a count of the rows left out;
 `noticecheck check --format github` appends it there when that variable is
 set.
 """
@@ -55,10 +58,34 @@ def render(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def step_summary(report: Report) -> str:
+SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024  # GitHub refuses a step summary over 1 MiB; keep a margin
+
+
+def step_summary(report: Report, limit: int = SUMMARY_LIMIT) -> str:
     from noticecheck.report.markdown import render as render_markdown
 
-    return render_markdown(report) + "\n"
+    full = render_markdown(report) + "\n"
+    if len(full.encode("utf-8")) <= limit:
+        return full
+    return _compact_summary(report, limit)
+
+
+def _compact_summary(report: Report, limit: int) -> str:
+    from noticecheck.report.markdown import escape, headline
+
+    head = [headline(report), "", "| Severity | Document | Line | Rule | Finding |", "|---|---|---:|---|---|"]
+    size = sum(len(line.encode("utf-8")) + 1 for line in head)
+    rows: list[str] = []
+    pairs = list(by_severity(report))
+    for index, (outcome, f) in enumerate(pairs):
+        row = f"| {f.severity.label} | {escape(display_path(outcome.source, report.root))} | {f.line} | {f.rule} | {escape(f.message)} |"
+        size += len(row.encode("utf-8")) + 1
+        if size > limit - 200:
+            rows.append("")
+            rows.append(f"{len(pairs) - index} more finding(s) do not fit in a job summary; see the report files.")
+            break
+        rows.append(row)
+    return "\n".join(head + rows) + "\n\n"
 
 
 def append_step_summary(report: Report, environ=os.environ) -> str | None:

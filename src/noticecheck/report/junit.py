@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from noticecheck.report.formats import Outcome, Report, display_path
+from noticecheck.suppress import META_RULE_IDS
 
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -44,7 +45,7 @@ def _not_applicable(rule, outcome: Outcome) -> str | None:
     if rule.id in outcome.ignored:
         return "ignored for this file by per-source-ignores"
     context = outcome.result.context
-    if context is not None and rule.id != "unused-suppression" and applicable_severity(rule, context) is None:
+    if context is not None and rule.id not in META_RULE_IDS and applicable_severity(rule, context) is None:
         return "does not apply to this notice (audience, ages, school type, jurisdiction or date)"
     return None
 

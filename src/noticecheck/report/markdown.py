@@ -37,7 +37,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _headline(report: Report) -> str:
+def headline(report: Report) -> str:
     totals = report.counts()
     failing = sum(1 for o in report.outcomes for f in o.findings if report.fails(f))
     unreadable = sum(not o.checked for o in report.outcomes)
@@ -72,7 +72,7 @@ def _document_section(report: Report, outcome: Outcome) -> list[str]:
 
 
 def render(report: Report) -> str:
-    lines = [_headline(report), ""]
+    lines = [headline(report), ""]
     lines += ["| Document | Errors | Warnings | Info | Set aside |", "|---|---:|---:|---:|---:|"]
     for outcome in report.outcomes:
         name = escape(display_path(outcome.source, report.root))
