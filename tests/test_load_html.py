@@ -240,3 +240,9 @@ def test_page_title_outside_main_is_kept_first():
         (H, "Who we are", 3),
         (P, "We are Oak School and we hold information about pupils and parents.", 3),
     ]
+
+
+def test_scripts_styles_and_comments_keep_line_numbers():
+    markup = "<html><head>\n<script>\nvar a = '<p>x</p>';\n</script>\n<style>\np {}\n</style>\n</head>\n<body>\n<!-- a\ncomment -->\n<p>Line twelve</p>\n<svg>\n<text>icon</text>\n</svg><p>Line fifteen</p>"
+    blocks = load(markup).blocks
+    assert [(b.text, b.line) for b in blocks] == [("Line twelve", 12), ("Line fifteen", 15)]

@@ -49,6 +49,10 @@ _COOKIE_WORDS = frozenset({"cookie", "consent", "gdpr"})
 COOKIE_SECTION_MIN_WORDS = 60
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _TOKEN = re.compile(r"[a-z]+")
+_CONTENT_IDS = frozenset({"content", "main-content", "maincontent", "main_content"})
+_INERT_START = re.compile(r"<(script|style|svg|noscript|template)\b|<!--", re.I)
+_INERT_END = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "svg", "noscript", "template")}
+_COMMENT_END = re.compile(r"-->")
 MAIN_SHARE = 0.3  # a main area with less of the text than this is a wrong guess
 PROTECT_SHARE = 0.5  # an element with this much of the text is not chrome
 
@@ -90,23 +94,26 @@ def html_to_blocks(markup: str, *, web_page: bool = True) -> tuple[list[Block], 
     main-content choice: a document has no navigation, and its bookmark ids
     must not be mistaken for one.
     """
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, Tag
 
     try:
-        soup = BeautifulSoup(markup, "html.parser")
+        soup = BeautifulSoup(_without_inert(markup), "html.parser")
     except Exception as exc:  # noqa: BLE001 - html.parser can reject pathological markup in many ways
         return _fallback(markup, exc)
 
-    title = _title(soup)
-    for tag in soup.find_all(DROP_TAGS):
-        if not _gone(tag):
+    # One walk over the tree; bs4's find_all with lists and attributes costs a
+    # full filtered traversal per call, which dominated on large pages.
+    tags = [node for node in soup.descendants if isinstance(node, Tag)]
+    title = _title(tags)
+    for tag in tags:
+        if tag.name in DROP_TAGS and not _gone(tag):
             tag.decompose()
     body = soup.body or soup
     notes: list[str] = []
     root = body
     if web_page:
-        removed = _remove_chrome(body, _text_length(body))
-        root, how = _main_content(body)
+        removed = _remove_chrome([t for t in tags if not _gone(t)], _text_length(body))
+        root, how = _main_content(body, [t for t in tags if not _gone(t)])
         notes.append(f"main content: {how}")
         if removed:
             notes.append(f"removed {removed} navigation/banner/footer element(s)")
@@ -114,6 +121,32 @@ def html_to_blocks(markup: str, *, web_page: bool = True) -> tuple[list[Block], 
     if title is None:
         title = next((b.text for b in blocks if b.is_heading and b.level == 1), None)
     return blocks, title, notes
+
+
+def _without_inert(markup: str) -> str:
+    """Scripts, styles, inline SVG, templates and comments cut out before parsing.
+
+    They hold no notice text and are often most of a page's bytes. Each cut
+    keeps its newlines so source line numbers stay true. Linear: the first
+    element without an end tag stops the cutting (the parser copes with it).
+    """
+    pieces: list[str] = []
+    position = 0
+    for start in _INERT_START.finditer(markup):
+        if start.start() < position:
+            continue  # inside something already cut
+        name = start.group(1)
+        end_pattern = _COMMENT_END if name is None else _INERT_END[name.lower()]
+        end = end_pattern.search(markup, start.end())
+        if end is None:
+            break
+        pieces.append(markup[position : start.start()])
+        pieces.append("\n" * markup.count("\n", start.start(), end.end()))
+        position = end.end()
+    if not pieces:
+        return markup
+    pieces.append(markup[position:])
+    return "".join(pieces)
 
 
 def _fallback(markup: str, exc: Exception) -> tuple[list[Block], str | None, list[str]]:
@@ -133,8 +166,8 @@ def _gone(tag) -> bool:
     return tag.__dict__.get("_decomposed", False)
 
 
-def _title(soup) -> str | None:
-    tag = soup.find("title")
+def _title(tags: list) -> str | None:
+    tag = next((t for t in tags if t.name == "title"), None)
     if tag is not None:
         text = normalise(tag.get_text())
         if text:
@@ -193,9 +226,10 @@ def _is_content_section(tag) -> bool:
     return tag.find(_HEADING_TAGS) is not None and len(tag.get_text(" ").split()) >= COOKIE_SECTION_MIN_WORDS
 
 
-def _remove_chrome(body, body_chars: int) -> int:
+def _remove_chrome(tags: list, body_chars: int) -> int:
+    """Decompose site furniture among `tags` (document order); returns how many elements went."""
     removed = 0
-    for tag in list(body.find_all(True)):
+    for tag in tags:
         reason = None if _gone(tag) else _chrome_reason(tag)
         if reason is None:
             continue
@@ -209,20 +243,19 @@ def _remove_chrome(body, body_chars: int) -> int:
     return removed
 
 
-def _main_candidates(body) -> Iterator[tuple[str, list]]:
-    """Likely main-content elements, most specific first (find_all: no CSS engine to import)."""
-    yield "<main>", body.find_all("main")
-    yield "[role=main]", body.find_all(attrs={"role": "main"})
-    yield "<article>", body.find_all("article")
-    yield "#content", body.find_all(id=("content", "main-content", "maincontent", "main_content"))
-    yield ".entry-content", body.find_all(class_="entry-content")
-    yield ".page-content", body.find_all(class_="page-content")
-    yield ".content", body.find_all(class_="content")
+def _main_candidates(tags: list) -> Iterator[tuple[str, list]]:
+    """Likely main-content elements, most specific first."""
+    yield "<main>", [t for t in tags if t.name == "main"]
+    yield "[role=main]", [t for t in tags if t.get("role") == "main"]
+    yield "<article>", [t for t in tags if t.name == "article"]
+    yield "#content", [t for t in tags if t.get("id") in _CONTENT_IDS]
+    for name in ("entry-content", "page-content", "content"):
+        yield f".{name}", [t for t in tags if name in (t.get("class") or ())]
 
 
-def _main_content(body) -> tuple[object, str]:
+def _main_content(body, tags: list) -> tuple[object, str]:
     total = _text_length(body)
-    for how, candidates in _main_candidates(body):
+    for how, candidates in _main_candidates(tags):
         if not candidates:
             continue
         best = max(candidates, key=_text_length)

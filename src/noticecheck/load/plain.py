@@ -38,9 +38,10 @@ from noticecheck.load.blocks import (
     last_char,
     make_block,
 )
-from noticecheck.load.encoding import decode
+from noticecheck.load.encoding import declared_charset, decode
 from noticecheck.load.errors import empty
 from noticecheck.load.lines import Line, Shape, classify, split_lines
+from noticecheck.load.pages import FORM_FEED, paged_text_lines
 from noticecheck.model import Block, BlockKind, Document, Text
 
 # "Tel: 01234 567890", "Date reviewed: 12/02/2025": a label (a few words, one of
@@ -431,9 +432,6 @@ def _join_wrapped(parts: list[str]) -> str:
 
 def load_plain(doc: Document, media_type: str) -> Text:
     """Decode a txt/md document and split it into blocks."""
-    from noticecheck.load.encoding import declared_charset
-    from noticecheck.load.pages import FORM_FEED, paged_text_lines
-
     decoded = decode(doc.data, declared=declared_charset(doc.data, doc.media_type, html=False))
     lines: list[str | None] = list(split_lines(decoded.text))
     notes = [decoded.note]
