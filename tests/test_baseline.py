@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from importlib import resources
 from pathlib import Path
+
+import jsonschema
 
 import pytest
 
@@ -71,6 +74,10 @@ def test_fixed_entries_are_reported_so_the_baseline_can_shrink(repo):
     assert "Fixed since the baseline (1)" in text.stdout and "notices/parents.md: outdated-dpa-1998" in text.stdout
     markdown = run("check", "notices", *ARGS, "--baseline", "baseline.json", "--format", "markdown")
     assert "Fixed since the baseline" in markdown.stdout
+    report = json.loads(run("check", "notices", *ARGS, "--baseline", "baseline.json", "--format", "json").stdout)
+    assert report["baseline"]["fixed"] == [{"document": "notices/parents.md", "rule": "outdated-dpa-1998", "section": "purposes", "count": 1}]
+    schema = json.loads(resources.files("noticecheck").joinpath("schemas/report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(report)
     # rewriting shrinks it
     run("check", "notices", *ARGS, "--baseline", "baseline.json", "--write-baseline", "baseline.json")
     assert [e["rule"] for e in json.loads(Path("baseline.json").read_text())["entries"]] == ["retention-missing"]

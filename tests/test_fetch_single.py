@@ -35,3 +35,18 @@ def test_http_errors_become_unreadable_input():
     with LoopbackServer({"/gone": Reply(status=404, body="no")}) as site:
         with pytest.raises(UnreadableInput, match="HTTP 404"):
             fetch_document(site.url("/gone"), policy=FetchPolicy(allowed_networks=("127.0.0.1/32",), retries=0))
+
+
+def test_check_command_takes_a_url(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    with LoopbackServer({"/privacy-notice": html(NOTICE)}) as site:
+        cmd = [sys.executable, "-m", "noticecheck.cli", "check", site.url("/privacy-notice"), "--format", "json", "--fail-on", "none"]
+        refused = subprocess.run(cmd, capture_output=True, timeout=60)
+        allowed = subprocess.run(cmd + ["--allow-private"], capture_output=True, timeout=60)
+    assert refused.returncode == 2 and b"refused-private" in refused.stderr
+    doc = json.loads(allowed.stdout)["documents"][0]
+    assert allowed.returncode == 0 and doc["status"] == "checked" and doc["source"] == site.url("/privacy-notice")
+    assert any(f["rule"] == "outdated-dpa-1998" for f in doc["findings"])

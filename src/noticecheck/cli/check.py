@@ -52,6 +52,7 @@ class Gate:
     selection: object  # config.RuleSelection
     options: object  # api.CheckOptions
     fail_on: str = "error"
+    allow_private: bool = False  # for URLs: allow loopback/private addresses (local demos and tests)
 
     def check_path(self, path: str, *, rules_for: str | None = None) -> Outcome:
         """Read, load, check and apply suppression comments to one input.
@@ -59,16 +60,27 @@ class Gate:
         `rules_for` picks the per-source rules by another path (diff checks
         an old copy as if it were the new file).
         """
+        from noticecheck.fetch.single import is_url
         from noticecheck.load import to_text
         from noticecheck.model import UnreadableInput
         from noticecheck.sources import read_document
 
         try:
-            doc = read_document(path, max_bytes=self.options.max_bytes)
+            if is_url(path):
+                doc = self._fetch(path)
+            else:
+                doc = read_document(path, max_bytes=self.options.max_bytes)
             text = to_text(doc, max_bytes=self.options.max_bytes)
         except UnreadableInput as exc:
             return Outcome(DocumentResult(source=path, status="unreadable", error_code=exc.code, error=str(exc)))
         return self.check_loaded(doc, text, rules_for=rules_for)
+
+    def _fetch(self, url: str):
+        """One notice from the web, fetched the way a scan fetches (robots.txt, size cap, address guard)."""
+        from noticecheck.fetch.http import FetchPolicy
+        from noticecheck.fetch.single import fetch_document
+
+        return fetch_document(url, policy=FetchPolicy(allow_private=self.allow_private, max_bytes=self.options.max_bytes))
 
     def check_loaded(self, doc, text, *, rules_for: str | None = None) -> Outcome:
         from noticecheck.api import check_text
@@ -249,10 +261,13 @@ def rule_options(func):
 @context_options
 @click.option("--sections/--no-sections", "show_sections", default=True, help="List the sections found (text format).")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when writing to a terminal).")
-def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections, color, **gate_options):
+@click.option("--allow-private", is_flag=True, help="Let URLs point at private or loopback addresses (refused by default).")
+def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections, color, allow_private, **gate_options):
     """Check privacy notices (files, directories, or - for stdin) and report the gaps.
 
-    Reads .txt, .md, .html/.htm, .pdf, .docx and .odt. Settings come from
+    Reads .txt, .md, .html/.htm, .pdf, .docx and .odt, and http(s) URLs
+    (fetched politely: robots.txt, size cap, no private addresses unless
+    --allow-private). Settings come from
     --config, else the nearest noticecheck.toml, .noticecheck.toml or
     [tool.noticecheck] in pyproject.toml above the first path; options given
     here win. Exit status: 0 nothing (new) at or above --fail-on, 1 findings
@@ -262,6 +277,7 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
     from noticecheck.report.formats import Report, render
 
     gate = open_gate(paths, **gate_options)
+    gate.allow_private = allow_private
 
     def status_line(outcome: Outcome) -> None:
         if not outcome.checked:

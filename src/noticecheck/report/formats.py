@@ -201,6 +201,12 @@ def render_json(report: Report) -> str:
                 item["baseline"] = "new"
             doc["findings"] += [{**finding_to_dict(f), "baseline": "unchanged"} for f in outcome.baselined]
         doc["findings"] += [{**finding_to_dict(s.finding), "suppressed": True} for s in outcome.suppressed]
+    if report.baseline is not None:
+        data["baseline"] = {
+            "file": report.baseline,
+            "known": report.known_count,
+            "fixed": [{"document": e.document, "rule": e.rule, "section": e.section, "count": e.count} for e in report.fixed],
+        }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
