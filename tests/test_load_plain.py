@@ -334,3 +334,15 @@ def test_sentences_that_lost_their_full_stop_and_labels_are_not_headings():
         """
     )
     assert found == ["Our contact details", "Privacy Notice: How we use pupil information"]
+
+
+def test_markdown_comments_are_not_notice_text():
+    from noticecheck.load import to_text
+    from noticecheck.model import Document
+
+    md = b"# Notice\n\n<!-- noticecheck: disable=dpo-missing -- we are an independent school -->\nWe use data.\n<!-- an author's\nnote over lines -->\nMore text <!-- inline --> here.\n"
+    text = to_text(Document(source="n.md", data=md, filename="n.md"))
+    joined = " ".join(b.text for b in text.blocks)
+    assert "independent" not in joined and "author" not in joined and "inline" not in joined
+    assert "More text" in joined and "here." in joined
+    assert next(b for b in text.blocks if b.text.startswith("More text")).line == 7

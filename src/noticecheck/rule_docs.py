@@ -129,7 +129,7 @@ def render_markdown(book) -> str:
         f"Generated from the rule files by `{REGENERATE}`. Do not edit by hand.",
         "",
         "Use these ids in `select`, `ignore`, `severity`, suppression comments and baselines "
-        "(see [Use in CI](ci.md)). `noticecheck explain RULE` prints one rule.",
+        "(see [Use in CI](../README.md#use-in-ci)). `noticecheck explain RULE` prints one rule.",
         "",
         "| Rule | Severity | Pack | Title |",
         "|---|---|---|---|",

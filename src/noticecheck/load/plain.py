@@ -42,6 +42,7 @@ from noticecheck.load.encoding import declared_charset, decode
 from noticecheck.load.errors import empty
 from noticecheck.load.lines import Line, Shape, classify, split_lines
 from noticecheck.load.pages import FORM_FEED, paged_text_lines
+from noticecheck.load.sniff import MARKDOWN
 from noticecheck.model import Block, BlockKind, Document, Text
 
 # "Tel: 01234 567890", "Date reviewed: 12/02/2025": a label (a few words, one of
@@ -430,10 +431,42 @@ def _join_wrapped(parts: list[str]) -> str:
     return out
 
 
+def drop_html_comments(lines: list[str | None]) -> list[str | None]:
+    """Markdown drafts carry `<!-- ... -->` comments (authors' notes, noticecheck directives);
+    they are not part of the notice. A line left empty by the removal becomes None, so
+    line numbers of the rest stay true."""
+    out: list[str | None] = []
+    inside = False
+    for line in lines:
+        if line is None:
+            out.append(None)
+            continue
+        kept, rest = [], line
+        while rest:
+            if inside:
+                end = rest.find("-->")
+                if end == -1:
+                    rest = ""
+                    break
+                rest, inside = rest[end + 3 :], False
+            else:
+                start = rest.find("<!--")
+                if start == -1:
+                    kept.append(rest)
+                    break
+                kept.append(rest[:start])
+                rest, inside = rest[start + 4 :], True
+        text = "".join(kept)
+        out.append(text if text.strip() or not line.strip() else None)
+    return out
+
+
 def load_plain(doc: Document, media_type: str) -> Text:
     """Decode a txt/md document and split it into blocks."""
     decoded = decode(doc.data, declared=declared_charset(doc.data, doc.media_type, html=False))
     lines: list[str | None] = list(split_lines(decoded.text))
+    if media_type == MARKDOWN:
+        lines = drop_html_comments(lines)
     notes = [decoded.note]
     if FORM_FEED in decoded.text:
         lines, dropped = paged_text_lines(lines)
