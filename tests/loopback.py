@@ -16,6 +16,7 @@ there is no Content-Length). Unknown paths get a 404.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -55,6 +56,37 @@ class Seen:
 
 
 Route = Union[Reply, tuple, Callable[[Seen], Union[Reply, tuple]]]
+
+
+LOOPBACK_ALLOWED = ("127.0.0.1/32",)  # other 127.x addresses stay refused, for refusal tests
+
+
+def loopback_policy(**overrides):
+    """A FetchPolicy for tests and demos against servers on 127.0.0.1.
+
+    Only 127.0.0.1 is allowed (allow_private stays False, so the private-address
+    refusal is still exercised for every other address); politeness intervals
+    are zero and retries quick unless overridden.
+    """
+    from noticecheck.fetch.http import FetchPolicy
+
+    settings = dict(
+        per_host_interval=0.0,
+        per_ip_interval=0.0,
+        timeout=3.0,
+        retries=2,
+        backoff=0.05,
+        allowed_networks=LOOPBACK_ALLOWED,
+    )
+    settings.update(overrides)
+    return FetchPolicy(**settings)
+
+
+def closed_port(host: str = "127.0.0.1") -> int:
+    """A port on `host` that nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
 
 
 def html(body: str, status: int = 200, *, charset: str = "utf-8", headers: Mapping[str, str] | None = None) -> Reply:
@@ -215,4 +247,15 @@ class LoopbackServer:
         return Handler
 
 
-__all__ = ["LoopbackServer", "Reply", "Seen", "html", "redirect", "sequence", "with_etag"]
+__all__ = [
+    "LOOPBACK_ALLOWED",
+    "LoopbackServer",
+    "Reply",
+    "Seen",
+    "closed_port",
+    "html",
+    "loopback_policy",
+    "redirect",
+    "sequence",
+    "with_etag",
+]

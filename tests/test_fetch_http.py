@@ -6,25 +6,10 @@ import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from loopback import LoopbackServer, Reply, html, redirect, sequence, with_etag
+from loopback import LoopbackServer, Reply, closed_port, html, loopback_policy, redirect, sequence, with_etag
 
 from noticecheck.fetch import safety
 from noticecheck.fetch.http import DOCX_TYPE, HTML_TYPES, NOTICE_TYPES, FetchPolicy, PoliteSession
-
-LOOPBACK_ONLY = ("127.0.0.1/32",)  # 127.0.0.2 and friends stay refused
-
-
-def fast_policy(**overrides) -> FetchPolicy:
-    settings = dict(
-        per_host_interval=0.0,
-        per_ip_interval=0.0,
-        timeout=3.0,
-        retries=2,
-        backoff=0.05,
-        allowed_networks=LOOPBACK_ONLY,
-    )
-    settings.update(overrides)
-    return FetchPolicy(**settings)
 
 
 @pytest.fixture
@@ -35,17 +20,8 @@ def site():
 
 @pytest.fixture
 def session():
-    with PoliteSession(fast_policy()) as polite:
+    with PoliteSession(loopback_policy()) as polite:
         yield polite
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 # -- plain fetching ---------------------------------------------------------------
@@ -102,7 +78,7 @@ def test_429_retry_after_is_honoured(site, session):
 
 def test_retry_after_longer_than_the_cap_gives_up_at_once(site):
     site.routes["/later"] = Reply(503, {"Retry-After": "3600"}, b"")
-    with PoliteSession(fast_policy(max_retry_wait=5)) as polite:
+    with PoliteSession(loopback_policy(max_retry_wait=5)) as polite:
         result = polite.get(site.url("/later"))
     assert result.outcome == "http-error"
     assert result.status == 503
@@ -112,7 +88,7 @@ def test_retry_after_longer_than_the_cap_gives_up_at_once(site):
 
 def test_slow_server_times_out(site):
     site.routes["/slow"] = Reply(200, {"Content-Type": "text/html"}, b"late", delay=2.0)
-    with PoliteSession(fast_policy(timeout=0.5)) as polite:
+    with PoliteSession(loopback_policy(timeout=0.5)) as polite:
         result = polite.get(site.url("/slow"))
     assert result.outcome == "timeout"
     assert result.attempts == 1  # a read timeout is not retried
@@ -120,7 +96,7 @@ def test_slow_server_times_out(site):
 
 
 def test_nothing_listening_is_unreachable():
-    with PoliteSession(fast_policy(retries=1)) as polite:
+    with PoliteSession(loopback_policy(retries=1)) as polite:
         result = polite.get(f"http://127.0.0.1:{closed_port()}/")
     assert result.outcome == "unreachable"
     assert result.error
@@ -188,7 +164,7 @@ def test_private_dns_answer_is_refused_without_connecting(monkeypatch):
 
     monkeypatch.setattr(safety, "resolve_host", lambda host, port: ["10.20.30.40"])
     monkeypatch.setattr(safety.urllib3_connection, "create_connection", no_connect)
-    with PoliteSession(fast_policy()) as polite:
+    with PoliteSession(loopback_policy()) as polite:
         result = polite.get("http://school.example/")
         assert result.outcome == "refused-private"
         assert "10.20.30.40" in result.error and "private" in result.error
@@ -198,7 +174,7 @@ def test_private_dns_answer_is_refused_without_connecting(monkeypatch):
 
 def test_any_private_address_among_several_refuses_the_host(monkeypatch):
     monkeypatch.setattr(safety, "resolve_host", lambda host, port: ["127.0.0.1", "169.254.169.254"])
-    with PoliteSession(fast_policy()) as polite:
+    with PoliteSession(loopback_policy()) as polite:
         result = polite.get("http://mixed.example/")
     assert result.outcome == "refused-private"
     assert "link-local" in result.error
@@ -215,7 +191,7 @@ def test_connections_go_to_the_checked_address_even_if_dns_changes(site):
 
     site.routes["/"] = html("ok")
     site.routes["/again"] = html("still ok")
-    with PoliteSession(fast_policy(), resolver=flaky_dns) as polite:
+    with PoliteSession(loopback_policy(), resolver=flaky_dns) as polite:
         first = polite.get(f"http://school.test:{site.port}/")
         second = polite.get(f"http://school.test:{site.port}/again")
     assert first.outcome == "ok" and second.outcome == "ok"
@@ -227,7 +203,7 @@ def test_unresolvable_host_is_unreachable():
     def no_such_host(host, port):
         raise socket.gaierror(-2, "Name or service not known")
 
-    with PoliteSession(fast_policy(), resolver=no_such_host) as polite:
+    with PoliteSession(loopback_policy(), resolver=no_such_host) as polite:
         result = polite.get("https://gone.example/")
     assert result.outcome == "unreachable"
     assert "gone.example" in result.error
@@ -238,7 +214,7 @@ def test_unresolvable_host_is_unreachable():
 
 def test_huge_response_with_content_length_is_capped(site):
     site.routes["/big"] = Reply(200, {"Content-Type": "application/pdf"}, b"%" * 50_000)
-    with PoliteSession(fast_policy(max_bytes=10_000)) as polite:
+    with PoliteSession(loopback_policy(max_bytes=10_000)) as polite:
         result = polite.get(site.url("/big"))
     assert result.outcome == "too-large"
     assert result.data == b""
@@ -247,7 +223,7 @@ def test_huge_response_with_content_length_is_capped(site):
 def test_huge_streamed_response_is_capped_while_reading(site):
     endless = (b"x" * 4096 for _ in range(1000))  # 4 MB, chunked, no Content-Length
     site.routes["/stream"] = Reply(200, {"Content-Type": "text/plain"}, endless)
-    with PoliteSession(fast_policy(max_bytes=20_000)) as polite:
+    with PoliteSession(loopback_policy(max_bytes=20_000)) as polite:
         result = polite.get(site.url("/stream"))
     assert result.outcome == "too-large"
     assert "20000" in result.error
@@ -317,7 +293,7 @@ def test_crawl_delay_spaces_requests(site, session):
 
 def test_crawl_delay_above_the_policy_limit_blocks_the_site(site):
     site.routes["/robots.txt"] = Reply(200, {}, "User-agent: *\nCrawl-delay: 600\n")
-    with PoliteSession(fast_policy(max_crawl_delay=30)) as polite:
+    with PoliteSession(loopback_policy(max_crawl_delay=30)) as polite:
         result = polite.get(site.url("/"))
     assert result.outcome == "blocked-by-robots"
     assert "600" in result.error
@@ -326,7 +302,7 @@ def test_crawl_delay_above_the_policy_limit_blocks_the_site(site):
 def test_robots_can_be_ignored_by_policy(site):
     site.routes["/robots.txt"] = Reply(200, {}, "User-agent: *\nDisallow: /\n")
     site.routes["/"] = html("home")
-    with PoliteSession(fast_policy(respect_robots=False)) as polite:
+    with PoliteSession(loopback_policy(respect_robots=False)) as polite:
         assert polite.get(site.url("/")).outcome == "ok"
     assert site.paths() == ["/"]
 
@@ -342,7 +318,7 @@ def test_sitemaps_named_in_robots(site, session):
 def test_hosts_sharing_an_ip_are_spaced_per_ip():
     pages = {f"/{n}": html(str(n)) for n in range(3)}
     with LoopbackServer(pages) as a, LoopbackServer(pages) as b:
-        policy = fast_policy(per_ip_interval=0.2, respect_robots=False)
+        policy = loopback_policy(per_ip_interval=0.2, respect_robots=False)
         with PoliteSession(policy) as polite, ThreadPoolExecutor(max_workers=4) as pool:
             urls = [server.url(page) for server in (a, b) for page in pages]
             results = list(pool.map(polite.get, urls))
@@ -372,7 +348,7 @@ def test_many_threads_many_hosts(session):
 def test_cache_revalidates_with_etag_and_reports_from_cache(site, tmp_path):
     site.routes["/notice"] = with_etag("<h1>Privacy notice</h1>", '"v1"')
     cache = tmp_path / "http-cache.sqlite"
-    with PoliteSession(fast_policy(cache_path=str(cache))) as polite:
+    with PoliteSession(loopback_policy(cache_path=str(cache))) as polite:
         first = polite.get(site.url("/notice"), accept=HTML_TYPES)
         second = polite.get(site.url("/notice"), accept=HTML_TYPES)
     assert first.outcome == "ok" and first.from_cache is False
@@ -388,9 +364,9 @@ def test_cache_revalidates_with_etag_and_reports_from_cache(site, tmp_path):
 def test_cache_survives_a_new_session(site, tmp_path):
     site.routes["/notice"] = with_etag("<h1>Privacy notice</h1>", '"v2"')
     cache = str(tmp_path / "cache.sqlite")
-    with PoliteSession(fast_policy(cache_path=cache)) as polite:
+    with PoliteSession(loopback_policy(cache_path=cache)) as polite:
         polite.get(site.url("/notice"))
-    with PoliteSession(fast_policy(cache_path=cache)) as polite:
+    with PoliteSession(loopback_policy(cache_path=cache)) as polite:
         again = polite.get(site.url("/notice"))
     assert again.from_cache is True and again.data == b"<h1>Privacy notice</h1>"
 

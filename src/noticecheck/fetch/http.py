@@ -41,7 +41,7 @@ from noticecheck import __version__
 from noticecheck.fetch import robots as robots_mod
 from noticecheck.fetch.politeness import Scheduler
 from noticecheck.fetch.safety import AddressGuard, AddressRefused, HostUnresolvable, Resolver, parse_networks
-from noticecheck.fetch.transport import BodyTimeout, Budget, GuardedAdapter, TooLarge, WrongType, type_accepted
+from noticecheck.fetch.transport import BodyTimeout, Budget, GuardedAdapter, TooLarge, WrongType, attachment_name, type_accepted
 from noticecheck.fetch.urls import dedupe_key
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -351,7 +351,7 @@ class PoliteSession:
             reason = f" {response.reason}" if response.reason else ""
             return FetchResult(url, current, "http-error", error=f"HTTP {status}{reason}", **common)
         # A response served from the cache never passed through the adapter's checks.
-        if not type_accepted(content_type, (current, url), accept):
+        if not type_accepted(content_type, (current, url, attachment_name(response.headers)), accept):
             return FetchResult(url, current, "wrong-type", error=f"content type {content_type or '(none)'} is not accepted", **common)
         data = response.content or b""
         if len(data) > max_bytes:

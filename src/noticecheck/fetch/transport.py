@@ -18,6 +18,7 @@ body must already be capped. The per-call limits travel in a thread-local
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -143,7 +144,7 @@ class GuardedAdapter(HTTPAdapter):
             _ = response.content
             return
         content_type = response.headers.get("Content-Type")
-        urls = (response.url or "", request_url(response))
+        urls = (response.url or "", request_url(response), attachment_name(response.headers))
         if not type_accepted(content_type, urls, budget.accept):
             raise WrongType(response.status_code, content_type)
         declared = response.headers.get("Content-Length", "")
@@ -180,4 +181,14 @@ def request_url(response: requests.Response) -> str:
     return getattr(response.request, "url", "") or ""
 
 
-__all__ = ["Budget", "BodyTimeout", "GuardedAdapter", "TooLarge", "WrongType", "media_type", "type_accepted"]
+def attachment_name(headers) -> str:
+    """The filename in Content-Disposition as a path ("/notice.docx"), or "".
+
+    CMS download links (/download?id=7) often say what the file is only here.
+    """
+    disposition = headers.get("Content-Disposition") or ""
+    match = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", disposition, re.IGNORECASE)
+    return "/" + match.group(1).strip() if match else ""
+
+
+__all__ = ["Budget", "BodyTimeout", "attachment_name", "GuardedAdapter", "TooLarge", "WrongType", "media_type", "type_accepted"]
