@@ -17,6 +17,7 @@ there is no Content-Length). Unknown paths get a 404.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -129,14 +130,28 @@ def sequence(*replies: Route) -> Callable[[Seen], Reply | tuple]:
 class LoopbackServer:
     """A threaded HTTP/1.1 server on a loopback address; see the module docstring."""
 
-    def __init__(self, routes: Mapping[str, Route] | None = None, *, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0):
+    def __init__(
+        self,
+        routes: Mapping[str, Route] | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: float = 0.0,
+        tls: tuple[str, str] | None = None,
+    ):
+        """`tls` = (certificate file, key file) serves HTTPS instead of HTTP."""
         if not host.startswith("127."):
             raise ValueError(f"LoopbackServer only binds loopback addresses, not {host!r}")
         self.routes: dict[str, Route] = dict(routes or {})
         self.latency = latency
+        self.scheme = "https" if tls else "http"
         self._lock = threading.Lock()
         self._seen: list[Seen] = []
         self._httpd = _QuietServer((host, port), self._handler_class())
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
         self.host, self.port = self._httpd.server_address[:2]
         self._thread: threading.Thread | None = None
 
@@ -161,7 +176,7 @@ class LoopbackServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from loopback import LoopbackServer, Reply, closed_port, html, loopback_policy, redirect, sequence, with_etag
 
 from noticecheck.fetch import safety
@@ -388,3 +393,62 @@ def test_contact_in_user_agent():
 
     assert "dpo@example.org" in user_agent_for("dpo@example.org")
     assert FetchPolicy().user_agent.startswith("noticecheck/")
+
+
+def test_unsplittable_redirect_location_is_bad_scheme(site, session):
+    site.routes["/go"] = redirect("http://[not-an-ip/")
+    assert session.get(site.url("/go")).outcome == "bad-scheme"
+
+
+def test_retry_after_as_an_http_date():
+    from email.utils import formatdate
+
+    from noticecheck.fetch.http import _retry_after_seconds
+
+    assert _retry_after_seconds("7") == 7.0
+    assert 25 <= _retry_after_seconds(formatdate(time.time() + 30, usegmt=True)) <= 30
+    assert _retry_after_seconds(formatdate(time.time() - 30, usegmt=True)) == 0.0
+    assert _retry_after_seconds("soon") is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=40))
+def test_get_never_raises_and_never_resolves_for_real(url):
+    """Any string gives a FetchResult; DNS is stubbed to fail, so nothing leaves the machine."""
+
+    def no_dns(host, port):
+        raise socket.gaierror(-2, "stubbed out")
+
+    with PoliteSession(loopback_policy(), resolver=no_dns) as polite:
+        result = polite.get(url)
+    assert result.outcome in ("bad-scheme", "unreachable", "refused-private", "blocked-by-robots")
+
+
+# -- TLS with pinned addresses ----------------------------------------------------------
+
+
+@pytest.fixture
+def school_cert(tmp_path):
+    """A self-signed certificate for the name school.test (made with the openssl command)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=school.test",
+         "-addext", "subjectAltName=DNS:school.test"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return str(cert), str(key)
+
+
+def test_tls_is_verified_against_the_host_name_while_connecting_to_the_pinned_address(school_cert):
+    dns = {"school.test": ["127.0.0.1"], "impostor.test": ["127.0.0.1"]}
+    with LoopbackServer({"/": html("secure")}, tls=school_cert) as server:
+        policy = loopback_policy(ca_bundle=school_cert[0], retries=0)
+        with PoliteSession(policy, resolver=lambda host, port: dns[host]) as polite:
+            good = polite.get(f"https://school.test:{server.port}/")
+            wrong_name = polite.get(f"https://impostor.test:{server.port}/")
+    assert good.outcome == "ok" and good.data == b"secure"
+    assert wrong_name.outcome == "unreachable"
+    assert "TLS" in wrong_name.error
