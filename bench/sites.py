@@ -1,0 +1,244 @@
+"""Thousands of pretend school websites on loopback, from one asyncio process, for the LA scan benchmark.
+
+    python -m bench.sites --count 600 --port 8123 --latency 0.1 0.3 --log requests.json
+
+Site i listens on its own address, 127.1.A.B (A = i // 250, B = i % 250 + 1),
+all on one port, so the scanner's per-host AND per-IP politeness treat every
+site as a separate school. Each site has a home page linking "Policies", a
+policies page linking the privacy notice (a web page for most schools, a
+PDF for every tenth school and a Word file for another tenth, rendered by
+noticecheck's demo writers from the corpus's text notices), and a robots.txt
+allowing everything; anything else is a 404 (the scanner also asks for
+/sitemap.xml). Every answer is held back by the site's latency, fixed per
+site and spread deterministically over [min, max].
+
+The server prints "ready PORT" when every site listens, serves until its
+stdin says "stop" (or closes), then writes every request it answered to the
+--log file as JSON: [[site, path, arrived, finished, status], ...] with
+times from time.monotonic(), which is system-wide, so the parent can compare
+them with its own clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import json
+import resource
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+LAST_SITE = 250 * 256 - 1
+NOTICE_PATHS = {"html": "/policies/privacy-notice/", "pdf": "/documents/privacy-notice-parents.pdf",
+                "docx": "/documents/privacy-notice-parents.docx"}  # fmt: skip
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "txt": "text/plain; charset=utf-8",
+}
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
+_ROBOTS = b"User-agent: *\nDisallow:\n"
+_NOT_FOUND = b"<!doctype html><title>Not found</title><h1>Page not found</h1>"
+
+
+def site_host(index: int) -> str:
+    """The loopback address of site `index` (0-based)."""
+    if not 0 <= index <= LAST_SITE:
+        raise ValueError(f"site index {index} is outside 0-{LAST_SITE}")
+    return f"127.1.{index // 250}.{index % 250 + 1}"
+
+
+def site_latency(index: int, low: float, high: float) -> float:
+    """A fixed latency per site, spread evenly over [low, high] by a multiplicative hash of the index."""
+    fraction = ((index * 2654435761) & 0xFFFFFFFF) / 2**32
+    return low + (high - low) * fraction
+
+
+def site_format(index: int) -> str:
+    """How site `index` publishes its notice: PDF for 3, 13, 23..., Word for 7, 17, ..., else a web page."""
+    return {3: "pdf", 7: "docx"}.get(index % 10, "html")
+
+
+def school_name(index: int) -> str:
+    return f"Bench School {index + 1:04d}"
+
+
+@dataclass(frozen=True)
+class Published:
+    """One notice in the three forms a site may serve it."""
+
+    title: str
+    html_fragment: str
+    pdf: bytes
+    docx: bytes
+
+
+def build_notices() -> list[Published]:
+    """The corpus's English text notices for parents or pupils, rendered by the demo's writers."""
+    from noticecheck.demo.documents import to_docx, to_html_fragment, to_pdf
+    from noticecheck.demo.notices import find_corpus, load_corpus
+
+    corpus = find_corpus()
+    if corpus is None:
+        raise SystemExit("bench.sites needs the project's corpus/notices")
+    chosen = [n for n in load_corpus(corpus) if n.blocks and n.audience in ("parents", "pupils")]
+    if not chosen:
+        raise SystemExit("no text notices for parents or pupils in the corpus")
+    published = []
+    for notice in chosen:
+        blocks = notice.for_school("the school")
+        title = f"Privacy notice for {notice.audience}"
+        published.append(Published(title, to_html_fragment(blocks), to_pdf(blocks, title), to_docx(blocks)))
+    return published
+
+
+def _page(title: str, body: str) -> bytes:
+    return (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title></head><body>"
+        "<header><nav><a href=\"/\">Home</a> <a href=\"/policies/\">Policies</a> <a href=\"/news/\">News</a></nav></header>"
+        f"<main>{body}</main><footer><p>Example Road, Exampletown. Telephone 01632 960000</p></footer></body></html>"
+    ).encode("utf-8")
+
+
+class Sites:
+    """What every site serves; pages are built on request from the site index (cheap, and no per-site memory)."""
+
+    def __init__(self, notices: list[Published]):
+        self.notices = notices
+
+    def notice_for(self, index: int) -> Published:
+        return self.notices[(index * 7) % len(self.notices)]
+
+    def answer(self, index: int, path: str) -> tuple[int, str, bytes]:
+        """(status, content type, body) for a GET of `path` on site `index`."""
+        path = path.split("?", 1)[0]
+        fmt = site_format(index)
+        name = school_name(index)
+        if path == "/robots.txt":
+            return 200, CONTENT_TYPES["txt"], _ROBOTS
+        if path == "/":
+            body = (f"<h1>{name}</h1><p>Welcome to {name}, a happy and caring school at the heart of Exampletown.</p>"
+                    "<p><a href=\"/contact/\">Contact us</a></p>")  # fmt: skip
+            return 200, CONTENT_TYPES["html"], _page(name, body)
+        if path in ("/policies/", "/policies"):
+            notice = self.notice_for(index)
+            body = (
+                "<h1>Policies</h1><ul>"
+                "<li><a href=\"/documents/behaviour-policy.pdf\">Behaviour policy</a></li>"
+                f"<li><a href=\"{NOTICE_PATHS[fmt]}\">{html.escape(notice.title)}</a></li>"
+                "<li><a href=\"/documents/charging-policy.pdf\">Charging and remissions policy</a></li></ul>"
+            )
+            return 200, CONTENT_TYPES["html"], _page(f"Policies - {name}", body)
+        if path == NOTICE_PATHS[fmt]:
+            notice = self.notice_for(index)
+            if fmt == "html":
+                return 200, CONTENT_TYPES["html"], _page(notice.title, f"<h1>{html.escape(notice.title)}</h1>{notice.html_fragment}")
+            return 200, CONTENT_TYPES[fmt], notice.pdf if fmt == "pdf" else notice.docx
+        return 404, CONTENT_TYPES["html"], _NOT_FOUND
+
+
+class Server:
+    def __init__(self, sites: Sites, count: int, port: int, latency: tuple[float, float]):
+        self.sites = sites
+        self.count = count
+        self.port = port
+        self.latency = latency
+        self.log: list[tuple[int, str, float, float, int]] = []
+
+    async def handle(self, index: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        delay = site_latency(index, *self.latency)
+        try:
+            while True:
+                try:
+                    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=60)
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError, ConnectionError):
+                    return
+                arrived = time.monotonic()
+                lines = head.decode("latin-1").split("\r\n")
+                parts = lines[0].split()
+                headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+                if len(parts) != 3:
+                    status, ctype, body, method = 400, CONTENT_TYPES["txt"], b"bad request\n", "GET"
+                else:
+                    method = parts[0]
+                    if method in ("GET", "HEAD"):
+                        status, ctype, body = self.sites.answer(index, parts[1])
+                    else:
+                        status, ctype, body = 405, CONTENT_TYPES["txt"], b"method not allowed\n"
+                await asyncio.sleep(delay)
+                closing = headers.get("connection", "").lower() == "close"
+                writer.write(
+                    f"HTTP/1.1 {status} {_REASONS[status]}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+                    f"Connection: {'close' if closing else 'keep-alive'}\r\n\r\n".encode("latin-1")
+                    + (body if method != "HEAD" else b"")
+                )
+                # Stamped as soon as the answer is handed to the socket: after drain() the loop may
+                # resume this coroutine late on a busy machine, after the client has moved on.
+                self.log.append((index, parts[1] if len(parts) == 3 else "?", arrived, time.monotonic(), status))
+                await writer.drain()
+                if closing:
+                    return
+        except ConnectionError:
+            return
+        finally:
+            writer.close()
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        servers = []
+        for index in range(self.count):
+            servers.append(await asyncio.start_server(
+                lambda r, w, i=index: self.handle(i, r, w), site_host(index), self.port, backlog=128))  # fmt: skip
+        print(f"ready {self.port}", flush=True)
+        await stop.wait()
+        for server in servers:
+            server.close()
+
+
+def _raise_file_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve pretend school websites on 127.1.x.y (see the module docstring).")
+    parser.add_argument("--count", type=int, required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--latency", type=float, nargs=2, default=(0.1, 0.3), metavar=("MIN", "MAX"))
+    parser.add_argument("--log", required=True, help="where to write the request log when stopped")
+    args = parser.parse_args(argv)
+    if not 1 <= args.count <= LAST_SITE + 1:
+        parser.error(f"--count must be 1-{LAST_SITE + 1}")
+    _raise_file_limit()
+    server = Server(Sites(build_notices()), args.count, args.port, tuple(args.latency))
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        def wait_for_stop() -> None:
+            for line in sys.stdin:
+                if line.strip() == "stop":
+                    break
+            loop.call_soon_threadsafe(stop.set)
+
+        threading.Thread(target=wait_for_stop, daemon=True).start()
+        await server.serve(stop)
+
+    try:
+        asyncio.run(run())
+    except OSError as exc:  # most likely the port is taken on one of the addresses
+        print(f"error {exc}", flush=True)
+        raise SystemExit(3) from None
+    with open(args.log, "w") as fh:
+        json.dump(server.log, fh)
+    print("stopped", flush=True)
+
+
+if __name__ == "__main__":
+    main()

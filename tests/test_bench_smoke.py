@@ -1,0 +1,156 @@
+"""Smoke tests for bench/: every benchmark runs at a tiny size and writes well-formed results.
+
+No timing assertions: speed is what the benchmarks measure, not what tests
+check. Each benchmark runs as `bench/run.py NAME --smoke --out TMP`, exactly
+as `make bench` runs it, so the tests cover the real entry point, the real
+CLI, the loopback sites and the results files. The pure helpers (bounds,
+statistics, rendering, site pages) get direct tests.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench import results  # noqa: E402
+from bench.la_scan import lower_bounds  # noqa: E402
+from bench.sites import NOTICE_PATHS, Sites, build_notices, site_format, site_host, site_latency  # noqa: E402
+from bench.stats import summary  # noqa: E402
+
+TITLES = {
+    "throughput": "Checker throughput (one core)",
+    "coldstart": "CLI cold start",
+    "la_scan": "LA scan at scale (loopback)",
+    "ci_gate": "CI gate (200 notices, one process)",
+}
+
+
+def run_smoke(name: str, out: Path) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "bench/run.py", name, "--smoke", "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((out / "results.json").read_text())
+    assert list(data["benchmarks"]) == [name]
+    result = data["benchmarks"][name]
+    results.validate(result)
+    assert result["size"] == "smoke"
+    assert result["command"] == f".venv/bin/python bench/run.py {name} --smoke"
+    assert result["machine"]["nproc"] >= 1 and result["machine"]["python"]
+    assert result["git"]["commit"]
+    for figure in result["figures"]:
+        assert isinstance(figure["value"], (int, float)) and math.isfinite(figure["value"]) and figure["value"] > 0
+    md = (out / "RESULTS.md").read_text()
+    assert f"## {TITLES[name]}" in md
+    assert f"Reproduce: `{result['command']}`" in md
+    assert "| Benchmark | Figure | Value | Goal | Met |" in md
+    return result
+
+
+def figure(result: dict, prefix: str) -> dict:
+    return next(f for f in result["figures"] if f["name"].startswith(prefix))
+
+
+def test_throughput_smoke(tmp_path):
+    result = run_smoke("throughput", tmp_path)
+    rows = result["tables"][0]["rows"]
+    groups = [row[0] for row in rows]
+    assert groups[0] == "all notices"
+    assert {".txt", ".md", ".html", ".pdf", ".docx", ".odt"} <= set(groups)  # one notice of each format
+    assert figure(result, "typical")["goal"] == ">= 100"
+
+
+def test_coldstart_smoke(tmp_path):
+    result = run_smoke("coldstart", tmp_path)
+    names = [f["name"] for f in result["figures"]]
+    assert names == [
+        "typical .txt: wall time / import spacy",
+        "pupils .txt: wall time / import spacy",
+        "workforce .txt: wall time / import spacy",
+        "typical .txt --format json: wall time / import spacy",
+    ]
+    assert figure(result, "typical .txt:")["goal"] == "<= 1.3"
+
+
+def test_la_scan_smoke(tmp_path):
+    result = run_smoke("la_scan", tmp_path)
+    scans = result["tables"][0]
+    statuses = [row[scans["columns"].index("statuses")] for row in scans["rows"]]
+    assert statuses == ["4 checked", "8 checked"]  # every loopback school was found and checked
+    requests = [row[scans["columns"].index("requests")] for row in scans["rows"]]
+    assert requests == [20, 40]  # robots, home, sitemap, policies, notice per school
+    assert not [n for n in result["notes"] if "politeness broken" in n]
+    assert figure(result, "peak RSS at 8 / at 4")["goal"].startswith("<= 1.25")
+
+
+def test_ci_gate_smoke(tmp_path):
+    result = run_smoke("ci_gate", tmp_path)
+    assert result["figures"][0]["name"].startswith("4 notices, one `noticecheck check DIR --format ")
+    assert any("report was parsed" in note for note in result["notes"])
+
+
+# -- pure helpers -------------------------------------------------------------------
+
+
+def test_lower_bound_formula():
+    # Two sites, latencies 0.1 and 0.3 s, 3 and 2 requests, interval 1 s, 1 worker:
+    # T_0 = 3*0.1 + 2*1 = 2.3, T_1 = 2*0.3 + 1*1 = 1.6; one worker does both in series.
+    lat = (0.1, 0.3)
+    l0, l1 = site_latency(0, *lat), site_latency(1, *lat)
+    log = [[0, "/", 0.0, 0.1, 200], [0, "/a", 1.1, 1.2, 200], [0, "/b", 2.2, 2.3, 200],
+           [1, "/", 3.0, 3.3, 200], [1, "/a", 4.3, 4.6, 200]]  # fmt: skip
+    one = lower_bounds(log, 2, lat, 1.0, concurrency=1)
+    t0, t1 = 3 * l0 + 2.0, 2 * l1 + 1.0
+    assert one["per_host"] == pytest.approx(max(t0, t1))
+    assert one["bound"] == pytest.approx(t0 + t1)
+    assert one["binds"].startswith("concurrency")
+    assert one["requests"] == 5 and one["violations"] == 0
+    many = lower_bounds(log, 2, lat, 1.0, concurrency=8)
+    assert many["bound"] == pytest.approx(max(t0, t1)) and many["binds"].startswith("per-host")
+    rushed = lower_bounds(log[:2] + [[0, "/b", 1.25, 1.3, 200]], 1, lat, 1.0, concurrency=1)
+    assert rushed["violations"] == 1  # 0.05 s after the previous answer is not polite
+
+
+def test_site_pages_link_home_to_policies_to_notice():
+    sites = Sites(build_notices())  # the corpus's text notices as HTML, PDF and Word
+    assert len({site_host(i) for i in range(600)}) == 600
+    assert all(site_host(i).startswith("127.1.") for i in (0, 249, 250, 4999))
+    assert [site_format(i) for i in range(10)].count("html") == 8
+    for index in (0, 3, 7):
+        fmt = site_format(index)
+        assert b'href="/policies/"' in sites.answer(index, "/")[2]
+        policies = sites.answer(index, "/policies/")[2].decode()
+        assert f'href="{NOTICE_PATHS[fmt]}"' in policies
+        status, ctype, body = sites.answer(index, NOTICE_PATHS[fmt])
+        assert status == 200 and ctype.startswith({"html": "text/html", "pdf": "application/pdf", "docx": "application/vnd"}[fmt])
+        assert body.startswith({"html": b"<!doctype html>", "pdf": b"%PDF", "docx": b"PK"}[fmt])
+        assert sites.answer(index, "/sitemap.xml")[0] == 404
+        assert sites.answer(index, "/robots.txt")[2].startswith(b"User-agent: *")
+    assert 0.1 <= site_latency(5, 0.1, 0.3) <= 0.3
+
+
+def test_summary_and_render():
+    s = summary([3.0, 1.0, 2.0, 4.0])
+    assert (s["median"], s["min"], s["max"], s["n"]) == (2.5, 1.0, 4.0, 4)
+    assert s["spread"] == pytest.approx((3.25 - 1.75) / 2.5)
+    good = {
+        "name": "x", "title": "X", "size": "smoke", "started": "now", "seconds": 1.0, "command": "c",
+        "git": {"commit": "abc", "dirty_src": []}, "machine": {"nproc": 2, "cpu_model": "cpu", "python": "3.11"},
+        "baseline": "b", "figures": [{"name": "f", "value": 1.5, "unit": "x", "goal": "<= 2", "met": True}],
+        "tables": [{"title": "t", "columns": ["a", "b"], "rows": [[1, 2]]}],
+    }  # fmt: skip
+    md = results.render({"benchmarks": {"x": good}})
+    assert "| X | f | 1.5 x | <= 2 | yes |" in md
+    with pytest.raises(ValueError, match="lacks"):
+        results.validate({k: v for k, v in good.items() if k != "baseline"})
+    with pytest.raises(ValueError, match="wrong width"):
+        results.validate({**good, "tables": [{"title": "t", "columns": ["a"], "rows": [[1, 2]]}]})
