@@ -164,7 +164,7 @@ def _absent(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> 
     if any(analysis.sections[name].present for name in check.get("sections", ())):
         return
     patterns = compiled.get("patterns")
-    haystack = analysis.section_text(check["within"]) if "within" in check else analysis.joined
+    haystack = analysis.section_text(check["within"]) if "within" in check else analysis.body
     if patterns is not None and patterns.search(haystack):
         return
     anchor = check.get("anchor")

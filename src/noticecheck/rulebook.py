@@ -201,8 +201,11 @@ def _validate(data: Any, schema_path: Path, file: Path) -> None:
 
 
 def _compile(patterns: list[str] | None, file: Path, owner: str, key: str, flags: int = re.IGNORECASE) -> re.Pattern | None:
+    """One alternation of all patterns. MULTILINE: the text is one sentence per line, so ^ and $
+    mean the start and end of a sentence (a list item that begins "ask to see...")."""
     if not patterns:
         return None
+    flags |= re.MULTILINE
     parts = []
     for i, pat in enumerate(patterns):
         try:
@@ -223,7 +226,7 @@ def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str)
                 raise RuleFileError(f"{file} ({owner}): at {key}/{i}: named groups are not allowed in cues")
         except re.error as exc:
             raise RuleFileError(f"{file} ({owner}): at {key}/{i}: bad regular expression {pat!r}: {exc}") from None
-    return re.compile("|".join(f"(?P<c{i}>{p})" for i, p in enumerate(patterns)), re.IGNORECASE)
+    return re.compile("|".join(f"(?P<c{i}>{p})" for i, p in enumerate(patterns)), re.IGNORECASE | re.MULTILINE)
 
 
 _REGEX_KEYS = ("patterns", "unless_sentence", "unless_document", "cues")

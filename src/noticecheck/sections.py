@@ -60,11 +60,19 @@ class Analysis:
     members: dict[str, frozenset[int]]  # section -> indices of the sentences that belong to it
 
     def section_text(self, name: str) -> str:
-        """The sentences of one section, each with the sentence after it (a table row, a wrapped line)."""
+        """The body sentences of one section, each with the sentence after it (a table row, a wrapped line)."""
         chosen: set[int] = set()
         for i in self.members.get(name, ()):
             chosen.update((i, i + 1))
-        return "\n".join(self.sentences[i].text for i in sorted(chosen) if i < len(self.sentences))
+        return "\n".join(
+            self.sentences[i].text for i in sorted(chosen) if i < len(self.sentences) and not self.sentences[i].is_heading
+        )
+
+    @property
+    def body(self) -> str:
+        """All sentences except headings: a heading with nothing under it ("The National Pupil
+        Database") does not tell anyone anything."""
+        return "\n".join(s.text for s in self.sentences if not s.is_heading)
 
     def sentence_at(self, offset: int) -> Sentence:
         return self.sentences[bisect.bisect_right(self.starts, offset) - 1]
@@ -168,6 +176,18 @@ def _all_matches(pattern: re.Pattern, joined: str):
             yield match
 
 
+def _all_negated(blocks, index, sentences_of_block, sentences, cues: Cues) -> bool:
+    """Is everything under heading `index` a refusal ("We will not share information ... unless
+    the law allows")? Then the heading ("Sharing information") is not evidence of the section."""
+    body = [
+        sentences[i].text
+        for b in _segment(blocks, index)
+        for i in sentences_of_block.get(b, ())
+        if not sentences[i].is_heading
+    ]
+    return bool(body) and all(cues.negation.search(text) for text in body)
+
+
 def _is_negated(sentence: Sentence, match_start: int, negation: re.Pattern) -> bool:
     before = sentence.text[: max(0, match_start - sentence.start)]
     # Only the clause just before the cue: "We share data with the LA; we do not sell it" must not negate.
@@ -209,7 +229,11 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
                         heading_line = block.line
                     for b in _segment(text.blocks, index):
                         member.update(sentences_of_block.get(b, ()))
-                    if not present and _heading_content_words(text.blocks, index) >= HEADING_CONTENT_WORDS:
+                    if (
+                        not present
+                        and _heading_content_words(text.blocks, index) >= HEADING_CONTENT_WORDS
+                        and not (cue.skip_negated and _all_negated(text.blocks, index, sentences_of_block, sentences, cues))
+                    ):
                         present = True
                         evidence.append(Evidence(block.line, quote(block.text)))
 
