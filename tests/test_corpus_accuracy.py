@@ -37,3 +37,11 @@ def test_section_f1(evaluation):
 
 def test_finding_precision(evaluation):
     assert evaluation.findings.precision >= 0.95, format_table(evaluation, details=True)
+
+
+def test_naive_keyword_yardstick_scores_only_sections():
+    from noticecheck.evaluate import evaluate_naive
+
+    naive = evaluate_naive(CORPUS, read_labels(CORPUS / "labels.jsonl")[:5])
+    assert set(naive.sections) == {"purposes", "categories", "recipients", "retention", "rights", "contacts", "lawful_basis"}
+    assert not naive.rules and "all findings" not in format_table(naive)

@@ -18,9 +18,10 @@ from noticecheck.cli.exit_codes import ExitCode
 @click.option("--details/--no-details", default=False, help="List every disagreement with the labels.")
 @click.option("--min-section-f1", type=float, default=None, help="Exit 1 if section F1 (all sections, micro) is below this.")
 @click.option("--min-precision", type=float, default=None, help="Exit 1 if finding precision (micro) is below this.")
-def eval_command(corpus, labels, fmt, details, min_section_f1, min_precision):
+@click.option("--naive", is_flag=True, help="Score a naive keyword checker on the seven core sections instead, for comparison.")
+def eval_command(corpus, labels, fmt, details, min_section_f1, min_precision, naive):
     """Compare the checker with the corpus labels and print accuracy figures."""
-    from noticecheck.evaluate import LabelError, evaluate, format_table, read_labels
+    from noticecheck.evaluate import LabelError, evaluate, evaluate_naive, format_table, read_labels
 
     labels_path = labels or corpus / "labels.jsonl"
     if not labels_path.exists():
@@ -30,7 +31,7 @@ def eval_command(corpus, labels, fmt, details, min_section_f1, min_precision):
     except LabelError as exc:
         click.echo(f"noticecheck: {exc}", err=True)
         sys.exit(ExitCode.USAGE)
-    ev = evaluate(corpus, items)
+    ev = evaluate_naive(corpus, items) if naive else evaluate(corpus, items)
     if fmt == "json":
         click.echo(json.dumps(ev.as_dict(), indent=2))
     else:
