@@ -91,7 +91,8 @@ def _anchor(analysis: Analysis, section: str | None) -> tuple[int, str]:
     return analysis.first_line
 
 
-def _finding(rule: Rule, severity: Severity, line: int, text: str, *, kind: str, section: str | None, **fmt) -> Finding:
+def make_finding(rule: Rule, severity: Severity, line: int, text: str, *, kind: str, section: str | None, **fmt) -> Finding:
+    """A Finding for `rule`, its message and fix filled in from `fmt` ({match}, {missing}, {date}...)."""
     values = _Format(fmt)
     return Finding(
         rule=rule.id,
@@ -115,7 +116,7 @@ def _section_missing(rule: Rule, sev: Severity, analysis: Analysis, context: Con
     section = rule.check["section"]
     if not analysis.sections[section].present:
         line, text = _anchor(analysis, section)
-        yield _finding(rule, sev, line, text, kind="missing", section=section)
+        yield make_finding(rule, sev, line, text, kind="missing", section=section)
 
 
 def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
@@ -138,7 +139,7 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
             hits[sentence.start] = (sentence, match)
     for start in sorted(hits)[:limit]:
         sentence, match = hits[start]
-        yield _finding(
+        yield make_finding(
             rule, sev, sentence.line, quote(sentence.text, match.start() - sentence.start),
             kind="fault", section=_section_of(analysis, sentence), match=match.group(0).strip(),
         )
@@ -169,7 +170,7 @@ def _absent(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> 
         return
     anchor = check.get("anchor")
     line, text = _anchor(analysis, anchor)
-    yield _finding(rule, sev, line, text, kind="missing", section=anchor)
+    yield make_finding(rule, sev, line, text, kind="missing", section=anchor)
 
 
 def _missing_items(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
@@ -180,7 +181,7 @@ def _missing_items(rule: Rule, sev: Severity, analysis: Analysis, context: Conte
     if len(missing) >= check.get("min_missing", 1):
         anchor = check.get("anchor")
         line, text = _anchor(analysis, anchor)
-        yield _finding(rule, sev, line, text, kind="missing", section=anchor, missing=", ".join(missing))
+        yield make_finding(rule, sev, line, text, kind="missing", section=anchor, missing=", ".join(missing))
 
 
 def _stale_date(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
@@ -210,10 +211,10 @@ def _stale_date(rule: Rule, sev: Severity, analysis: Analysis, context: Context)
         missing_sev = Severity.parse(check.get("missing_severity", rule.severity.label))
         if sev < rule.severity:  # the context lowered the rule; lower the missing case too
             missing_sev = missing_sev.lowered()
-        yield _finding(rule, missing_sev, line, text, kind="missing", section=None, date="no date")
+        yield make_finding(rule, missing_sev, line, text, kind="missing", section=None, date="no date")
     elif newest[0] < limit:
         sentence = newest[2]
-        yield _finding(
+        yield make_finding(
             rule, sev, sentence.line, quote(sentence.text), kind="fault", section=None,
             date=newest[1].strftime("%B %Y"),
         )
@@ -250,7 +251,7 @@ def _reading_age(rule: Rule, sev: Severity, analysis: Analysis, context: Context
     age = reading_age(body)
     if age > rule.check["max_reading_age"]:
         line, text = analysis.first_line
-        yield _finding(rule, sev, line, text, kind="fault", section=None, reading_age=f"{age:.0f}")
+        yield make_finding(rule, sev, line, text, kind="fault", section=None, reading_age=f"{age:.0f}")
 
 
 _KINDS = {

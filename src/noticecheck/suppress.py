@@ -315,19 +315,9 @@ def _scope_words(directive: Directive) -> str:
 
 
 def _report(rule: Rule, directive: Directive, problem: str) -> Finding:
-    return Finding(
-        rule=rule.id,
-        severity=rule.severity,
-        message=rule.message.replace("{problem}", problem),
-        line=directive.line,
-        quote=directive.text,
-        fix=rule.fix,
-        source_link=rule.source_url,
-        title=rule.title,
-        pack=rule.pack,
-        section=None,
-        kind="fault",
-    )
+    from noticecheck.engine import make_finding
+
+    return make_finding(rule, rule.severity, directive.line, directive.text, kind="fault", section=None, problem=problem)
 
 
 __all__ = [
