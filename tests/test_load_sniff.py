@@ -50,7 +50,6 @@ def test_supported_suffixes_and_default_cap():
         (b"Words", "a.txt", "text/html", "text/plain"),  # the name beats the hint
         (b"Words", None, "text/markdown", "text/markdown"),
         (b"Words", None, None, "text/plain"),
-        (b"Words", "notes.csv", None, "text/plain"),  # text is text
         (b"%PDF-1.4 rest", "a.txt", "text/html", "application/pdf"),  # magic beats name and hint
         (b"Words", "https://x.example/notice.md?v=2#top", None, "text/markdown"),
     ],
@@ -82,6 +81,16 @@ def test_binary_garbage(name):
 def test_unknown_type_for_unsupported_extension_and_unrecognised_content():
     garbage = os.urandom(2048).replace(b"%PDF", b"xxxx")
     assert code_of(doc(b"\x00" + garbage, "photo.xyz")) == "unknown-type"
+
+
+def test_unsupported_extension_is_refused_even_when_the_content_is_text():
+    with pytest.raises(UnreadableInput) as caught:
+        to_text(doc(b"We use pupil data to support learning.", "notes.xyz"))
+    assert caught.value.code == "unknown-type" and "'.xyz'" in str(caught.value)
+    # a web page with an odd path but a media type, and stdin with no name, are sniffed instead
+    page = Document(source="https://x/p.aspx", data=b"We use pupil data.", filename="p.aspx", media_type="text/plain")
+    assert to_text(page).blocks
+    assert to_text(doc(b"We use pupil data.", None)).blocks
 
 
 @pytest.mark.parametrize(

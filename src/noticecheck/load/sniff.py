@@ -116,6 +116,10 @@ def sniff(doc: Document) -> str:
 
     if _HTML_STRONG.match(prefix):
         return HTML
+    if suffix and by_name is None and doc.media_type is None:
+        # A local file named .xyz, .rtf or .csv is not a notice we can read, even if it
+        # decodes as text; a web page ("/privacy.aspx") comes with a media type instead.
+        raise unknown_type(f"unsupported file type {suffix!r} (supported: {', '.join(SUPPORTED_SUFFIXES)})")
     if by_name in TEXT_TYPES:
         return by_name
     # A .pdf/.docx/.odt that turns out to be text is read as text: the
