@@ -34,6 +34,15 @@ class _Format(dict):
 # ---------------------------------------------------------------- applicability
 
 
+# applies_to key -> (the context value it reads, whether that value meets the condition)
+_CONDITIONS = {
+    "audiences": (lambda c: c.audience, lambda value, allowed: value in allowed),
+    "min_age": (lambda c: c.age_high, lambda value, minimum: value >= minimum),
+    "school_types": (lambda c: c.school_type, lambda value, allowed: value in allowed),
+    "jurisdictions": (lambda c: c.jurisdiction, lambda value, allowed: value in allowed),
+}
+
+
 def applicable_severity(rule: Rule, context: Context) -> Severity | None:
     """The severity the rule runs at in this context, or None if it does not apply."""
     if context.as_of < rule.applies_from:
@@ -42,25 +51,13 @@ def applicable_severity(rule: Rule, context: Context) -> Severity | None:
         return None
     unknown = False
     cond = rule.applies_to
-    if "audiences" in cond:
-        if context.audience is None:
+    for key, (read, meets) in _CONDITIONS.items():
+        if key not in cond:
+            continue
+        value = read(context)
+        if value is None:
             unknown = True
-        elif context.audience not in cond["audiences"]:
-            return None
-    if "min_age" in cond:
-        if context.age_high is None:
-            unknown = True
-        elif context.age_high < cond["min_age"]:
-            return None
-    if "school_types" in cond:
-        if context.school_type is None:
-            unknown = True
-        elif context.school_type not in cond["school_types"]:
-            return None
-    if "jurisdictions" in cond:
-        if context.jurisdiction is None:
-            unknown = True
-        elif context.jurisdiction not in cond["jurisdictions"]:
+        elif not meets(value, cond[key]):
             return None
     if unknown and cond.get("unknown") == "skip":
         return None
