@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from noticecheck.dates import find_dates
+from noticecheck.matching import Matcher
 from noticecheck.model import Context, Finding, Severity
 from noticecheck.rulebook import Rule, Rulebook
-from noticecheck.sections import Analysis, Sentence, quote, sentence_matches
+from noticecheck.sections import Analysis, Sentence, all_matches, quote, sentence_matches
 
 DEFAULT_MAX_FINDINGS = 5
 
@@ -67,12 +68,23 @@ def applicable_severity(rule: Rule, context: Context) -> Severity | None:
 # ---------------------------------------------------------------- helpers
 
 
-def _condition_holds(analysis: Analysis, spec: dict | None, compiled: re.Pattern | None) -> bool:
+def _condition_holds(analysis: Analysis, spec: dict | None, compiled: Matcher | None) -> bool:
     if not spec:
         return True
     if any(analysis.sections[name].present for name in spec.get("sections", ())):
         return True
-    return compiled is not None and compiled.search(analysis.joined) is not None
+    return compiled is not None and _found(analysis, compiled, analysis.joined)
+
+
+def _found(analysis: Analysis, matcher: Matcher, haystack: str) -> bool:
+    """Does `matcher` match anywhere in `haystack` (all or part of this notice's text)?
+
+    Only the patterns whose anchors occur somewhere in the notice are run; they run
+    over the whole haystack, because some deliberately reach across sentences.
+    """
+    if haystack is not analysis.joined and haystack is not analysis.body:
+        return matcher.search(haystack) is not None  # a section's text: short, search it all
+    return any(analysis.part_found(part, body_only=haystack is analysis.body) for part in matcher.parts)
 
 
 def _anchor(analysis: Analysis, section: str | None) -> tuple[int, str]:
@@ -119,7 +131,7 @@ def _section_missing(rule: Rule, sev: Severity, analysis: Analysis, context: Con
 def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
     compiled = rule.compiled
     unless_doc = compiled.get("unless_document")
-    if unless_doc is not None and unless_doc.search(analysis.joined):
+    if unless_doc is not None and _found(analysis, unless_doc, analysis.joined):
         return
     unless_sentence = compiled.get("unless_sentence")
     limit = rule.check.get("max_findings", DEFAULT_MAX_FINDINGS)
@@ -127,7 +139,7 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
     regexes = [compiled["patterns"]] + [p for since, p in compiled.get("dated", ()) if context.as_of >= since]
     hits: dict[int, tuple[Sentence, re.Match]] = {}
     for regex in regexes:
-        for match in sentence_matches(regex, analysis.joined):
+        for match in sentence_matches(regex, analysis):
             sentence: Sentence = analysis.sentence_at(match.start())
             if sentence.start in hits:
                 continue
@@ -163,7 +175,7 @@ def _absent(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> 
         return
     patterns = compiled.get("patterns")
     haystack = analysis.section_text(check["within"]) if "within" in check else analysis.body
-    if patterns is not None and patterns.search(haystack):
+    if patterns is not None and _found(analysis, patterns, haystack):
         return
     anchor = check.get("anchor")
     line, text = _anchor(analysis, anchor)
@@ -174,7 +186,7 @@ def _missing_items(rule: Rule, sev: Severity, analysis: Analysis, context: Conte
     check, compiled = rule.check, rule.compiled
     if not _condition_holds(analysis, check.get("when"), compiled.get("when")):
         return
-    missing = [name for name, pattern in compiled["items"].items() if not pattern.search(analysis.joined)]
+    missing = [name for name, pattern in compiled["items"].items() if not _found(analysis, pattern, analysis.joined)]
     if len(missing) >= check.get("min_missing", 1):
         anchor = check.get("anchor")
         line, text = _anchor(analysis, anchor)
@@ -184,7 +196,7 @@ def _missing_items(rule: Rule, sev: Severity, analysis: Analysis, context: Conte
 def _stale_date(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
     check = rule.check
     newest = None  # (effective date, written date, sentence)
-    for match in rule.compiled["cues"].finditer(analysis.joined):
+    for match in all_matches(rule.compiled["cues"], analysis):
         sentence = analysis.sentence_at(match.start())
         # the date follows the cue ("Reviewed: May 2024") or, in a table or footer, the next line
         window_end = min(len(analysis.joined), match.end() + 80)

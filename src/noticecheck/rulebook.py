@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from noticecheck.matching import AnchorIndex, Matcher, compile_matcher
 from noticecheck.model import Severity
 
 SECTIONS_FILE = "sections.yaml"
@@ -68,19 +69,20 @@ class SectionCue:
     name: str
     title: str
     core: bool
-    headings: re.Pattern | None
-    strong: re.Pattern | None  # one matching sentence is enough
-    weak: re.Pattern | None  # alternatives are named groups; two different ones are needed
+    headings: Matcher | None
+    strong: Matcher | None  # one matching sentence is enough
+    weak: Matcher | None  # alternatives are named groups; two different ones are needed
     weak_needed: int
     weak_min_sentences: int
     skip_negated: bool
-    exclude: re.Pattern | None  # a sentence matching this never counts as evidence
+    exclude: Matcher | None  # a sentence matching this never counts as evidence
 
 
 @dataclass(frozen=True)
 class Cues:
     sections: tuple[SectionCue, ...]
-    negation: re.Pattern
+    negation: Matcher
+    index: AnchorIndex | None = field(default=None, compare=False, repr=False)  # finds every pattern's anchors at once
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -200,7 +202,7 @@ def _validate(data: Any, schema_path: Path, file: Path) -> None:
     raise RuleFileError(f"{file}{rule_note}: at {where}: {err.message}{more}")
 
 
-def _compile(patterns: list[str] | None, file: Path, owner: str, key: str, flags: int = re.IGNORECASE) -> re.Pattern | None:
+def _compile(patterns: list[str] | None, file: Path, owner: str, key: str, flags: int = re.IGNORECASE) -> Matcher | None:
     """One alternation of all patterns. MULTILINE: the text is one sentence per line, so ^ and $
     mean the start and end of a sentence (a list item that begins "ask to see...")."""
     if not patterns:
@@ -212,11 +214,11 @@ def _compile(patterns: list[str] | None, file: Path, owner: str, key: str, flags
             re.compile(pat)
         except re.error as exc:
             raise RuleFileError(f"{file} ({owner}): at {key}/{i}: bad regular expression {pat!r}: {exc}") from None
-        parts.append(f"(?:{pat})")
-    return re.compile("|".join(parts), flags)
+        parts.append(pat)
+    return compile_matcher(parts, flags)
 
 
-def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str) -> re.Pattern | None:
+def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str) -> Matcher | None:
     """Compile alternatives as named groups so a match says which alternative fired."""
     if not patterns:
         return None
@@ -226,7 +228,7 @@ def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str)
                 raise RuleFileError(f"{file} ({owner}): at {key}/{i}: named groups are not allowed in cues")
         except re.error as exc:
             raise RuleFileError(f"{file} ({owner}): at {key}/{i}: bad regular expression {pat!r}: {exc}") from None
-    return re.compile("|".join(f"(?P<c{i}>{p})" for i, p in enumerate(patterns)), re.IGNORECASE | re.MULTILINE)
+    return compile_matcher(patterns, re.IGNORECASE | re.MULTILINE, named=True)
 
 
 _REGEX_KEYS = ("patterns", "unless_sentence", "unless_document", "cues")
@@ -326,7 +328,9 @@ def load_rulebook(directory: Path | None = None, extra_dirs: Iterable[Path] = ()
         name, desc, pack_rules = load_pack(path)
         packs[name] = desc
         rules.extend(pack_rules)
-    book = Rulebook(rules=(), cues=load_cues(directory / SECTIONS_FILE), packs=packs)
+    cues = load_cues(directory / SECTIONS_FILE)
+    cues = replace(cues, index=AnchorIndex(_matchers(cues, rules)))
+    book = Rulebook(rules=(), cues=cues, packs=packs)
     book = book.extended(rules)
     for extra in extra_dirs:
         extra = Path(extra)
@@ -337,6 +341,20 @@ def load_rulebook(directory: Path | None = None, extra_dirs: Iterable[Path] = ()
             book = book.extended(pack_rules)
             book = replace(book, packs={**book.packs, name: desc})
     return book
+
+
+def _matchers(cues: Cues, rules: Iterable[Rule]):
+    """Every compiled pattern of the cues and rules, for the anchor index."""
+    for cue in cues.sections:
+        yield from (m for m in (cue.strong, cue.weak) if m is not None)
+    for rule in rules:
+        for value in rule.compiled.values():
+            if isinstance(value, Matcher):
+                yield value
+            elif isinstance(value, dict):
+                yield from value.values()
+            elif isinstance(value, list):
+                yield from (m for _, m in value)
 
 
 @functools.lru_cache(maxsize=1)

@@ -21,9 +21,11 @@ offset. That keeps a 3,000-word notice to a few milliseconds.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
+from noticecheck.matching import Matcher
 from noticecheck.model import Block, Evidence, Section, Text
 from noticecheck.rulebook import Cues
 
@@ -58,6 +60,40 @@ class Analysis:
     starts: tuple[int, ...]  # sentence start offsets, for bisect
     sections: dict[str, Section]
     members: dict[str, frozenset[int]]  # section -> indices of the sentences that belong to it
+    hits: dict[str, frozenset[int]] | None = None  # anchor literal -> sentences holding it (None: unknown)
+    index: object = None  # the AnchorIndex `hits` came from
+
+    def candidates(self, part) -> Sequence[int]:
+        """Indices of the sentences where a matcher part could match (all of them when the index cannot tell)."""
+        if self.hits is None or self.index is None or not self.index.knows(part):
+            return range(len(self.sentences))
+        found: set[int] = set()
+        for anchor in part.anchors:
+            found |= self.hits.get(anchor, frozenset())
+        return sorted(found)
+
+    def part_found(self, part, *, body_only: bool) -> bool:
+        """Does one matcher part match anywhere in the notice (headings left out if `body_only`)?
+
+        A match must hold one of the part's anchors, so it lies within the part's
+        reach of a sentence holding one: only those windows are searched. Some
+        patterns reach across sentences on purpose, hence windows, not sentences.
+        """
+        text = self.body if body_only else self.joined
+        if self.hits is None or self.index is None or not self.index.knows(part) or part.reach is None:
+            return part.regex.search(text) is not None
+        joined = self.joined
+        for index in self.candidates(part):
+            if body_only and self.sentences[index].is_heading:
+                continue
+            start = max(0, self.sentences[index].start - part.reach)
+            if part.regex.search(joined, start, min(len(joined), self.end_of(index) + part.reach)):
+                return True
+        return False
+
+    def end_of(self, index: int) -> int:
+        sentence = self.sentences[index]
+        return sentence.start + len(sentence.text)
 
     def section_text(self, name: str) -> str:
         """The body sentences of one section, each with the sentence after it (a table row, a wrapped line)."""
@@ -68,7 +104,7 @@ class Analysis:
             self.sentences[i].text for i in sorted(chosen) if i < len(self.sentences) and not self.sentences[i].is_heading
         )
 
-    @property
+    @functools.cached_property
     def body(self) -> str:
         """All sentences except headings: a heading with nothing under it ("The National Pupil
         Database") does not tell anyone anything."""
@@ -145,35 +181,34 @@ def _heading_content_words(blocks: tuple[Block, ...], index: int) -> int:
     return sum(len(blocks[i].text.split()) for i in _segment(blocks, index) if not _is_heading(blocks[i]))
 
 
-def sentence_matches(pattern: re.Pattern, joined: str):
-    """Matches of `pattern` that lie within one sentence of `joined`.
+def sentence_matches(matcher: Matcher, analysis: Analysis):
+    """The first match of `matcher` in each sentence, in document order.
 
-    Cue patterns use bounded gaps like `[^.]{0,80}` that could run on into the
-    next sentence (a heading has no full stop); a match that crosses a sentence
-    break is retried from just after the break, so it cannot swallow a real
-    match in the next sentence.
+    The search is bounded by the sentence, so bounded gaps like `[^.]{0,80}`
+    cannot run on into the next sentence (a heading has no full stop), and it
+    only visits the sentences that hold one of the matcher's anchor literals.
     """
-    pos = 0
-    while True:
-        match = pattern.search(joined, pos)
-        if match is None:
-            return
-        newline = joined.find("\n", match.start(), match.end())
-        if newline != -1:
-            pos = newline + 1
-            continue
-        yield match
-        pos = joined.find("\n", match.end())
-        if pos == -1:
-            return
-        pos += 1
+    tries: dict[int, list] = {}
+    for part in matcher.parts:
+        for index in analysis.candidates(part):
+            tries.setdefault(index, []).append(part.regex)
+    joined = analysis.joined
+    for index in sorted(tries):
+        start, end = analysis.sentences[index].start, analysis.end_of(index)
+        found = [m for m in (regex.search(joined, start, end) for regex in tries[index]) if m is not None]
+        if found:
+            yield min(found, key=lambda m: (m.start(), -m.end()))
 
 
-def _all_matches(pattern: re.Pattern, joined: str):
-    """Every non-overlapping match, several per sentence (weak cues count distinct alternatives)."""
-    for match in pattern.finditer(joined):
-        if "\n" not in match.group(0):
-            yield match
+def all_matches(matcher: Matcher, analysis: Analysis):
+    """Every match of each part, in document order (weak cues count distinct alternatives)."""
+    found = []
+    joined = analysis.joined
+    for part in matcher.parts:
+        for index in analysis.candidates(part):
+            found.extend(part.regex.finditer(joined, analysis.sentences[index].start, analysis.end_of(index)))
+    found.sort(key=lambda m: (m.start(), -m.end()))
+    return iter(found)
 
 
 def _all_negated(blocks, index, sentences_of_block, sentences, cues: Cues) -> bool:
@@ -200,6 +235,17 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     sentences, joined = _build_sentences(text.blocks)
     starts = tuple(s.start for s in sentences)
     analysis_sections: dict[str, Section] = {}
+    members: dict[str, frozenset[int]] = {}
+    analysis = Analysis(
+        text=text,
+        sentences=tuple(sentences),
+        joined=joined,
+        starts=starts,
+        sections=analysis_sections,
+        members=members,
+        hits=cues.index.scan(joined, starts) if cues.index is not None and sentences else None,
+        index=cues.index,
+    )
 
     def index_at(offset: int) -> int:
         return bisect.bisect_right(starts, offset) - 1
@@ -214,7 +260,6 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     sentences_of_block: dict[int, list[int]] = {}
     for i, s in enumerate(sentences):
         sentences_of_block.setdefault(s.block, []).append(i)
-    members: dict[str, frozenset[int]] = {}
 
     for cue in cues.sections:
         evidence: list[Evidence] = []
@@ -249,7 +294,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         strong_hits: list[Sentence] = []
         if cue.strong is not None:
             seen_blocks: set[int] = set()
-            for match in sentence_matches(cue.strong, joined):
+            for match in sentence_matches(cue.strong, analysis):
                 index = index_at(match.start())
                 sentence = sentences[index]
                 if not usable(sentence, match):
@@ -264,7 +309,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         elif cue.weak is not None:
             names: set[str] = set()
             hit_sentences: dict[int, Sentence] = {}
-            for match in _all_matches(cue.weak, joined):
+            for match in all_matches(cue.weak, analysis):
                 index = index_at(match.start())
                 sentence = sentences[index]
                 if not usable(sentence, match):
@@ -289,6 +334,4 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         )
         members[cue.name] = frozenset(member)
 
-    return Analysis(
-        text=text, sentences=tuple(sentences), joined=joined, starts=starts, sections=analysis_sections, members=members
-    )
+    return analysis

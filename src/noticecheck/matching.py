@@ -1,0 +1,169 @@
+"""Fast matching of the rule and cue patterns: a literal pre-filter in front of Python's regex engine.
+
+Checking a notice runs a few hundred case-insensitive regular expressions
+over a few hundred sentences. Python's engine tries every alternative at
+every position, so doing that naively costs tens of milliseconds a notice.
+
+Every pattern, though, can only match where one of a few literal strings
+occurs: `\\bretention (period|schedule)` needs "retention ". For each pattern
+in a rule's or cue's list (a *part*), `required_literals` reads such a set
+off the parsed pattern, preferring rare words to common ones ("data",
+"information"); `AnchorIndex` finds every anchor in a document in one
+Aho-Corasick pass (pyahocorasick, in C); a part's regex then runs only on
+the sentences that hold one of its anchors. The pre-filter never changes
+what matches, only where the engine looks: `tests/test_matching.py` compares
+both ways on generated text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from re import _constants as C  # noqa: N812 - the stdlib's own opcode names
+from re import _parser as sre_parse
+
+_MAX_ALTERNATIVES = 64  # more literal alternatives than this is no useful filter
+
+# Words so common in privacy notices that an anchor made of them filters nothing.
+_COMMON = frozenset(
+    """a an and are as at be by can data details for from has have he her his i if in information is it its
+    law may not of on or our out personal pupil pupils school she so that the their them these they this
+    to us use we what when where which who will with you your""".split()
+)
+
+
+class Part:
+    """One pattern of a list: its regex, the lower-case literals one of which every match holds,
+    and the longest a match can be (None: unbounded)."""
+
+    __slots__ = ("regex", "anchors", "reach")
+
+    def __init__(self, regex: re.Pattern, anchors: tuple[str, ...] | None, reach: int | None):
+        self.regex = regex
+        self.anchors = anchors
+        self.reach = reach
+
+
+class Matcher:
+    """A list of patterns matched as one alternation, with a pre-filter per pattern."""
+
+    __slots__ = ("regex", "parts")
+
+    def __init__(self, regex: re.Pattern, parts: tuple[Part, ...]):
+        self.regex = regex  # all parts as one alternation, for plain searches of short texts
+        self.parts = parts
+
+    @property
+    def pattern(self) -> str:
+        return self.regex.pattern
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        return self.regex.search(text, pos, len(text) if endpos is None else endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        return self.regex.finditer(text, pos, len(text) if endpos is None else endpos)
+
+
+def compile_matcher(patterns: Sequence[str], flags: int, *, named: bool = False) -> Matcher:
+    """`patterns` as one Matcher. `named`: wrap each in a group c0, c1... so a match says which one fired."""
+    wrapped = [f"(?P<c{i}>{p})" if named else f"(?:{p})" for i, p in enumerate(patterns)]
+    parts = tuple(Part(re.compile(w, flags), required_literals(p, flags), _reach(p, flags)) for p, w in zip(patterns, wrapped))
+    return Matcher(re.compile("|".join(wrapped), flags), parts)
+
+
+def required_literals(source: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Lower-case strings, one of which occurs in every match of `source`; None when none is known."""
+    try:
+        parsed = sre_parse.parse(source, flags)
+    except re.error:
+        return None
+    found = _required(list(parsed.data))
+    if not found or any(not s.strip() for s in found):
+        return None
+    return tuple(sorted(found))
+
+
+def _reach(source: str, flags: int) -> int | None:
+    """The longest text a match of `source` can cover, if that is bounded."""
+    try:
+        longest = sre_parse.parse(source, flags).getwidth()[1]
+    except re.error:
+        return None
+    return longest if longest < 2000 else None
+
+
+def _rarity(literal: str) -> int:
+    """Length of the longest uncommon word in a literal (0 when it is only common words like "with the")."""
+    return max((len(w) for w in literal.split() if w not in _COMMON), default=0)
+
+
+def _score(options: set[str]) -> tuple[int, int]:
+    """How well a literal set filters: its weakest member's rarity, then fewer members."""
+    return min(_rarity(s) for s in options), -len(options)
+
+
+def _required(items: list) -> set[str] | None:
+    """A literal set for a sequence of parsed items: the most selective mandatory part."""
+    candidates: list[set[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            candidates.append({"".join(run).lower()})
+            run.clear()
+
+    for op, av in items:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        close_run()
+        inner: set[str] | None = None
+        if op is C.SUBPATTERN:
+            inner = _required(list(av[3].data))
+        elif op is C.BRANCH:
+            branches = [_required(list(branch.data)) for branch in av[1]]
+            if all(branches):
+                inner = set().union(*branches)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            inner = _required(list(av[2].data))
+        elif op is getattr(C, "ATOMIC_GROUP", None):
+            inner = _required(list(av.data))
+        if inner and len(inner) <= _MAX_ALTERNATIVES:
+            candidates.append(inner)
+    close_run()
+    if not candidates:
+        return None
+    return max(candidates, key=_score)
+
+
+class AnchorIndex:
+    """One automaton over the anchors of many matchers; finds them all in a document in one pass."""
+
+    def __init__(self, matchers: Iterable[Matcher]):
+        import ahocorasick
+
+        self._known: set[str] = set()
+        automaton = ahocorasick.Automaton()
+        for matcher in matchers:
+            for part in matcher.parts:
+                for anchor in part.anchors or ():
+                    if anchor not in self._known:
+                        self._known.add(anchor)
+                        automaton.add_word(anchor, anchor)
+        if self._known:
+            automaton.make_automaton()
+        self._automaton = automaton if self._known else None
+
+    def knows(self, part: Part) -> bool:
+        return part.anchors is not None and all(a in self._known for a in part.anchors)
+
+    def scan(self, text: str, starts: Sequence[int]) -> dict[str, frozenset[int]] | None:
+        """anchor -> indices of the sentences (by start offset) that contain it; None if it cannot tell."""
+        lowered = text.lower()
+        if self._automaton is None or len(lowered) != len(text):
+            return None  # a rare character changed length when lower-cased: offsets would not line up
+        hits: dict[str, set[int]] = {}
+        for end, anchor in self._automaton.iter(lowered):
+            hits.setdefault(anchor, set()).add(bisect.bisect_right(starts, end - len(anchor) + 1) - 1)
+        return {anchor: frozenset(found) for anchor, found in hits.items()}
