@@ -144,10 +144,16 @@ class AnchorIndex:
         import ahocorasick
 
         self._known: set[str] = set()
+        # id() -> part, for the parts whose anchors are all in the automaton; holding the part
+        # keeps its id from being reused by another object
+        self._parts: dict[int, Part] = {}
         automaton = ahocorasick.Automaton()
         for matcher in matchers:
             for part in matcher.parts:
-                for anchor in part.anchors or ():
+                if part.anchors is None:
+                    continue
+                self._parts[id(part)] = part
+                for anchor in part.anchors:
                     if anchor not in self._known:
                         self._known.add(anchor)
                         automaton.add_word(anchor, anchor)
@@ -156,7 +162,8 @@ class AnchorIndex:
         self._automaton = automaton if self._known else None
 
     def knows(self, part: Part) -> bool:
-        return part.anchors is not None and all(a in self._known for a in part.anchors)
+        """Were this part's anchors indexed? (Parts of rules added later, e.g. an LA's pack, were not.)"""
+        return id(part) in self._parts
 
     def scan(self, text: str, starts: Sequence[int]) -> dict[str, frozenset[int]] | None:
         """anchor -> indices of the sentences (by start offset) that contain it; None if it cannot tell."""
