@@ -11,7 +11,6 @@ lists), and hold the B lines of `corpus/labels.jsonl` to the rules of corpus/LAB
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import shutil
 import sys
@@ -22,7 +21,7 @@ import docx
 import pypdfium2
 import pytest
 
-import test_corpus_labels_a as labelling_rules  # the LABELLING.md consistency checks, applied here to the B half
+import labelling_rules  # the LABELLING.md consistency checks, applied here to the B half
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 NOTICES = CORPUS / "notices"
@@ -39,11 +38,8 @@ def _load_build():
 
 
 build = _load_build()
-ROWS = [
-    row
-    for row in (json.loads(line) for line in LABELS_B.read_text(encoding="utf-8").splitlines() if line.strip())
-    if Path(row["file"]).name.startswith("b")
-]
+# The A half of the same file is checked by test_corpus_labels_a.py.
+ROWS = labelling_rules.read_rows(LABELS_B, keep=lambda row: Path(row["file"]).name.startswith("b"))
 B_NOTICES = sorted(p for p in NOTICES.glob("b*") if p.suffix in {".pdf", ".docx", ".odt", ".html", ".txt", ".md"})
 
 
@@ -230,21 +226,15 @@ def test_html_notices_carry_site_chrome():
 
 
 def test_every_b_notice_is_labelled_exactly_once():
-    labelled = [row["file"] for row in ROWS]
-    assert len(labelled) == len(set(labelled))
-    assert sorted(labelled) == [f"notices/{p.name}" for p in B_NOTICES]
+    labelling_rules.check_one_label_per_notice([row["file"] for row in ROWS], [f"notices/{p.name}" for p in B_NOTICES])
     assert len(B_NOTICES) == 22
 
 
-@pytest.mark.parametrize("check", [
-    labelling_rules.test_row_validates_against_schema,
-    labelling_rules.test_findings_are_known_rule_ids,
-    labelling_rules.test_missing_findings_agree_with_sections,
-    labelling_rules.test_dependent_findings_agree_with_sections,
-    labelling_rules.test_dfe_rules_only_for_pupil_notices_in_england,
-    labelling_rules.test_reading_age_only_for_pupil_notices,
-], ids=lambda check: check.__name__.removeprefix("test_"))
-@pytest.mark.parametrize("row", ROWS, ids=lambda row: row["file"].removeprefix("notices/"))
+# The nation comes from the context alone, as for the A half (most B notices are PDF/DOCX/ODT, not scannable text).
+B_CHECKS = labelling_rules.standard_checks(labelling_rules.CORPUS_SCHEMA, nation=labelling_rules.nation_from_context)
+
+
+@pytest.mark.parametrize("row, check", labelling_rules.cases(ROWS, B_CHECKS))
 def test_b_labels_follow_labelling_rules(row, check):
     check(row)
 
@@ -253,8 +243,7 @@ def test_b_corpus_covers_the_brief():
     suffixes = [Path(row["file"]).suffix for row in ROWS]
     assert suffixes.count(".pdf") >= 6 and suffixes.count(".docx") >= 6 and suffixes.count(".odt") >= 2
     assert suffixes.count(".html") == 3
-    assert {row["era"] for row in ROWS} == {"dpa1998", "gdpr2018", "ukgdpr2021", "duaa2026"}
-    assert {row["audience"] for row in ROWS} == {"pupils", "parents", "workforce", "governors"}
+    labelling_rules.check_spans_every_era_and_audience(ROWS)
     assert sum(not row["findings"] for row in ROWS) >= 4, "precision needs complete, current notices"
     assert {row["context"].get("jurisdiction") for row in ROWS} & {"scotland", "northern-ireland"}
     assert sum("age_range" not in row["context"] for row in ROWS) >= 3, "some settings are left unknown"
