@@ -100,16 +100,19 @@ class _Progress:
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Schools in progress at once.  [default: 8]")
 @click.option("--per-host-interval", type=click.FloatRange(0), help="Seconds between requests to one website.  [default: 1.0]")
 @click.option("--user-agent", help="User-Agent header (say who you are, e.g. with a contact email).")
+@click.option("--contact", metavar="EMAIL_OR_URL", help="Who runs the scan, added to the default User-Agent so school web teams can reach you.")
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses (local testing only).")
 @click.option("--allow-network", "allow_networks", multiple=True, metavar="CIDR",
               help="Allow this private network only (repeatable), e.g. 127.0.0.0/8.")
-@click.option("--cache", "cache_path", type=click.Path(dir_okay=False), help="Cache HTTP responses in this SQLite file.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False),
+              help="Cache HTTP responses (with conditional requests) in this SQLite file.  [default: http-cache.sqlite beside --db]")
+@click.option("--no-cache", is_flag=True, help="Do not cache HTTP responses.")
 @click.option("--as-of", callback=_parse_date, metavar="DATE", help="Judge notices as of this date (YYYY-MM-DD).  [default: today]")
 @click.option("--timeout", type=click.FloatRange(0.5), help="Seconds allowed for one request.  [default: 15]")
 @click.option("--retries", type=click.IntRange(0, 10), help="Extra tries after a server error or dropped connection.  [default: 3]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent,
-         allow_private, allow_networks, cache_path, as_of, timeout, retries, quiet):
+def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent, contact,
+         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, quiet):
     """Scan every open school in SCHOOLS_CSV (a GIAS export or a name,website CSV).
 
     Finds each school's privacy notices, checks them, stores everything in
@@ -120,6 +123,15 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
 
     if run_id is not None and not resume:
         _fail("--run is only for --resume (to choose which unfinished scan to continue)")
+    if cache_path and no_cache:
+        _fail("--cache and --no-cache contradict each other")
+    if contact and not user_agent:
+        from noticecheck.fetch.http import user_agent_for
+
+        user_agent = user_agent_for(contact)
+    if not cache_path and not no_cache and not resume:
+        # a monthly rescan should mostly be 304 Not Modified answers
+        cache_path = str(Path(db_path).parent / "http-cache.sqlite")
     overrides = {
         "concurrency": concurrency, "per_host_interval": per_host_interval, "user_agent": user_agent,
         "allow_private": True if allow_private else None, "allowed_networks": tuple(allow_networks) or None,
