@@ -187,3 +187,22 @@ def test_zip_bomb_is_refused_before_inflating(tmp_path, mode):
     error = refused(data, "bomb.docx")
     assert error.code == "zip-bomb"
     assert "refused" in str(error)
+
+
+def test_ordinary_word_file_is_read_without_mammoth_or_beautifulsoup(tmp_path):
+    # The fast route reads the XML itself: neither library is even imported,
+    # which keeps a cold `noticecheck check notice.docx` quick too.
+    import subprocess
+    import sys
+
+    path = make_docx(tmp_path / "n.docx", BLOCKS)
+    script = (
+        "import sys\n"
+        "from noticecheck.load import to_text\n"
+        "from noticecheck.model import Document\n"
+        f"data = open({str(path)!r}, 'rb').read()\n"
+        "text = to_text(Document(source='n.docx', data=data, filename='n.docx'))\n"
+        "print(len(text.blocks), text.notes[0], 'mammoth' in sys.modules, 'bs4' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.split() == [str(len(EXPECTED)), "read", "from", "the", "Word", "XML", "False", "False"]
