@@ -149,9 +149,11 @@ class Server:
         self.port = port
         self.latency = latency
         self.log: list[tuple[int, str, float, float, int]] = []
+        self.connections: set[asyncio.StreamWriter] = set()
 
     async def handle(self, index: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         delay = site_latency(index, *self.latency)
+        self.connections.add(writer)
         try:
             while True:
                 try:
@@ -186,6 +188,7 @@ class Server:
         except ConnectionError:
             return
         finally:
+            self.connections.discard(writer)
             writer.close()
 
     async def serve(self, stop: asyncio.Event) -> None:
@@ -197,6 +200,14 @@ class Server:
         await stop.wait()
         for server in servers:
             server.close()
+        # Close the clients' idle keep-alive connections, so every handler ends by itself
+        # rather than being cancelled by asyncio.run (which Python 3.11 reports as an error).
+        for writer in list(self.connections):
+            writer.close()
+        for _ in range(100):
+            if not self.connections:
+                break
+            await asyncio.sleep(0.01)
 
 
 def _raise_file_limit() -> None:
