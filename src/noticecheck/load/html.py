@@ -1,11 +1,15 @@
 """HTML to blocks: drop site chrome, pick the main content, walk it once.
 
-Also serves Word documents (mammoth turns .docx into HTML), so headings,
-lists and bold-only "headings" are read the same way from both.
+Also serves the Word files read through mammoth (which turns .docx into
+HTML), and wordtree.py follows the walker's rules, so headings, lists and
+bold-only "headings" are read the same way from web pages and Word files.
 
-Parsing uses BeautifulSoup's "html.parser" builder because it records the
+Parsing uses the standard library's html.parser because it records the
 source line of every element; text nodes get their line from the element
 they follow plus the newlines in between (one running cursor, no re-scan).
+The tree is built by htmltree.py exactly as BeautifulSoup's "html.parser"
+builder builds it, at a third of the cost; the functions here take a
+`TreeKind` so tests can run them on a BeautifulSoup tree and compare.
 
 Chrome removal judges each element by its own tag, id, class, role and
 aria-label, never by an ancestor's, and never removes `main`, `article`,
@@ -16,7 +20,8 @@ text (a wrapper called "page-content-header" is not a header).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from noticecheck.load.assemble import Assembler
 from noticecheck.load.blocks import is_short_title, link_suffix, normalise
@@ -72,6 +77,30 @@ BOLD_TAGS = frozenset({"strong", "b"})
 _FRESH_CONTAINERS = frozenset({"ul", "ol", "table"})
 
 
+@dataclass(frozen=True)
+class TreeKind:
+    """How to build a tree and tell its nodes apart: htmltree's by default, BeautifulSoup's in tests."""
+
+    parse: Callable[[str], object]
+    tag: type
+    text: type  # strings that are text of the page...
+    special: type  # ...unless of this type (comments, declarations, CDATA)
+
+
+def light_tree() -> TreeKind:
+    from noticecheck.load import htmltree
+
+    return TreeKind(htmltree.parse, htmltree.Tag, htmltree.NavigableString, htmltree.PreformattedString)
+
+
+def bs4_tree() -> TreeKind:
+    """BeautifulSoup's own "html.parser" tree: the reference the light tree is tested against."""
+    from bs4 import BeautifulSoup, NavigableString, Tag
+    from bs4.element import PreformattedString
+
+    return TreeKind(lambda markup: BeautifulSoup(markup, "html.parser"), Tag, NavigableString, PreformattedString)
+
+
 def load_html(doc: Document, media_type: str) -> Text:
     """Decode an HTML document and split it into blocks."""
     decoded = decode(doc.data, declared=declared_charset(doc.data, doc.media_type, html=True))
@@ -87,23 +116,24 @@ def load_html(doc: Document, media_type: str) -> Text:
     )
 
 
-def html_to_blocks(markup: str, *, web_page: bool = True) -> tuple[list[Block], str | None, list[str]]:
+def html_to_blocks(
+    markup: str, *, web_page: bool = True, tree: TreeKind | None = None
+) -> tuple[list[Block], str | None, list[str]]:
     """Blocks, title and notes from an HTML string. Never raises on malformed markup.
 
     `web_page=False` (HTML made from a Word file) skips chrome removal and the
     main-content choice: a document has no navigation, and its bookmark ids
     must not be mistaken for one.
     """
-    from bs4 import BeautifulSoup, Tag
-
+    tree = tree or light_tree()
     try:
-        soup = BeautifulSoup(_without_inert(markup), "html.parser")
+        soup = tree.parse(_without_inert(markup))
     except Exception as exc:  # noqa: BLE001 - html.parser can reject pathological markup in many ways
         return _fallback(markup, exc)
 
-    # One walk over the tree; bs4's find_all with lists and attributes costs a
+    # One walk over the tree; find_all with lists and attributes costs a
     # full filtered traversal per call, which dominated on large pages.
-    tags = [node for node in soup.descendants if isinstance(node, Tag)]
+    tags = [node for node in soup.descendants if isinstance(node, tree.tag)]
     title = _title(tags)
     for tag in tags:
         if tag.name in DROP_TAGS and not _gone(tag):
@@ -117,7 +147,7 @@ def html_to_blocks(markup: str, *, web_page: bool = True) -> tuple[list[Block], 
         notes.append(f"main content: {how}")
         if removed:
             notes.append(f"removed {removed} navigation/banner/footer element(s)")
-    blocks = _Walker().walk(*_with_page_title(body, root))
+    blocks = _Walker(tree).walk(*_with_page_title(body, root))
     if title is None:
         title = next((b.text for b in blocks if b.is_heading and b.level == 1), None)
     return blocks, title, notes
@@ -161,8 +191,8 @@ def _fallback(markup: str, exc: Exception) -> tuple[list[Block], str | None, lis
 
 
 def _gone(tag) -> bool:
-    """Whether `tag` was removed with an ancestor. Read from __dict__: bs4's `decomposed`
-    property falls through to a subtree search (tag.x means tag.find("x")) on live tags."""
+    """Whether `tag` was removed with an ancestor. Read from __dict__: on a BeautifulSoup tree
+    the `decomposed` property falls through to a subtree search (tag.x means tag.find("x"))."""
     return tag.__dict__.get("_decomposed", False)
 
 
@@ -229,11 +259,12 @@ def _is_content_section(tag) -> bool:
 def _remove_chrome(tags: list, body_chars: int) -> int:
     """Decompose site furniture among `tags` (document order); returns how many elements went."""
     removed = 0
+    holding_main = _holding_main(tags)
     for tag in tags:
         reason = None if _gone(tag) else _chrome_reason(tag)
         if reason is None:
             continue
-        if tag.find(["main", "article"]) is not None or tag.find(attrs={"role": "main"}) is not None:
+        if id(tag) in holding_main:
             continue
         by_name = reason[1]
         if by_name and body_chars and _text_length(tag) > PROTECT_SHARE * body_chars:
@@ -241,6 +272,23 @@ def _remove_chrome(tags: list, body_chars: int) -> int:
         tag.decompose()
         removed += 1
     return removed
+
+
+def _holding_main(tags: list) -> set[int]:
+    """ids of the elements that hold a <main>, an <article> or a [role=main] element.
+
+    Worked out once, bottom-up, instead of a subtree search per chrome
+    candidate. Removing chrome never changes it: an element holding one of
+    these is never removed, and these elements are never chrome.
+    """
+    holding: set[int] = set()
+    for tag in tags:
+        if tag.name in ("main", "article") or tag.get("role") == "main":
+            for parent in tag.parents:
+                if id(parent) in holding:
+                    break  # marked before, and all above it with it
+                holding.add(id(parent))
+    return holding
 
 
 def _main_candidates(tags: list) -> Iterator[tuple[str, list]]:
@@ -294,26 +342,25 @@ def _is_title_box(tag) -> bool:
 class _Walker:
     """Walks the chosen subtree once, in document order, without recursion."""
 
-    def __init__(self) -> None:
+    def __init__(self, tree: TreeKind) -> None:
+        self.tree = tree
         self.out = Assembler()
         self.line = 1
         self.bold_depth = 0
 
     def walk(self, *roots) -> list[Block]:
-        from bs4 import NavigableString, Tag
-        from bs4.element import PreformattedString
-
+        tag, text, special = self.tree.tag, self.tree.text, self.tree.special
         stack: list[tuple[object, bool]] = [(root, False) for root in reversed(roots)]
         while stack:
             node, leaving = stack.pop()
             if leaving:
                 self._leave(node)
-            elif isinstance(node, Tag):
+            elif isinstance(node, tag):
                 self._enter(node)
                 stack.append((node, True))
                 stack.extend((child, False) for child in reversed(node.contents))
-            elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
-                self._text(str(node))  # comments, doctypes and CDATA are PreformattedStrings
+            elif isinstance(node, text) and not isinstance(node, special):
+                self._text(str(node))  # comments, doctypes and CDATA are not page text
         return self.out.finish()
 
     def _enter(self, tag) -> None:
