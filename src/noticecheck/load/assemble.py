@@ -81,7 +81,10 @@ class Assembler:
     # -- emitting ----------------------------------------------------------
 
     def _flush(self, context: _Context) -> None:
-        pieces, context.pieces = context.pieces, []
+        pieces = context.pieces
+        if not pieces:
+            return  # most flushes: a block element opening inside an empty one
+        context.pieces = []
         for segment in _segments(pieces):
             if context.bold_heading_ok:
                 lead, segment = _bold_lead(segment)
