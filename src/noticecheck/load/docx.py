@@ -33,7 +33,7 @@ STYLES = "word/styles.xml"
 REFERRING_PARTS = ("word/document.xml", "word/numbering.xml", "word/footnotes.xml", "word/endnotes.xml")
 _STYLE_REFS = tuple(f"{W}{name}" for name in ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink"))
 SLIM_STYLES_ABOVE = 64 * 1024
-_STYLE_MAP = "\n".join(
+STYLE_MAP = "\n".join(
     (
         "p[style-name='Title'] => h1:fresh",
         "p[style-name='Subtitle'] => h2:fresh",
@@ -150,7 +150,7 @@ def _to_html(data: bytes) -> str:
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(data),
-            style_map=_STYLE_MAP,
+            style_map=STYLE_MAP,
             convert_image=skip_images,
             include_embedded_style_map=False,
         )

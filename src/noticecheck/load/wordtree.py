@@ -1,6 +1,6 @@
 """A Word document model (wordxml.py) to blocks, the way mammoth + html.py made them.
 
-The mammoth route wrote HTML and html.py parsed it back with BeautifulSoup.
+The mammoth route wrote HTML and html.py parsed it back into a tree.
 Here the same HTML is built as a small node tree and walked directly:
 
 1. convert: each model element becomes the nodes mammoth's converter makes
@@ -21,13 +21,17 @@ Lines do not matter here: office.numbered_text numbers blocks by ordinal.
 
 from __future__ import annotations
 
+import re
+
 from noticecheck.load.assemble import Assembler
 from noticecheck.load.blocks import link_suffix
+from noticecheck.load.docx import STYLE_MAP
 from noticecheck.load.html import _FRESH_CONTAINERS, BLOCK_TAGS, BOLD_HEADING_CONTAINERS, BOLD_TAGS, HEADINGS
 from noticecheck.load.wordxml import (
     COMMENT_REFERENCE,
     IMAGE,
     TAB,
+    NeedsMammoth,
     Bookmark,
     Break,
     Cell,
@@ -78,18 +82,27 @@ def _list(level: int, ordered: bool) -> tuple:
 
 
 PARAGRAPH_PATH = ((("p",), True),)
+_STYLE_RULE = re.compile(r"^p\[style-name='([^']+)'\] => ([a-z0-9 >:]+)$")
+
+
+def _our_rules(style_map: str) -> tuple:
+    """The rules of docx.STYLE_MAP (the map the mammoth route passes), so both routes read one map."""
+    rules = []
+    for line in style_map.splitlines():
+        match = _STYLE_RULE.match(line.strip())
+        if match is None:
+            raise ValueError(f"style map line the fast Word reader cannot follow: {line!r}")
+        path = tuple(((tag,), fresh == ":fresh") for tag, fresh in re.findall(r"([a-z0-9]+)(:fresh)?", match.group(2)))
+        rules.append((None, match.group(1).upper(), None, path))
+    return tuple(rules)
+
+
 # (style id, style name upper-cased, numbering level, path): the first rule that
-# matches wins, as in mammoth. Ours (docx.STYLE_MAP) come first, then mammoth's
-# defaults; its defaults that map to <p> after the list rules are left out,
-# since <p> is what an unmatched paragraph gets anyway.
+# matches wins, as in mammoth. Ours come first, then mammoth's defaults; its
+# defaults that map to <p> after the list rules are left out, since <p> is what
+# an unmatched paragraph gets anyway.
 _RULES: tuple = (
-    (None, "TITLE", None, _heading(1)),
-    (None, "SUBTITLE", None, _heading(2)),
-    (None, "LIST BULLET", None, _list(1, False)),
-    (None, "LIST BULLET 2", None, _list(1, False)),
-    (None, "LIST NUMBER", None, _list(1, True)),
-    (None, "LIST NUMBER 2", None, _list(1, True)),
-    (None, "LIST PARAGRAPH", None, _list(1, False)),
+    *_our_rules(STYLE_MAP),
     *((f"Heading{n}", None, None, _heading(n)) for n in range(1, 7)),
     *((None, f"HEADING {n}", None, _heading(n)) for n in range(1, 7)),
     ("Heading", None, None, _heading(1)),
@@ -137,8 +150,6 @@ class _Converter:
             try:
                 notes.append(self.notes[(reference.note_type, reference.note_id)])
             except KeyError:
-                from noticecheck.load.wordxml import NeedsMammoth
-
                 raise NeedsMammoth(f"a reference to a missing {reference.note_type}") from None
         # The notes list, then mammoth's (always empty) comments list.
         return [*nodes, _Node("ol", self.all(notes)), _Node("dl", [])]

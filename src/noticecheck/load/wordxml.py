@@ -37,7 +37,6 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-KIND = "DOCX"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{_W}}}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
