@@ -158,11 +158,12 @@ def lower_bounds(log: list[list], count: int, latency: tuple[float, float], inte
     }
 
 
-def _statuses(db: Path) -> tuple[dict[str, int], float]:
+def _run_facts(db: Path) -> tuple[dict[str, int], dict]:
+    """(schools per status, the run's stored settings) from the scan's own database."""
     with sqlite3.connect(db) as conn:
         statuses = dict(conn.execute("SELECT status, count(*) FROM schools GROUP BY status").fetchall())
         options = json.loads(conn.execute("SELECT options FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0])
-    return statuses, float(options["per_host_interval"])
+    return statuses, options
 
 
 def scan_once(count: int, latency: tuple[float, float], concurrency: int, interval: float | None, tmp: Path) -> dict:
@@ -176,7 +177,8 @@ def scan_once(count: int, latency: tuple[float, float], concurrency: int, interv
         with open(tmp / "scan-stdout.txt", "w") as out:
             measured = check_exit(run_measured(argv, cwd=str(tmp), sample_rss=1.0, timeout=3600, stdout=out))
     log = sites.requests()
-    statuses, used_interval = _statuses(tmp / "scan.sqlite")
+    statuses, options = _run_facts(tmp / "scan.sqlite")
+    used_interval = float(options["per_host_interval"])
     bounds = lower_bounds(log, count, latency, used_interval, concurrency)
     first = min(e[2] for e in log)
     last = max(e[3] for e in log)
@@ -184,6 +186,7 @@ def scan_once(count: int, latency: tuple[float, float], concurrency: int, interv
         "schools": count,
         "latency": latency,
         "interval": used_interval,
+        "http_cache": bool(options.get("cache_path")),
         "wall": measured.wall,
         "cpu": measured.cpu,
         "server_cpu": sites.cpu,
@@ -295,6 +298,11 @@ def run(size: str = "full") -> dict:
         "(HTML on 8 sites in 10, PDF on 1, Word on 1). Sites are served by one asyncio process on the same 2 cores; "
         "its CPU time is in the table.",
     ]  # fmt: skip
+    cached = {r["http_cache"] for runs in scales for r in runs}
+    notes.append(
+        "HTTP cache: " + ("on (the scan's default, a new empty cache beside each run's database)" if cached == {True}
+                          else "off" if cached == {False} else "on in some runs only")
+    )
     if size == "full":
         notes.append("The 5,000-school run uses 10-30 ms latency (instead of 100-300 ms) to keep it near 6 minutes; "
                      "the politeness interval is the default 1 s in both.")  # fmt: skip
