@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from noticecheck.load import to_text
-from noticecheck.matching import compile_matcher, required_literals
+from noticecheck.matching import compile_matcher, required_literals, required_sets
 from noticecheck.model import Document
 from noticecheck.rulebook import _matchers, default_rulebook
 from noticecheck.sections import all_matches, find_sections, sentence_matches
@@ -60,7 +60,10 @@ def test_prefiltered_matching_equals_plain_matching(text):
 
 def test_required_literals_prefer_rare_words():
     # common words ("we", "data", "with the") filter nothing; the verb does
-    assert required_literals(r"\b(we|the school) (share|pass)s? (data|information) with the (NHS|DfE)\b", re.I) == ("pass", "share")
+    source = r"\b(we|the school) (share|pass)s? (data|information) with the (NHS|DfE)\b"
+    assert required_literals(source, re.I) == (" pass", " share")
+    # and a second set that must hold too, in the same sentence
+    assert required_sets(source, re.I)[:2] == [(" pass", " share"), (" with the dfe", " with the nhs")]
     assert required_literals(r"\bretention (schedule|policy)", re.I) == ("retention ",)
     assert required_literals(r"[a-z]+@[a-z]+", re.I) == ("@",)
     assert required_literals(r"\d+", re.I) is None

@@ -34,14 +34,16 @@ _COMMON = frozenset(
 
 
 class Part:
-    """One pattern of a list: its regex, the lower-case literals one of which every match holds,
-    and the longest a match can be (None: unbounded)."""
+    """One pattern of a list: its regex, the lower-case literals one of which every match holds
+    (`anchors`), further such sets that must all hold too (`also`), and the longest a match can
+    be (None: unbounded)."""
 
-    __slots__ = ("regex", "anchors", "reach")
+    __slots__ = ("regex", "anchors", "also", "reach")
 
-    def __init__(self, regex: re.Pattern, anchors: tuple[str, ...] | None, reach: int | None):
+    def __init__(self, regex: re.Pattern, sets: list[tuple[str, ...]], reach: int | None):
         self.regex = regex
-        self.anchors = anchors
+        self.anchors = sets[0] if sets else None
+        self.also = tuple(sets[1:])
         self.reach = reach
 
 
@@ -68,20 +70,34 @@ class Matcher:
 def compile_matcher(patterns: Sequence[str], flags: int, *, named: bool = False) -> Matcher:
     """`patterns` as one Matcher. `named`: wrap each in a group c0, c1... so a match says which one fired."""
     wrapped = [f"(?P<c{i}>{p})" if named else f"(?:{p})" for i, p in enumerate(patterns)]
-    parts = tuple(Part(re.compile(w, flags), required_literals(p, flags), _reach(p, flags)) for p, w in zip(patterns, wrapped))
+    parts = tuple(Part(re.compile(w, flags), required_sets(p, flags), _reach(p, flags)) for p, w in zip(patterns, wrapped))
     return Matcher(re.compile("|".join(wrapped), flags), parts)
 
 
 def required_literals(source: str, flags: int = 0) -> tuple[str, ...] | None:
     """Lower-case strings, one of which occurs in every match of `source`; None when none is known."""
+    sets = required_sets(source, flags)
+    return sets[0] if sets else None
+
+
+def required_sets(source: str, flags: int = 0, most: int = 3) -> list[tuple[str, ...]]:
+    """Up to `most` literal sets, best first, such that every match holds a member of each."""
     try:
         parsed = sre_parse.parse(source, flags)
     except re.error:
-        return None
-    found = _required(list(parsed.data))
-    if not found or any(not s.strip() for s in found):
-        return None
-    return tuple(sorted(found))
+        return []
+    chosen: list[set[str]] = []
+    for options in sorted(_candidates(list(parsed.data)), key=_score, reverse=True):
+        score = _score(options)
+        if score[0] <= -1000 or len(chosen) >= most:
+            break
+        if chosen and (score[0] < 0 or score[1] < 3):
+            continue  # a further set of common or tiny words costs more to find than it saves
+        # a set every chosen member already contains ("share" inside " share") adds nothing
+        if any(all(any(b in a for b in options) for a in picked) for picked in chosen):
+            continue
+        chosen.append(options)
+    return [tuple(sorted(s)) for s in chosen]
 
 
 def _reach(source: str, flags: int) -> int | None:
@@ -98,13 +114,48 @@ def _rarity(literal: str) -> int:
     return max((len(w) for w in literal.split() if w not in _COMMON), default=0)
 
 
-def _score(options: set[str]) -> tuple[int, int]:
-    """How well a literal set filters: its weakest member's rarity, then fewer members."""
-    return min(_rarity(s) for s in options), -len(options)
+def _score(options: set[str]) -> tuple[int, int, int]:
+    """How well a literal set filters: fewest common-word members, then its weakest member's rarity,
+    then fewer members. Whitespace alone filters nothing."""
+    if any(not s.strip() for s in options):
+        return -1000, 0, 0
+    common = sum(1 for s in options if _rarity(s) == 0)
+    return -common, min(_rarity(s) for s in options), -len(options)
+
+
+def _prefixes(items: list) -> set[str] | None:
+    """The literal strings a sequence must start with (sre_parse factors common prefixes out of
+    alternations, so "(leave|left)" arrives as "le" + "(ave|ft)"); None when it can start otherwise."""
+    head: list[str] = []
+    for op, av in items:
+        if op is C.LITERAL:
+            head.append(chr(av))
+            continue
+        rest: set[str] | None = None
+        if op is C.SUBPATTERN:
+            rest = _prefixes(list(av[3].data))
+        elif op is C.BRANCH:
+            parts = [_prefixes(list(branch.data)) for branch in av[1]]
+            rest = set().union(*parts) if all(p is not None for p in parts) else None
+        prefix = "".join(head)
+        if rest is None:
+            return {prefix} if prefix else None
+        if len(rest) > _MAX_ALTERNATIVES:
+            return {prefix} if prefix else None
+        return {prefix + r for r in rest}
+    return {"".join(head)}
 
 
 def _required(items: list) -> set[str] | None:
     """A literal set for a sequence of parsed items: the most selective mandatory part."""
+    candidates = _candidates(items)
+    if not candidates:
+        return None
+    return max(candidates, key=_score)
+
+
+def _candidates(items: list) -> list[set[str]]:
+    """Every literal set that a match of this sequence must draw a member from."""
     candidates: list[set[str]] = []
     run: list[str] = []
 
@@ -117,6 +168,10 @@ def _required(items: list) -> set[str] | None:
         if op is C.LITERAL:
             run.append(chr(av))
             continue
+        if run and op in (C.SUBPATTERN, C.BRANCH):
+            joined = _prefixes([(op, av)])
+            if joined and all(joined):
+                candidates.append({("".join(run) + p).lower() for p in joined})
         close_run()
         inner: set[str] | None = None
         if op is C.SUBPATTERN:
@@ -126,15 +181,17 @@ def _required(items: list) -> set[str] | None:
             if all(branches):
                 inner = set().union(*branches)
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
-            inner = _required(list(av[2].data))
+            body = list(av[2].data)
+            if len(body) == 1 and body[0][0] is C.LITERAL:  # X{3,} needs "xxx"
+                inner = {chr(body[0][1]).lower() * min(av[0], 20)}
+            else:
+                inner = _required(body)
         elif op is getattr(C, "ATOMIC_GROUP", None):
             inner = _required(list(av.data))
         if inner and len(inner) <= _MAX_ALTERNATIVES:
             candidates.append(inner)
     close_run()
-    if not candidates:
-        return None
-    return max(candidates, key=_score)
+    return candidates
 
 
 class AnchorIndex:
@@ -153,13 +210,29 @@ class AnchorIndex:
                 if part.anchors is None:
                     continue
                 self._parts[id(part)] = part
-                for anchor in part.anchors:
+                for anchor in (a for options in (part.anchors, *part.also) for a in options):
                     if anchor not in self._known:
                         self._known.add(anchor)
                         automaton.add_word(anchor, anchor)
         if self._known:
             automaton.make_automaton()
         self._automaton = automaton if self._known else None
+
+    def sentences_for(self, part: Part, hits: dict[str, frozenset[int]]) -> set[int]:
+        """Sentences holding a member of each of the part's literal sets (a match lies in one sentence)."""
+        found: set[int] = set()
+        for anchor in part.anchors:
+            found |= hits.get(anchor, frozenset())
+        for options in part.also:
+            if not found:
+                break
+            if not all(a in self._known for a in options):
+                continue
+            also: set[int] = set()
+            for anchor in options:
+                also |= hits.get(anchor, frozenset())
+            found &= also
+        return found
 
     def knows(self, part: Part) -> bool:
         """Were this part's anchors indexed? (Parts of rules added later, e.g. an LA's pack, were not.)"""

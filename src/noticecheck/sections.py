@@ -64,9 +64,16 @@ class Analysis:
     index: object = None  # the AnchorIndex `hits` came from
 
     def candidates(self, part) -> Sequence[int]:
-        """Indices of the sentences where a matcher part could match (all of them when the index cannot tell)."""
+        """Indices of the sentences where a matcher part could match (all of them when the index cannot tell).
+
+        A match lies within one sentence, so the sentence must hold a member of each of the part's
+        literal sets."""
         if self.hits is None or self.index is None or not self.index.knows(part):
             return range(len(self.sentences))
+        return sorted(self.index.sentences_for(part, self.hits))
+
+    def _anchored(self, part) -> Sequence[int]:
+        """Sentences holding one of the part's best anchors (sound for matches that reach across sentences)."""
         found: set[int] = set()
         for anchor in part.anchors:
             found |= self.hits.get(anchor, frozenset())
@@ -83,7 +90,7 @@ class Analysis:
         if self.hits is None or self.index is None or not self.index.knows(part) or part.reach is None:
             return part.regex.search(text) is not None
         joined = self.joined
-        for index in self.candidates(part):
+        for index in self._anchored(part):
             if body_only and self.sentences[index].is_heading:
                 continue
             start = max(0, self.sentences[index].start - part.reach)
