@@ -50,15 +50,25 @@ class Part:
 class Matcher:
     """A list of patterns matched as one alternation, with a pre-filter per pattern."""
 
-    __slots__ = ("regex", "parts")
+    __slots__ = ("source", "flags", "parts", "_regex")
 
-    def __init__(self, regex: re.Pattern, parts: tuple[Part, ...]):
-        self.regex = regex  # all parts as one alternation, for plain searches of short texts
+    def __init__(self, source: str, flags: int, parts: tuple[Part, ...]):
+        self.source = source
+        self.flags = flags
         self.parts = parts
+        self._regex: re.Pattern | None = None
+
+    @property
+    def regex(self) -> re.Pattern:
+        """All parts as one alternation, for plain searches of short texts; compiled on first use,
+        because most matchers only ever run part by part (start-up time matters for one-file checks)."""
+        if self._regex is None:
+            self._regex = re.compile(self.source, self.flags)
+        return self._regex
 
     @property
     def pattern(self) -> str:
-        return self.regex.pattern
+        return self.source
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return self.regex.search(text, pos, len(text) if endpos is None else endpos)
@@ -67,11 +77,28 @@ class Matcher:
         return self.regex.finditer(text, pos, len(text) if endpos is None else endpos)
 
 
+class BadPattern(ValueError):
+    """A pattern in a list does not compile; `index` says which."""
+
+    def __init__(self, index: int, error: re.error):
+        super().__init__(str(error))
+        self.index = index
+
+
 def compile_matcher(patterns: Sequence[str], flags: int, *, named: bool = False) -> Matcher:
-    """`patterns` as one Matcher. `named`: wrap each in a group c0, c1... so a match says which one fired."""
+    """`patterns` as one Matcher. `named`: wrap each in a group c0, c1... so a match says which one fired.
+
+    Each pattern is parsed once for its literals and reach, and compiled once."""
     wrapped = [f"(?P<c{i}>{p})" if named else f"(?:{p})" for i, p in enumerate(patterns)]
-    parts = tuple(Part(re.compile(w, flags), required_sets(p, flags), _reach(p, flags)) for p, w in zip(patterns, wrapped))
-    return Matcher(re.compile("|".join(wrapped), flags), parts)
+    parts = []
+    for i, (source, pattern) in enumerate(zip(patterns, wrapped)):
+        try:
+            parsed = sre_parse.parse(source, flags)
+            regex = re.compile(pattern, flags)
+        except re.error as exc:
+            raise BadPattern(i, exc) from None
+        parts.append(Part(regex, _sets_of(parsed), _reach_of(parsed)))
+    return Matcher("|".join(wrapped), flags, tuple(parts))
 
 
 def required_literals(source: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -86,6 +113,10 @@ def required_sets(source: str, flags: int = 0, most: int = 3) -> list[tuple[str,
         parsed = sre_parse.parse(source, flags)
     except re.error:
         return []
+    return _sets_of(parsed, most)
+
+
+def _sets_of(parsed, most: int = 3) -> list[tuple[str, ...]]:
     chosen: list[set[str]] = []
     for options in sorted(_candidates(list(parsed.data)), key=_score, reverse=True):
         score = _score(options)
@@ -100,12 +131,9 @@ def required_sets(source: str, flags: int = 0, most: int = 3) -> list[tuple[str,
     return [tuple(sorted(s)) for s in chosen]
 
 
-def _reach(source: str, flags: int) -> int | None:
-    """The longest text a match of `source` can cover, if that is bounded."""
-    try:
-        longest = sre_parse.parse(source, flags).getwidth()[1]
-    except re.error:
-        return None
+def _reach_of(parsed) -> int | None:
+    """The longest text a match can cover, if that is bounded."""
+    longest = parsed.getwidth()[1]
     return longest if longest < 2000 else None
 
 

@@ -7,17 +7,22 @@ check of a staff notice never pays for it.
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+_LOCK = threading.Lock()
+_TOKENIZER = []
 
 
-@functools.lru_cache(maxsize=1)
 def _tokenizer():
-    import spacy
+    # A scan checks notices from many threads; build the tokenizer once, not once per thread.
+    with _LOCK:
+        if not _TOKENIZER:
+            import spacy
 
-    return spacy.blank("en").tokenizer
+            _TOKENIZER.append(spacy.blank("en").tokenizer)
+        return _TOKENIZER[0]
 
 
 def syllables(word: str) -> int:
