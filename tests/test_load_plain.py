@@ -30,32 +30,32 @@ def test_web_export_layout_short_lines_become_headings():
         """\
          Privacy Notice - How we use information about pupils
 
-        Why do we collect and use pupil information
+        Why does the school gather information about pupils
 
         We collect pupil information under the Education Act 1996. We use it for teaching.
 
-        Storing pupil information
+        Keeping pupil records safe
         Oakfield Academy keeps information about pupils on computer systems and on paper.
 
-        Who do we share pupil information with?
+        Which organisations receive pupil records?
 
-        We routinely share pupil information with:
+        Pupil records regularly go to the following bodies:
 
-        · schools that pupils attend after leaving us
-        · our local authority
+        · the next school a pupil moves to
+        · the county council
         ·the Department for Education (DfE)
         """
     )
     assert blocks == [
         (H, "Privacy Notice - How we use information about pupils"),
-        (H, "Why do we collect and use pupil information"),
+        (H, "Why does the school gather information about pupils"),
         (P, "We collect pupil information under the Education Act 1996. We use it for teaching."),
-        (H, "Storing pupil information"),
+        (H, "Keeping pupil records safe"),
         (P, "Oakfield Academy keeps information about pupils on computer systems and on paper."),
-        (H, "Who do we share pupil information with?"),
-        (P, "We routinely share pupil information with:"),
-        (L, "schools that pupils attend after leaving us"),
-        (L, "our local authority"),
+        (H, "Which organisations receive pupil records?"),
+        (P, "Pupil records regularly go to the following bodies:"),
+        (L, "the next school a pupil moves to"),
+        (L, "the county council"),
         (L, "the Department for Education (DfE)"),
     ]
 
@@ -76,7 +76,7 @@ def test_long_question_is_a_heading_but_long_statement_is_not():
 
         We need it to run the school and meet our duties under education law.
 
-        For pupils enrolling for post 14 qualifications the Learning Records Service gives us a number
+        Once a student starts courses leading to qualifications at fourteen a learner number arrives
 
         More text follows here in a sentence.
         """
@@ -123,38 +123,38 @@ def test_short_colon_line_is_a_heading_long_one_introduces_a_list():
         Contact:
         If you have a concern, please write to the data protection officer.
 
-        We use the pupil data to:
+        The information helps our teachers to:
 
-        - support pupil learning
-        - monitor progress
+        - plan lessons
+        - check progress
         """
     )
     assert blocks[0] == (H, "Contact:")
-    assert (P, "We use the pupil data to:") in blocks
-    assert blocks[-2:] == [(L, "support pupil learning"), (L, "monitor progress")]
+    assert (P, "The information helps our teachers to:") in blocks
+    assert blocks[-2:] == [(L, "plan lessons"), (L, "check progress")]
 
 
 def test_hard_wrapped_paragraphs_are_joined_and_not_mistaken_for_headings():
     text = """\
-    How we use pupil information
+    How the school uses pupil information
 
-    We collect and use pupil information under section 537A of the Education
-    Act 1996 and section 83 of the Children Act 1989. We also comply with the
-    Data Protection Act 2018 and the UK General Data Protection Regulation, and
-    Article 6(1)(c) and Article 9(2)(b) of that regulation set out our legal
-    basis for collecting the information in the first place.
+    Our school gathers information about pupils because section 537A of the
+    Education Act 1996 requires census returns and the Children Act 1989 asks
+    us to keep children safe. The Data Protection Act 2018 and the UK General
+    Data Protection Regulation also apply, and their articles on lawful use set
+    out which basis we rely on for each kind of record we keep about pupils.
 
-    Storing pupil data
+    Keeping records
 
-    We hold pupil data securely for the set amount of time shown in our data
-    retention schedule. For more information on our data retention schedule and
-    how we keep your data safe, please visit our website or ask at the school
-    office, where a printed copy is kept for anybody who wants to read it.
+    Records are stored safely for the periods listed in our retention schedule,
+    which follows national guidance written for schools in England. You can read
+    the schedule on our website, or you can ask at the school office, where a
+    printed copy is kept for anybody who wants to read it during opening hours.
     """
     blocks = load(text).blocks
     assert [b.kind for b in blocks] == [H, P, H, P]
-    assert blocks[1].text.startswith("We collect and use pupil information under section 537A of the Education Act 1996")
-    assert blocks[1].text.endswith("in the first place.")
+    assert blocks[1].text.startswith("Our school gathers information about pupils because section 537A of the Education Act 1996")
+    assert blocks[1].text.endswith("each kind of record we keep about pupils.")
     assert "Data Protection Act 2018 and the UK General" in blocks[1].text
     assert [b.line for b in blocks] == [1, 3, 9, 11]
 
@@ -162,7 +162,7 @@ def test_hard_wrapped_paragraphs_are_joined_and_not_mistaken_for_headings():
 def test_wrapped_line_starting_lower_case_continues_the_paragraph():
     blocks = shape(
         """\
-        For more information about the department's data sharing process, please visit:
+        The department explains how it shares research data on this page:
         https://www.gov.uk/data-protection-how-we-collect-and-share-research-data
 
         Requesting access
@@ -170,7 +170,7 @@ def test_wrapped_line_starting_lower_case_continues_the_paragraph():
     )
     assert blocks[0] == (
         P,
-        "For more information about the department's data sharing process, please visit: "
+        "The department explains how it shares research data on this page: "
         "https://www.gov.uk/data-protection-how-we-collect-and-share-research-data",
     )
 

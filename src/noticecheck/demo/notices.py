@@ -191,9 +191,9 @@ We rely on Article 6(1)(c) legal obligation and Article 6(1)(e) public task.
 ## Storing pupil data
 We hold pupil data for as long as necessary.
 ## Who we share pupil information with
-We routinely share pupil information with the local authority, the Department for Education and schools that pupils attend after leaving us.
+Pupil records regularly go to the local authority, the Department for Education and the next school a pupil moves to.
 ## Requesting access to your personal data
-Parents and pupils have the right to request access to information about them that we hold. You also have the right to have inaccurate data corrected and to object to processing. If you have a concern, you can raise it with the Information Commissioner's Office at https://ico.org.uk/concerns/.
+Parents and pupils may ask for a copy of the information the school keeps about them (their right of access). You also have the right to have inaccurate data corrected and to object to processing. If you have a concern, you can raise it with the Information Commissioner's Office at https://ico.org.uk/concerns/.
 """
 
 _WORKFORCE = """
