@@ -11,7 +11,7 @@ from noticecheck.model import BlockKind, Document, UnreadableInput
 H, P, L = BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM
 
 LONG = (
-    "We collect and use pupil information under section 537A of the Education Act 1996 and we comply "
+    "Our census returns are made under section 537A of the Education Act 1996 and we comply "
     "with Article 6(1)(c) of the UK GDPR. This paragraph is long enough to wrap over several lines of the "
     "page, so the loader has to join the lines back into one paragraph."
 )

@@ -31,7 +31,7 @@ def test_no_headings_at_all_one_paragraph_many_topics():
 
 
 def test_negated_sharing_does_not_name_recipients():
-    text = "We do not share information about our pupils with anyone without consent unless the law allows us to."
+    text = "We never pass information about pupils to anybody without consent unless the law allows it."
     assert "recipients" not in present(check_snippet(text))
 
 
