@@ -82,6 +82,8 @@ _JURISDICTION_CUES = {
     "northern-ireland": re.compile(r"\b(northern ireland|C2k|education authority \(EA\)|department of education \(DE\)|DE NI)\b", re.I),
 }
 _ENGLAND = re.compile(r"\b(department for education|DfE|national pupil database|in england|england)\b", re.I)
+# one pass to see whether any other nation is mentioned at all (most notices: no), before counting
+_ANY_NATION = re.compile("|".join(f"(?:{cue.pattern})" for cue in _JURISDICTION_CUES.values()), re.I)
 
 
 def _opening(text: Text, blocks: int = 4) -> str:
@@ -136,6 +138,8 @@ def detect_school_type(body: str) -> str | None:
 
 
 def detect_jurisdiction(body: str) -> str:
+    if not _ANY_NATION.search(body):
+        return "england"
     england = len(_ENGLAND.findall(body))
     best, best_score = "england", 0
     for name, cue in _JURISDICTION_CUES.items():
