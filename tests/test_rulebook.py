@@ -94,3 +94,13 @@ def test_select_ignore_and_severity_overrides():
     assert louder.get("transfers-missing").severity == Severity.ERROR
     with pytest.raises(ValueError, match="unknown rule"):
         book.selected(select=["no-such-rule"])
+
+
+def test_named_groups_in_weak_cues_are_refused(tmp_path):
+    copy = tmp_path / "rules"
+    shutil.copytree(rules_dir(), copy)
+    text = (copy / "sections.yaml").read_text(encoding="utf-8")
+    text = text.replace("      - '\\bpastoral care\\b'\n", "      - '\\bpastoral (?P<kind>care)\\b'\n", 1)
+    (copy / "sections.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(RuleFileError, match="named groups are not allowed"):
+        load_rulebook(copy)

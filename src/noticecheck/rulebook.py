@@ -219,13 +219,15 @@ def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str)
     """Compile alternatives as named groups so a match says which alternative fired."""
     if not patterns:
         return None
-    for i, pat in enumerate(patterns):
-        try:
-            if re.compile(pat).groupindex:
-                raise RuleFileError(f"{file} ({owner}): at {key}/{i}: named groups are not allowed in cues")
-        except re.error as exc:
-            raise RuleFileError(f"{file} ({owner}): at {key}/{i}: bad regular expression {pat!r}: {exc}") from None
-    return compile_matcher(patterns, re.IGNORECASE | re.MULTILINE, named=True)
+    try:
+        matcher = compile_matcher(patterns, re.IGNORECASE | re.MULTILINE, named=True)
+    except BadPattern as exc:
+        bad = patterns[exc.index]
+        raise RuleFileError(f"{file} ({owner}): at {key}/{exc.index}: bad regular expression {bad!r}: {exc}") from None
+    for i, part in enumerate(matcher.parts):
+        if len(part.regex.groupindex) > 1:  # its own c{i} wrapper plus a name of the pattern's own
+            raise RuleFileError(f"{file} ({owner}): at {key}/{i}: named groups are not allowed in cues")
+    return matcher
 
 
 _REGEX_KEYS = ("patterns", "unless_sentence", "unless_document", "cues")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from noticecheck.matching import Matcher
