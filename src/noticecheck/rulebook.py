@@ -76,12 +76,18 @@ class SectionCue:
     weak_min_sentences: int
     skip_negated: bool
     exclude: Matcher | None  # a sentence matching this never counts as evidence
+    under_heading: Matcher | None = None  # a heading counts only with one of these under it (default: weak)
+    titles: Matcher | None = None  # counts even in a heading-like line: the named document is the content
+    allow: frozenset[str] = frozenset()  # `not_content` kinds that may still be evidence for this section
 
 
 @dataclass(frozen=True)
 class Cues:
     sections: tuple[SectionCue, ...]
     negation: Matcher
+    # kinds of sentence that are never content ("meta", "pointer", "placeholder", ...) -> their patterns
+    not_content: Mapping[str, Matcher] = field(default_factory=dict)
+    placeholders: Matcher | None = None  # unfilled template text, blanked before the cues run
     index: AnchorIndex | None = field(default=None, compare=False, repr=False)  # finds every pattern's anchors at once
 
     @property
@@ -308,11 +314,24 @@ def load_cues(path: Path, schema_dir: Path | None = None) -> Cues:
                 weak_min_sentences=int(raw.get("weak_min_sentences", 2)),
                 skip_negated=bool(raw.get("skip_negated", False)),
                 exclude=_compile(raw.get("exclude"), path, owner, "exclude"),
+                titles=_compile(raw.get("titles"), path, owner, "titles"),
+                under_heading=_compile(raw.get("under_heading") or raw.get("weak"), path, owner, "under_heading"),
+                allow=frozenset(raw.get("allow", ())),
             )
         )
+    not_content = {
+        kind: _compile(patterns, path, f"not_content {kind!r}", "patterns")
+        for kind, patterns in data.get("not_content", {}).items()
+    }
+    for section in sections:
+        unknown = section.allow - not_content.keys()
+        if unknown:
+            raise RuleFileError(f"{path}: section {section.name!r}: allow names unknown kinds {sorted(unknown)}")
     return Cues(
         sections=tuple(sections),
         negation=_compile(data["negation"], path, "negation", "negation"),
+        not_content=not_content,
+        placeholders=_compile(data.get("placeholders"), path, "placeholders", "placeholders"),
     )
 
 
@@ -345,7 +364,7 @@ def load_rulebook(directory: Path | None = None, extra_dirs: Iterable[Path] = ()
 def _matchers(cues: Cues, rules: Iterable[Rule]):
     """Every compiled pattern of the cues and rules, for the anchor index."""
     for cue in cues.sections:
-        yield from (m for m in (cue.strong, cue.weak) if m is not None)
+        yield from (m for m in (cue.strong, cue.weak, cue.titles) if m is not None)
     for rule in rules:
         for value in rule.compiled.values():
             if isinstance(value, Matcher):

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from noticecheck.matching import Matcher
-from noticecheck.model import Block, Evidence, Section, Text
+from noticecheck.model import Block, BlockKind, Evidence, Section, Text
 from noticecheck.rulebook import Cues
 
 # Sentence ends: . ! ? followed by space and a capital/digit/quote/bracket.
@@ -184,12 +184,87 @@ def _segment(blocks: tuple[Block, ...], index: int) -> range:
     return range(index + 1, end)
 
 
-def _heading_content_words(blocks: tuple[Block, ...], index: int) -> int:
-    """Words of body text under heading `index`."""
-    return sum(len(blocks[i].text.split()) for i in _segment(blocks, index) if not _is_heading(blocks[i]))
+def _heading_content_words(blocks, index, sentences_of_block, sentences, counts, text_of) -> int:
+    """Words of body text under heading `index`, in the sentences `counts` accepts as content."""
+    return sum(
+        len(text_of(i).split())
+        for b in _segment(blocks, index)
+        for i in sentences_of_block.get(b, ())
+        if not sentences[i].is_heading and counts(i)
+    )
 
 
-def sentence_matches(matcher: Matcher, analysis: Analysis):
+def _says_something_of(cue, blocks, index, sentences_of_block, sentences, counts, text_of) -> bool:
+    """Does the content under heading `index` hold at least one of the section's `under_heading`
+    cues? A heading over text about something else (a stripped list, the next topic) is no section."""
+    if cue.under_heading is None:
+        return True
+    return any(
+        cue.under_heading.search(text_of(i))
+        for b in _segment(blocks, index)
+        for i in sentences_of_block.get(b, ())
+        if not sentences[i].is_heading and counts(i)
+    )
+
+
+_LIST_ITEM_MAX_WORDS = 25  # a line longer than this, starting with a capital, reads as prose, not a list item
+
+
+def _looks_like_list_content(block: Block) -> bool:
+    """Could `block` be the list a lead-in introduces? Web extraction often drops the bullets, so a
+    short line counts as well as a marked list item; a heading, another lead-in or a long sentence
+    of prose means the list itself was lost."""
+    if block.kind is BlockKind.LIST_ITEM:
+        return True
+    text = block.text.strip()
+    if block.is_heading or not text or text.endswith((":", "?")):
+        return False
+    return len(text.split()) <= _LIST_ITEM_MAX_WORDS or not text[0].isupper()
+
+
+def _empty_lead_ins(sentences: list[Sentence], blocks: tuple[Block, ...]) -> frozenset[int]:
+    """Sentences that announce a list ("We use the pupil data to:") whose list is not there.
+
+    Web pages and PDF extraction often strip the bullets and their text, leaving only the lead-in;
+    the lead-in's words ("lawful bases", "share") then say nothing about the notice's content."""
+    empty = set()
+    for i, sentence in enumerate(sentences):
+        if sentence.is_heading or not sentence.text.rstrip().endswith(":"):
+            continue
+        if i + 1 < len(sentences) and sentences[i + 1].block == sentence.block:
+            continue  # more text follows in the same block: an inline list
+        nxt = sentence.block + 1
+        if nxt >= len(blocks) or not _looks_like_list_content(blocks[nxt]):
+            empty.add(i)
+    return frozenset(empty)
+
+
+def _not_content_kinds(sentences: list[Sentence], cues: Cues) -> list[frozenset[str]]:
+    """For each sentence, the `not_content` kinds it belongs to (meta-sentence, pointer, placeholder...)."""
+    if not cues.not_content:
+        return [frozenset()] * len(sentences)
+    return [
+        frozenset(kind for kind, matcher in cues.not_content.items() if matcher.search(s.text)) for s in sentences
+    ]
+
+
+def _blank_placeholders(joined: str, placeholders: Matcher | None) -> str:
+    """`joined` with unfilled template text ("[insert name]", "TBC") replaced by spaces, offsets kept."""
+    if placeholders is None:
+        return joined
+    spans = [m.span() for m in placeholders.finditer(joined)]
+    if not spans:
+        return joined
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces.append(joined[last:start])
+        pieces.append(" " * (end - start))
+        last = end
+    pieces.append(joined[last:])
+    return "".join(pieces)
+
+
+def sentence_matches(matcher: Matcher, analysis: Analysis, haystack: str | None = None):
     """The first match of `matcher` in each sentence, in document order.
 
     The search is bounded by the sentence, so bounded gaps like `[^.]{0,80}`
@@ -200,7 +275,7 @@ def sentence_matches(matcher: Matcher, analysis: Analysis):
     for part in matcher.parts:
         for index in analysis.candidates(part):
             tries.setdefault(index, []).append(part.regex)
-    joined = analysis.joined
+    joined = analysis.joined if haystack is None else haystack
     for index in sorted(tries):
         start, end = analysis.sentences[index].start, analysis.end_of(index)
         found = [m for m in (regex.search(joined, start, end) for regex in tries[index]) if m is not None]
@@ -208,10 +283,10 @@ def sentence_matches(matcher: Matcher, analysis: Analysis):
             yield min(found, key=lambda m: (m.start(), -m.end()))
 
 
-def all_matches(matcher: Matcher, analysis: Analysis):
+def all_matches(matcher: Matcher, analysis: Analysis, haystack: str | None = None):
     """Every match of each part, in document order (weak cues count distinct alternatives)."""
     found = []
-    joined = analysis.joined
+    joined = analysis.joined if haystack is None else haystack
     for part in matcher.parts:
         for index in analysis.candidates(part):
             found.extend(part.regex.finditer(joined, analysis.sentences[index].start, analysis.end_of(index)))
@@ -268,8 +343,24 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     sentences_of_block: dict[int, list[int]] = {}
     for i, s in enumerate(sentences):
         sentences_of_block.setdefault(s.block, []).append(i)
+    kinds = _not_content_kinds(sentences, cues)
+    # cues run over the text with placeholders blanked; rules still see the text as written
+    cue_text = _blank_placeholders(joined, cues.placeholders)
+
+    def text_of(index: int) -> str:
+        sentence = sentences[index]
+        return cue_text[sentence.start : sentence.start + len(sentence.text)]
+    empty_lead_ins = _empty_lead_ins(sentences, text.blocks)
+    first_sentence_of = {b: idx[0] for b, idx in sentences_of_block.items()}
 
     for cue in cues.sections:
+
+        def is_content(index: int, cue=cue) -> bool:
+            """May this sentence be evidence at all? Not if it is about the notice itself, points
+            elsewhere, is a placeholder (unless the section allows that kind), or is a lead-in
+            whose list is missing."""
+            return not (kinds[index] - cue.allow) and index not in empty_lead_ins
+
         evidence: list[Evidence] = []
         heading_line: int | None = None
         present = False
@@ -282,16 +373,20 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
                         heading_line = block.line
                     for b in _segment(text.blocks, index):
                         member.update(sentences_of_block.get(b, ()))
+                    heading_sentence = first_sentence_of.get(index)
                     if (
                         not present
-                        and _heading_content_words(text.blocks, index) >= HEADING_CONTENT_WORDS
+                        and (heading_sentence is None or not (kinds[heading_sentence] - cue.allow))
+                        and _heading_content_words(text.blocks, index, sentences_of_block, sentences, is_content, text_of)
+                        >= HEADING_CONTENT_WORDS
+                        and _says_something_of(cue, text.blocks, index, sentences_of_block, sentences, is_content, text_of)
                         and not (cue.skip_negated and _all_negated(text.blocks, index, sentences_of_block, sentences, cues))
                     ):
                         present = True
                         evidence.append(Evidence(block.line, quote(block.text)))
 
-        def usable(sentence: Sentence, match: re.Match) -> bool:
-            if sentence.is_heading:
+        def usable(sentence: Sentence, match: re.Match, is_content=is_content) -> bool:
+            if sentence.is_heading or not is_content(index_at(match.start())):
                 return False
             if cue.exclude is not None and cue.exclude.search(sentence.text):
                 return False
@@ -302,7 +397,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         strong_hits: list[Sentence] = []
         if cue.strong is not None:
             seen_blocks: set[int] = set()
-            for match in sentence_matches(cue.strong, analysis):
+            for match in sentence_matches(cue.strong, analysis, cue_text):
                 index = index_at(match.start())
                 sentence = sentences[index]
                 if not usable(sentence, match):
@@ -311,13 +406,22 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
                 if sentence.block not in seen_blocks:
                     seen_blocks.add(sentence.block)
                     strong_hits.append(sentence)
+        if cue.titles is not None:
+            # a named document ("Records Retention Schedule") is content even as a bare line of a list of links
+            for match in sentence_matches(cue.titles, analysis, cue_text):
+                index = index_at(match.start())
+                if is_content(index) and not (cue.exclude is not None and cue.exclude.search(sentences[index].text)):
+                    member.add(index)
+                    if sentences[index].block not in {s.block for s in strong_hits}:
+                        strong_hits.append(sentences[index])
+                    break
         if strong_hits:
             present = True
             evidence.extend(Evidence(s.line, quote(s.text)) for s in strong_hits[:2])
         elif cue.weak is not None:
             names: set[str] = set()
             hit_sentences: dict[int, Sentence] = {}
-            for match in all_matches(cue.weak, analysis):
+            for match in all_matches(cue.weak, analysis, cue_text):
                 index = index_at(match.start())
                 sentence = sentences[index]
                 if not usable(sentence, match):
