@@ -77,6 +77,7 @@ class SectionCue:
     skip_negated: bool
     exclude: Matcher | None  # a sentence matching this never counts as evidence
     under_heading: Matcher | None = None  # a heading counts only with one of these under it (default: weak)
+    strong_in_headings: bool = False  # strong cues may match in heading-like lines too
     titles: Matcher | None = None  # counts even in a heading-like line: the named document is the content
     allow: frozenset[str] = frozenset()  # `not_content` kinds that may still be evidence for this section
 
@@ -317,6 +318,7 @@ def load_cues(path: Path, schema_dir: Path | None = None) -> Cues:
                 titles=_compile(raw.get("titles"), path, owner, "titles"),
                 under_heading=_compile(raw.get("under_heading") or raw.get("weak"), path, owner, "under_heading"),
                 allow=frozenset(raw.get("allow", ())),
+                strong_in_headings=bool(raw.get("strong_in_headings", False)),
             )
         )
     not_content = {

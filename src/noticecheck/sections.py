@@ -35,7 +35,12 @@ from noticecheck.rulebook import Cues
 _ABBREVIATIONS = re.compile(
     r"\b(e\.g|i\.e|etc|Art|art|No|no|Mr|Mrs|Ms|Dr|St|Reg|reg|para|Sch|sch|s|ss|cf|approx|incl|Ltd|ltd|Co|vs)\.",
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9•·])")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9•·])"
+    # web extraction often loses the space between sentences ("the process.This notice"):
+    # a full stop after a lower-case word, straight before a capitalised word, ends a sentence too
+    r"|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])"
+)
 _PLACEHOLDER = "\x00"
 MAX_QUOTE = 240
 HEADING_CONTENT_WORDS = 6  # words under a heading before the heading counts as a section
@@ -385,8 +390,8 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
                         present = True
                         evidence.append(Evidence(block.line, quote(block.text)))
 
-        def usable(sentence: Sentence, match: re.Match, is_content=is_content) -> bool:
-            if sentence.is_heading or not is_content(index_at(match.start())):
+        def usable(sentence: Sentence, match: re.Match, is_content=is_content, cue=cue) -> bool:
+            if (sentence.is_heading and not cue.strong_in_headings) or not is_content(index_at(match.start())):
                 return False
             if cue.exclude is not None and cue.exclude.search(sentence.text):
                 return False
