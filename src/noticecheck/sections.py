@@ -393,7 +393,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         def usable(sentence: Sentence, match: re.Match, is_content=is_content, cue=cue) -> bool:
             if (sentence.is_heading and not cue.strong_in_headings) or not is_content(index_at(match.start())):
                 return False
-            if cue.exclude is not None and cue.exclude.search(sentence.text):
+            if cue.exclude is not None and cue.exclude.search(text_of(index_at(match.start()))):
                 return False
             if cue.skip_negated and _is_negated(sentence, match.start(), cues.negation):
                 return False
@@ -415,7 +415,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
             # a named document ("Records Retention Schedule") is content even as a bare line of a list of links
             for match in sentence_matches(cue.titles, analysis, cue_text):
                 index = index_at(match.start())
-                if is_content(index) and not (cue.exclude is not None and cue.exclude.search(sentences[index].text)):
+                if is_content(index) and not (cue.exclude is not None and cue.exclude.search(text_of(index))):
                     member.add(index)
                     if sentences[index].block not in {s.block for s in strong_hits}:
                         strong_hits.append(sentences[index])
