@@ -215,16 +215,17 @@ def _says_something_of(cue, blocks, index, sentences_of_block, sentences, counts
 _LIST_ITEM_MAX_WORDS = 25  # a line longer than this, starting with a capital, reads as prose, not a list item
 
 
-def _looks_like_list_content(block: Block) -> bool:
-    """Could `block` be the list a lead-in introduces? Web extraction often drops the bullets, so a
-    short line counts as well as a marked list item; a heading, another lead-in or a long sentence
-    of prose means the list itself was lost."""
-    if block.kind is BlockKind.LIST_ITEM:
-        return True
-    text = block.text.strip()
-    if block.is_heading or not text or text.endswith((":", "?")):
+_QUESTION_START = re.compile(r"^\W*(why|what|how|who|where|when|which)\b", re.I)
+
+
+def _looks_like_list_content(text: str, kind: BlockKind) -> bool:
+    """Could `text` (the sentence after a lead-in) be the list the lead-in introduces? Web
+    extraction often drops the bullets, so a short line counts as well as a marked list item;
+    a heading, a question, another lead-in or a long sentence of prose means the list was lost."""
+    text = text.strip()
+    if kind is BlockKind.HEADING or not text or text.endswith((":", "?")) or _QUESTION_START.match(text):
         return False
-    return len(text.split()) <= _LIST_ITEM_MAX_WORDS or not text[0].isupper()
+    return kind is BlockKind.LIST_ITEM or len(text.split()) <= _LIST_ITEM_MAX_WORDS or not text[0].isupper()
 
 
 def _empty_lead_ins(sentences: list[Sentence], blocks: tuple[Block, ...]) -> frozenset[int]:
@@ -236,10 +237,14 @@ def _empty_lead_ins(sentences: list[Sentence], blocks: tuple[Block, ...]) -> fro
     for i, sentence in enumerate(sentences):
         if sentence.is_heading or not sentence.text.rstrip().endswith(":"):
             continue
-        if i + 1 < len(sentences) and sentences[i + 1].block == sentence.block:
-            continue  # more text follows in the same block: an inline list
-        nxt = sentence.block + 1
-        if nxt >= len(blocks) or not _looks_like_list_content(blocks[nxt]):
+        if i + 1 >= len(sentences):
+            empty.add(i)
+            continue
+        after = sentences[i + 1]
+        kind = BlockKind.HEADING if after.is_heading else blocks[after.block].kind
+        if after.block == sentence.block and kind is BlockKind.LIST_ITEM:
+            kind = BlockKind.PARAGRAPH  # the lead-in and what follows are one list item's text
+        if not _looks_like_list_content(after.text, kind):
             empty.add(i)
     return frozenset(empty)
 
