@@ -68,6 +68,9 @@ class Analysis:
     members: dict[str, frozenset[int]]  # section -> indices of the sentences that belong to it
     hits: dict[str, frozenset[int]] | None = None  # anchor literal -> sentences holding it (None: unknown)
     index: object = None  # the AnchorIndex `hits` came from
+    # `joined` with unfilled template text ("[insert ...]", "TBC") blanked, offsets kept: what
+    # proves that something is *present* is looked for here, so a placeholder never does
+    blanked: str | None = None
 
     def candidates(self, part) -> Sequence[int]:
         """Indices of the sentences where a matcher part could match (all of them when the index cannot tell).
@@ -92,10 +95,13 @@ class Analysis:
         reach of a sentence holding one: only those windows are searched. Some
         patterns reach across sentences on purpose, hence windows, not sentences.
         """
-        text = self.body if body_only else self.joined
+        joined = self.joined if self.blanked is None else self.blanked
         if self.hits is None or self.index is None or not self.index.knows(part) or part.reach is None:
+            if body_only:
+                text = "\n".join(joined[s.start : s.start + len(s.text)] for s in self.sentences if not s.is_heading)
+            else:
+                text = joined
             return part.regex.search(text) is not None
-        joined = self.joined
         for index in self._anchored(part):
             if body_only and self.sentences[index].is_heading:
                 continue
@@ -329,7 +335,9 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     starts = tuple(s.start for s in sentences)
     analysis_sections: dict[str, Section] = {}
     members: dict[str, frozenset[int]] = {}
+    blanked = _blank_placeholders(joined, cues.placeholders)
     analysis = Analysis(
+        blanked=blanked,
         text=text,
         sentences=tuple(sentences),
         joined=joined,
@@ -355,7 +363,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         sentences_of_block.setdefault(s.block, []).append(i)
     kinds = _not_content_kinds(sentences, cues)
     # cues run over the text with placeholders blanked; rules still see the text as written
-    cue_text = _blank_placeholders(joined, cues.placeholders)
+    cue_text = blanked
 
     def text_of(index: int) -> str:
         sentence = sentences[index]
