@@ -198,6 +198,10 @@ def check_missing_findings_match_sections(row: dict) -> None:
     """A "<section>-missing" finding is given exactly when that section is marked absent."""
     sections, findings = row["sections"], set(row["findings"])
     for rule, key in SECTION_OF_MISSING.items():
+        if rule == "retention-missing" and "retention-period-missing" in findings:
+            # a bare "only as long as necessary" is no retention section but is not silence either
+            assert "retention-missing" not in findings, "retention-missing and retention-period-missing together"
+            continue
         assert (rule in findings) == (not sections[key]), f"{rule} disagrees with sections.{key}={sections[key]}"
 
 
@@ -206,7 +210,7 @@ def check_dependent_findings(row: dict) -> None:
     s, f = row["sections"], set(row["findings"])
     # A period can only be missing from a retention section that exists; same for an incomplete rights list.
     if "retention-period-missing" in f:
-        assert s["retention"], "retention-period-missing needs retention content"
+        assert s["retention"] or "retention-missing" not in f, "retention-period-missing needs retention content or a bare principle"
     if "rights-incomplete" in f:
         assert s["rights"], "rights-incomplete needs a rights section"
     if "special-category-condition-missing" in f:

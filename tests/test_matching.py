@@ -56,7 +56,8 @@ def test_prefiltered_matching_equals_plain_matching(text):
         assert every == naive, matcher.pattern[:80]
         for part in matcher.parts:
             # presence is judged on the text with placeholders blanked ("[insert ...]" proves nothing)
-            assert analysis.part_found(part, body_only=False) == bool(part.regex.search(analysis.blanked)), part.regex.pattern[:80]
+            assert analysis.part_found(part, body_only=False) == bool(part.regex.search(analysis.content)), part.regex.pattern[:80]
+            assert analysis.part_found(part, body_only=False, content_only=False) == bool(part.regex.search(analysis.blanked))
 
 
 def test_required_literals_prefer_rare_words():

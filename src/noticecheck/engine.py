@@ -76,7 +76,7 @@ def _condition_holds(analysis: Analysis, spec: dict | None, compiled: Matcher | 
     return compiled is not None and _found(analysis, compiled, analysis.joined)
 
 
-def _found(analysis: Analysis, matcher: Matcher, haystack: str) -> bool:
+def _found(analysis: Analysis, matcher: Matcher, haystack: str, *, content_only: bool = True) -> bool:
     """Does `matcher` match anywhere in `haystack` (all or part of this notice's text)?
 
     Only the patterns whose anchors occur somewhere in the notice are run; they run
@@ -84,7 +84,9 @@ def _found(analysis: Analysis, matcher: Matcher, haystack: str) -> bool:
     """
     if haystack is not analysis.joined and haystack is not analysis.body:
         return matcher.search(haystack) is not None  # a section's text: short, search it all
-    return any(analysis.part_found(part, body_only=haystack is analysis.body) for part in matcher.parts)
+    return any(
+        analysis.part_found(part, body_only=haystack is analysis.body, content_only=content_only) for part in matcher.parts
+    )
 
 
 def _anchor(analysis: Analysis, section: str | None) -> tuple[int, str]:
@@ -131,7 +133,8 @@ def _section_missing(rule: Rule, sev: Severity, analysis: Analysis, context: Con
 def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
     compiled = rule.compiled
     unless_doc = compiled.get("unless_document")
-    if unless_doc is not None and _found(analysis, unless_doc, analysis.joined):
+    # context, not content: "this notice follows the UK GDPR" still says which law the notice means
+    if unless_doc is not None and _found(analysis, unless_doc, analysis.joined, content_only=False):
         return
     unless_sentence = compiled.get("unless_sentence")
     limit = rule.check.get("max_findings", DEFAULT_MAX_FINDINGS)

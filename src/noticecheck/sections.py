@@ -68,9 +68,11 @@ class Analysis:
     members: dict[str, frozenset[int]]  # section -> indices of the sentences that belong to it
     hits: dict[str, frozenset[int]] | None = None  # anchor literal -> sentences holding it (None: unknown)
     index: object = None  # the AnchorIndex `hits` came from
-    # `joined` with unfilled template text ("[insert ...]", "TBC") blanked, offsets kept: what
-    # proves that something is *present* is looked for here, so a placeholder never does
-    blanked: str | None = None
+    # `content`: `joined` with unfilled template text ("[insert ...]", "TBC") and the sentences that are never
+    # content (about the notice, pointers, definitions, lead-ins whose list is missing) blanked,
+    # offsets kept: what proves that something is *present* is looked for here
+    content: str | None = None
+    blanked: str | None = None  # `joined` with only the placeholders blanked
 
     def candidates(self, part) -> Sequence[int]:
         """Indices of the sentences where a matcher part could match (all of them when the index cannot tell).
@@ -88,14 +90,14 @@ class Analysis:
             found |= self.hits.get(anchor, frozenset())
         return sorted(found)
 
-    def part_found(self, part, *, body_only: bool) -> bool:
+    def part_found(self, part, *, body_only: bool, content_only: bool = True) -> bool:
         """Does one matcher part match anywhere in the notice (headings left out if `body_only`)?
 
         A match must hold one of the part's anchors, so it lies within the part's
         reach of a sentence holding one: only those windows are searched. Some
         patterns reach across sentences on purpose, hence windows, not sentences.
         """
-        joined = self.joined if self.blanked is None else self.blanked
+        joined = (self.content if content_only else self.blanked) or self.joined
         if self.hits is None or self.index is None or not self.index.knows(part) or part.reach is None:
             if body_only:
                 text = "\n".join(joined[s.start : s.start + len(s.text)] for s in self.sentences if not s.is_heading)
@@ -119,8 +121,12 @@ class Analysis:
         chosen: set[int] = set()
         for i in self.members.get(name, ()):
             chosen.update((i, i + 1))
+        members = self.members.get(name, ())
+        # a heading-like line that is itself a member (a listed "Retention of Records Policy") is content too
         return "\n".join(
-            self.sentences[i].text for i in sorted(chosen) if i < len(self.sentences) and not self.sentences[i].is_heading
+            self.sentences[i].text
+            for i in sorted(chosen)
+            if i < len(self.sentences) and (not self.sentences[i].is_heading or i in members)
         )
 
     @functools.cached_property
@@ -280,6 +286,17 @@ def _blank_placeholders(joined: str, placeholders: Matcher | None) -> str:
     return "".join(pieces)
 
 
+def _blank_sentences(joined: str, sentences: Sequence[Sentence], indices: Sequence[int]) -> str:
+    """`joined` with the given sentences replaced by spaces, offsets kept."""
+    if not indices:
+        return joined
+    chars = list(joined)
+    for i in indices:
+        start = sentences[i].start
+        chars[start : start + len(sentences[i].text)] = " " * len(sentences[i].text)
+    return "".join(chars)
+
+
 def sentence_matches(matcher: Matcher, analysis: Analysis, haystack: str | None = None):
     """The first match of `matcher` in each sentence, in document order.
 
@@ -335,9 +352,14 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     starts = tuple(s.start for s in sentences)
     analysis_sections: dict[str, Section] = {}
     members: dict[str, frozenset[int]] = {}
-    blanked = _blank_placeholders(joined, cues.placeholders)
+    kinds = _not_content_kinds(sentences, cues)
+    empty_lead_ins = _empty_lead_ins(sentences, text.blocks)
+    # cues run over the text with placeholders blanked; rules still see the text as written
+    cue_text = _blank_placeholders(joined, cues.placeholders)
+    content = _blank_sentences(cue_text, sentences, [i for i, k in enumerate(kinds) if k] + sorted(empty_lead_ins))
     analysis = Analysis(
-        blanked=blanked,
+        content=content,
+        blanked=cue_text,
         text=text,
         sentences=tuple(sentences),
         joined=joined,
@@ -361,14 +383,10 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     sentences_of_block: dict[int, list[int]] = {}
     for i, s in enumerate(sentences):
         sentences_of_block.setdefault(s.block, []).append(i)
-    kinds = _not_content_kinds(sentences, cues)
-    # cues run over the text with placeholders blanked; rules still see the text as written
-    cue_text = blanked
 
     def text_of(index: int) -> str:
         sentence = sentences[index]
         return cue_text[sentence.start : sentence.start + len(sentence.text)]
-    empty_lead_ins = _empty_lead_ins(sentences, text.blocks)
     first_sentence_of = {b: idx[0] for b, idx in sentences_of_block.items()}
 
     for cue in cues.sections:
