@@ -24,7 +24,7 @@ import bisect
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from noticecheck.matching import Matcher
 from noticecheck.model import Block, BlockKind, Evidence, Section, Text
@@ -240,7 +240,7 @@ def _looks_like_list_content(text: str, kind: BlockKind) -> bool:
     return kind is BlockKind.LIST_ITEM or len(text.split()) <= _LIST_ITEM_MAX_WORDS or not text[0].isupper()
 
 
-def _empty_lead_ins(sentences: list[Sentence], blocks: tuple[Block, ...]) -> frozenset[int]:
+def _empty_lead_ins(sentences: list[Sentence], blocks: tuple[Block, ...], kinds) -> frozenset[int]:
     """Sentences that announce a list ("We use the pupil data to:") whose list is not there.
 
     Web pages and PDF extraction often strip the bullets and their text, leaving only the lead-in;
@@ -256,7 +256,7 @@ def _empty_lead_ins(sentences: list[Sentence], blocks: tuple[Block, ...]) -> fro
         kind = BlockKind.HEADING if after.is_heading else blocks[after.block].kind
         if after.block == sentence.block and kind is BlockKind.LIST_ITEM:
             kind = BlockKind.PARAGRAPH  # the lead-in and what follows are one list item's text
-        if not _looks_like_list_content(after.text, kind):
+        if kinds[i + 1] or not _looks_like_list_content(after.text, kind):
             empty.add(i)
     return frozenset(empty)
 
@@ -265,9 +265,21 @@ def _not_content_kinds(sentences: list[Sentence], cues: Cues) -> list[frozenset[
     """For each sentence, the `not_content` kinds it belongs to (meta-sentence, pointer, placeholder...)."""
     if not cues.not_content:
         return [frozenset()] * len(sentences)
-    return [
-        frozenset(kind for kind, matcher in cues.not_content.items() if matcher.search(s.text)) for s in sentences
-    ]
+    kinds = [frozenset(kind for kind, matcher in cues.not_content.items() if matcher.search(s.text)) for s in sentences]
+    # "For example name, email address and date of birth." carries on the sentence before it
+    # (a definition of personal data, say), so it is of the same kind
+    for i in range(1, len(sentences)):
+        if (
+            kinds[i - 1]
+            and not kinds[i]
+            and sentences[i].block == sentences[i - 1].block
+            and _CONTINUATION.match(sentences[i].text)
+        ):
+            kinds[i] = kinds[i - 1]
+    return kinds
+
+
+_CONTINUATION = re.compile(r"^\W*(for example|for instance|e\.g\.?|such as|this includes|these include|including)\b", re.I)
 
 
 def _blank_placeholders(joined: str, placeholders: Matcher | None) -> str:
@@ -346,14 +358,42 @@ def _is_negated(sentence: Sentence, match_start: int, negation: re.Pattern) -> b
     return bool(negation.search(clause))
 
 
+def _as_list_items(text: Text, cues: Cues) -> Text:
+    """`text` with the short lines under a lead-in ("... includes:") read as list items, not headings.
+
+    Plain text and PDFs carry no markup, so the loader guesses that a short line without a full
+    stop is a heading; under a lead-in such lines are usually the list ("Attendance information").
+    A line that reads as a section heading or a question stays a heading (the list was lost)."""
+    blocks = list(text.blocks)
+    changed = False
+    in_list = False
+    for i, block in enumerate(blocks):
+        if block.is_heading and in_list:
+            words = block.text.strip()
+            if (
+                words.endswith("?")
+                or _QUESTION_START.match(words)
+                or any(c.headings is not None and c.headings.search(words) for c in cues.sections)
+            ):
+                in_list = False
+                continue
+            blocks[i] = replace(block, kind=BlockKind.LIST_ITEM, level=0)
+            changed = True
+            continue
+        stripped = block.text.rstrip()
+        in_list = stripped.endswith(":") or (in_list and block.kind is BlockKind.LIST_ITEM)
+    return replace(text, blocks=tuple(blocks)) if changed else text
+
+
 def find_sections(text: Text, cues: Cues) -> Analysis:
     """Classify a notice's content into the checklist's sections. Pure."""
+    text = _as_list_items(text, cues)
     sentences, joined = _build_sentences(text.blocks)
     starts = tuple(s.start for s in sentences)
     analysis_sections: dict[str, Section] = {}
     members: dict[str, frozenset[int]] = {}
     kinds = _not_content_kinds(sentences, cues)
-    empty_lead_ins = _empty_lead_ins(sentences, text.blocks)
+    empty_lead_ins = _empty_lead_ins(sentences, text.blocks, kinds)
     # cues run over the text with placeholders blanked; rules still see the text as written
     cue_text = _blank_placeholders(joined, cues.placeholders)
     content = _blank_sentences(cue_text, sentences, [i for i, k in enumerate(kinds) if k] + sorted(empty_lead_ins))
