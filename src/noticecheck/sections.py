@@ -385,9 +385,40 @@ def _as_list_items(text: Text, cues: Cues) -> Text:
     return replace(text, blocks=tuple(blocks)) if changed else text
 
 
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
+_ADDRESS_LINE_MAX_WORDS = 8
+_ADDRESS_MAX_LINES = 10
+
+
+def _join_addresses(text: Text) -> Text:
+    """`text` with a postal address laid out one line per block joined into one block.
+
+    Web pages and PDFs give "The Data Protection Officer," / "Council Offices," / "Hamilton" /
+    "ML3 0AA" as separate lines; only together do they say whom to write to and where."""
+    blocks = list(text.blocks)
+    out: list[Block] = []
+    for block in blocks:
+        words = block.text.split()
+        if _POSTCODE.search(block.text) and len(words) <= _ADDRESS_LINE_MAX_WORDS:
+            run = []
+            while (
+                out
+                and len(run) < _ADDRESS_MAX_LINES - 1
+                and len(out[-1].text.split()) <= _ADDRESS_LINE_MAX_WORDS
+                and not out[-1].text.rstrip().endswith((".", ":", "?", "!"))
+            ):
+                run.insert(0, out.pop())
+            if run:
+                joined = ", ".join(b.text.rstrip(" ,") for b in [*run, block])
+                out.append(Block(BlockKind.PARAGRAPH, joined, run[0].line))
+                continue
+        out.append(block)
+    return replace(text, blocks=tuple(out)) if len(out) != len(blocks) else text
+
+
 def find_sections(text: Text, cues: Cues) -> Analysis:
     """Classify a notice's content into the checklist's sections. Pure."""
-    text = _as_list_items(text, cues)
+    text = _as_list_items(_join_addresses(text), cues)
     sentences, joined = _build_sentences(text.blocks)
     starts = tuple(s.start for s in sentences)
     analysis_sections: dict[str, Section] = {}

@@ -22,9 +22,15 @@ HEADING_MAX_CHARS = 90
 TRAILERS = "\"'’”)]*_"
 
 
+# A UTF-8 no-break space read as Windows-1252 becomes "Â" + no-break space; web pages made from
+# Word documents are full of it ("registered as a ‘DataÂ Controller’"). A capital Â at the end of
+# a word is never Welsh or French (those write it before a letter), so it goes.
+_MOJIBAKE_NBSP = re.compile(r"\u00c2(?=[\s\u00a0]|$)")
+
+
 def normalise(text: str) -> str:
     """Collapse runs of whitespace to one space and strip; keep every word."""
-    return " ".join(text.translate(_TRANSLATE).split())
+    return " ".join(_MOJIBAKE_NBSP.sub("", text.translate(_TRANSLATE)).split())
 
 
 def last_char(text: str) -> str:
