@@ -176,6 +176,11 @@ def test_a_named_retention_schedule_in_a_list_of_links_is_retention():
     assert "retention" in sections_of(text)
 
 
+def test_keeping_in_touch_is_not_retention():
+    text = "The careers service will keep in touch with you until you are 19 to offer advice."
+    assert "retention" not in sections_of(text)
+
+
 def test_cookie_banners_are_not_retention():
     text = "This website uses cookies. Cookies are used to retain user preferences and store items in a basket."
     assert "retention" not in sections_of(text)
