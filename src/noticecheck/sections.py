@@ -240,14 +240,15 @@ def _looks_like_list_content(text: str, kind: BlockKind) -> bool:
     return kind is BlockKind.LIST_ITEM or len(text.split()) <= _LIST_ITEM_MAX_WORDS or not text[0].isupper()
 
 
-def _empty_lead_ins(sentences: list[Sentence], blocks: tuple[Block, ...], kinds) -> frozenset[int]:
+def _empty_lead_ins(sentences: list[Sentence], blocks: tuple[Block, ...], kinds, text_of) -> frozenset[int]:
     """Sentences that announce a list ("We use the pupil data to:") whose list is not there.
 
     Web pages and PDF extraction often strip the bullets and their text, leaving only the lead-in;
     the lead-in's words ("lawful bases", "share") then say nothing about the notice's content."""
     empty = set()
     for i, sentence in enumerate(sentences):
-        if sentence.is_heading or not sentence.text.rstrip().endswith(":"):
+        # (read with placeholders blanked: "share it with: [list organisations]" has no list either)
+        if sentence.is_heading or not text_of(i).rstrip().endswith(":"):
             continue
         if i + 1 >= len(sentences):
             empty.add(i)
@@ -256,7 +257,7 @@ def _empty_lead_ins(sentences: list[Sentence], blocks: tuple[Block, ...], kinds)
         kind = BlockKind.HEADING if after.is_heading else blocks[after.block].kind
         if after.block == sentence.block and kind is BlockKind.LIST_ITEM:
             kind = BlockKind.PARAGRAPH  # the lead-in and what follows are one list item's text
-        if kinds[i + 1] or not _looks_like_list_content(after.text, kind):
+        if kinds[i + 1] or not _looks_like_list_content(text_of(i + 1), kind):
             empty.add(i)
     return frozenset(empty)
 
@@ -424,9 +425,14 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     analysis_sections: dict[str, Section] = {}
     members: dict[str, frozenset[int]] = {}
     kinds = _not_content_kinds(sentences, cues)
-    empty_lead_ins = _empty_lead_ins(sentences, text.blocks, kinds)
     # cues run over the text with placeholders blanked; rules still see the text as written
     cue_text = _blank_placeholders(joined, cues.placeholders)
+
+    def text_of(index: int) -> str:
+        sentence = sentences[index]
+        return cue_text[sentence.start : sentence.start + len(sentence.text)]
+
+    empty_lead_ins = _empty_lead_ins(sentences, text.blocks, kinds, text_of)
     content = _blank_sentences(cue_text, sentences, [i for i, k in enumerate(kinds) if k] + sorted(empty_lead_ins))
     analysis = Analysis(
         content=content,
@@ -454,10 +460,6 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     sentences_of_block: dict[int, list[int]] = {}
     for i, s in enumerate(sentences):
         sentences_of_block.setdefault(s.block, []).append(i)
-
-    def text_of(index: int) -> str:
-        sentence = sentences[index]
-        return cue_text[sentence.start : sentence.start + len(sentence.text)]
     first_sentence_of = {b: idx[0] for b, idx in sentences_of_block.items()}
 
     for cue in cues.sections:
