@@ -123,7 +123,7 @@ class Section:
     heading_line: int | None = None  # where a heading for it sits, if any
 
 
-AUDIENCES = ("pupils", "parents", "workforce", "governors")
+AUDIENCES = ("pupils", "parents", "workforce", "governors", "other")  # what each means: audience.py
 SCHOOL_TYPES = ("academy", "maintained", "independent")
 JURISDICTIONS = ("england", "wales", "scotland", "northern-ireland")
 

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from noticecheck import __version__
 from noticecheck.model import DocumentResult, Finding, Severity
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def finding_to_dict(f: Finding) -> dict:
