@@ -28,46 +28,71 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from noticecheck.matching import required_literals
 from noticecheck.model import Text
+
+
+class _Cue:
+    """A case-insensitive pattern behind a literal pre-filter: the regex runs only on text that holds
+    one of the literals every match needs (matching.required_literals), which most blocks do not."""
+
+    __slots__ = ("regex", "anchors")
+
+    def __init__(self, pattern: str):
+        self.regex = re.compile(pattern, re.I)
+        self.anchors = required_literals(pattern, re.I)
+
+    def _may_match(self, text: str) -> bool:
+        if self.anchors is None:
+            return True
+        lowered = text.lower()
+        return any(a in lowered for a in self.anchors)
+
+    def search(self, text: str) -> re.Match | None:
+        return self.regex.search(text) if self._may_match(text) else None
+
+    def count(self, text: str) -> int:
+        return len(self.regex.findall(text)) if self._may_match(text) else 0
+
+    def subn(self, repl: str, text: str) -> tuple[str, int]:
+        return self.regex.subn(repl, text) if self._may_match(text) else (text, 0)
 
 # Words naming each group. Order matters only for overlapping words: a phrase is
 # consumed by the first group that matches it ("former pupils" is alumni, not pupils).
-GROUP_WORDS: tuple[tuple[str, re.Pattern], ...] = (
-    ("other", re.compile(
+GROUP_WORDS: tuple[tuple[str, _Cue], ...] = (
+    ("other", _Cue(
         r"\b(visitors?|contractors?|CCTV|surveillance|alumni|old (boys|girls)|former (pupils|students)|"
         r"supporters|donors?|fundrais\w*|website (users|visitors)|enquir(y|ies|ers)|members of the public|"
-        r"visit(ing)? (our|the) (school|site|premises))\b", re.I)),
-    ("governors", re.compile(
+        r"visit(ing)? (our|the) (school|site|premises))\b")),
+    ("governors", _Cue(
         r"\b(governors?|governance|trustees?|directors|volunteers?|voluntary capacity|members of the (board|trust)|"
-        r"(trust )?members)\b", re.I)),
-    ("workforce", re.compile(
+        r"(trust )?members)\b")),
+    ("workforce", _Cue(
         r"\b(school workforce|workforce|staff|employees?|employment|job applicants?|applicants?|candidates|"
-        r"recruitment|people who work (for|at|in)|those who work (for|at|in)|early career teachers?)\b", re.I)),
-    ("parents", re.compile(r"\b(parents?|carers?|guardians?|famil(y|ies))\b", re.I)),
-    ("pupils", re.compile(
-        r"\b(pupils?|students?|learners?|child(ren)?|young people|early years setting)\b", re.I)),
+        r"recruitment|people who work (for|at|in)|those who work (for|at|in)|early career teachers?)\b")),
+    ("parents", _Cue(r"\b(parents?|carers?|guardians?|famil(y|ies))\b")),
+    ("pupils", _Cue(
+        r"\b(pupils?|students?|learners?|child(ren)?|young people|early years setting)\b")),
 )
 PUPIL_DATA = ("pupils", "parents")
 
 # Sentences that state whom the notice covers.
-_SCOPE = re.compile(
+_SCOPE = _Cue(
     r"\b(privacy|fair processing|data protection) (notice|policy|statement)s?\b|"
     r"\bthis (notice|policy|statement|document)\b|\bhow we (collect|use|process|handle)\b|"
     r"\b(personal )?(data|information) (about|of|on|relating to|regarding)\b|"
     r"\b(applies|is intended|is provided|is relevant|is for|is addressed)\b|\bwho this\b",
-    re.I,
 )
 # A pointer to some other notice is not a statement of this one's scope.
-_ELSEWHERE = re.compile(
+_ELSEWHERE = _Cue(
     r"\b(separate|specific|another|different|other|their own) (privacy )?(notices?|polic(y|ies)|statements?)\b|"
     r"\bplease (refer|see)\b|\brefer to the\b|\bcan be found\b|\bis (also )?available (from|on|at|to)\b",
-    re.I,
 )
 # Told to a pupil vs told to a parent. "Privacy notice for students" (not "for pupils and
 # parents"), "child-friendly", "your teachers", "ask your parents" are said to pupils;
 # "your child", "your son or daughter" to parents.
 _PUPILS_WORD = r"(pupils?|students?|children|young people|learners)"
-_TO_PUPIL = re.compile(
+_TO_PUPIL = _Cue(
     r"\byour (parents?|carers?|teachers?|tutors?|lessons?|classes|classmates|friends|exams?|grades|course|"
     r"timetable|form tutor|head of year|school ?work|homework)\b|"
     r"\bwhen you (join|start|leave|are at|were at|move)\b|\byou('re| are) (at|in) (school|college|year)\b|"
@@ -75,41 +100,43 @@ _TO_PUPIL = re.compile(
     r"\b(addressed to you as|to be read by|if you are) (a |an |all )?" + _PUPILS_WORD + r"\b|"
     r"\b(notice|information|version) for (our |all |current |the )?" + _PUPILS_WORD +
     r"(?!\s*(and|&|/|,|or)\s*(their |our )?(parents?|carers?|famil|staff))\b",
-    re.I,
 )
-_TO_PARENT = re.compile(
+_TO_PARENT = _Cue(
     r"\byour (child|children|son|daughter|child's|children's|son's|daughter's|son or daughter)\b|"
     r"\byou and your child\b|\b(notice|information) for (all |our )?(parents?|carers?|famil)",
-    re.I,
 )
 # Whole-text signs, used only when the opening names nobody
-_WORKFORCE_BODY = re.compile(
+_WORKFORCE_BODY = _Cue(
     r"\b(payroll|salary|salaries|national insurance|pension|contract of employment|employment contract|"
     r"recruitment|DBS check|occupational health|workforce census|sickness absence|appraisal)\b",
-    re.I,
 )
 
 _WEIGHT_TITLE, _WEIGHT_SCOPE = 3, 2
 _OPENING_BLOCKS = 12
+_ADDRESS_BLOCKS = 40
+
+
+_PARENTS_OF = _Cue(r"\b(parents?|carers?) (and carers )?of\b")
 
 
 def group_counts(text: str) -> Counter:
     """How often each group is named in `text`, each phrase counted for one group only."""
-    counts: Counter = Counter()
-    for name, pattern in GROUP_WORDS:
-        text, found = pattern.subn(" ", text)
-        counts[name] += found
     # "parents of pupils" names parents: the pupils there only say whose parents they are
-    counts["pupils"] -= min(counts["pupils"], len(re.findall(r"\b(parents?|carers?) (and carers )?of\b", text, re.I)))
+    parents_of = _PARENTS_OF.count(text)
+    counts: Counter = Counter()
+    for name, cue in GROUP_WORDS:
+        text, found = cue.subn(" ", text)
+        counts[name] += found
+    counts["pupils"] -= min(counts["pupils"], parents_of)
     return +counts
 
 
 # A short opening line naming the notice is a title even where the loader saw a paragraph.
-_TITLE_LIKE = re.compile(r"\b(privacy|fair processing|how we use|data protection)\b", re.I)
+_TITLE_LIKE = _Cue(r"\b(privacy|fair processing|how we use|data protection)\b")
 _TITLE_WORDS = 16
 # running headers and footers ("... Privacy Notice for Pupils - Page 2 of 4") repeat a title
 # that may not be this notice's
-_PAGE_FURNITURE = re.compile(r"\bpage \d+ of \d+\b", re.I)
+_PAGE_FURNITURE = _Cue(r"\bpage \d+ of \d+\b")
 
 
 def _titles(text: Text) -> list[str]:
@@ -147,18 +174,27 @@ def _pupil_or_parent(text: Text) -> str:
     """Among pupil-data notices: told to the pupils themselves, or to parents (the default)?
 
     The title decides when it says ("... for parents and carers", "... for students");
-    otherwise the second person of the whole text does, pointers to other notices aside.
+    otherwise the second person of the opening pages does, pointers to other notices aside.
     """
     from noticecheck.sections import split_sentences
 
     title = " ".join(_titles(text))
-    body = " ".join(
-        s for b in text.blocks for s in split_sentences(b.text) if not (_ELSEWHERE.search(s) or _PAGE_FURNITURE.search(s))
+    # whom a notice addresses shows early: the opening pages are enough. Sentences pointing to another
+    # notice or repeating a page footer are taken back out.
+    blocks = text.blocks[:_ADDRESS_BLOCKS]
+    opening = "\n".join(b.text for b in blocks)
+    aside = "\n".join(
+        s
+        for b in blocks
+        if _ELSEWHERE.search(b.text) or _PAGE_FURNITURE.search(b.text)
+        for s in split_sentences(b.text)
+        if _ELSEWHERE.search(s) or _PAGE_FURNITURE.search(s)
     )
-    for words in (title, body):
-        to_pupil, to_parent = len(_TO_PUPIL.findall(words)), len(_TO_PARENT.findall(words))
-        if to_pupil != to_parent:
-            return "pupils" if to_pupil > to_parent else "parents"
+    to_pupil = _TO_PUPIL.count(title), _TO_PUPIL.count(opening) - _TO_PUPIL.count(aside)
+    to_parent = _TO_PARENT.count(title), _TO_PARENT.count(opening) - _TO_PARENT.count(aside)
+    for pupil, parent in zip(to_pupil, to_parent):
+        if pupil != parent:
+            return "pupils" if pupil > parent else "parents"
     # said to nobody in particular: a notice written about pupils in the third person
     # ("how we use pupil information") is read by parents
     return "parents"
@@ -179,8 +215,8 @@ def detect_audience(text: Text) -> str | None:
         return _pupil_or_parent(text)
     # the opening names nobody: go by clear majorities in the whole text
     counts = group_counts(body)
-    work = len(_WORKFORCE_BODY.findall(body)) + counts["workforce"]
-    pupil = counts["pupils"] + counts["parents"] + len(_TO_PARENT.findall(body)) + len(_TO_PUPIL.findall(body))
+    work = _WORKFORCE_BODY.count(body) + counts["workforce"]
+    pupil = counts["pupils"] + counts["parents"] + _TO_PARENT.count(body) + _TO_PUPIL.count(body)
     for name, n in (("workforce", work), ("other", counts["other"]), ("governors", counts["governors"])):
         if n >= 3 and n > 2 * pupil:
             return name

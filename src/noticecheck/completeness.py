@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from noticecheck.matching import required_literals
 from noticecheck.model import Block, Incompleteness, Text
 
 _CLOSERS = " \t'\"”’)]}*»_"
@@ -43,14 +44,30 @@ _LIST_ITEMS_SEEN = 3  # how many items before the last one must agree on their p
 
 
 @dataclass(frozen=True)
+class Pointer:
+    """A pointer pattern, and the lower-case literals one of which any match holds (a cheap pre-filter)."""
+
+    regex: re.Pattern
+    anchors: tuple[str, ...] | None
+
+    def finditer(self, text: str, lowered: str):
+        if self.anchors is None or any(a in lowered for a in self.anchors):
+            yield from self.regex.finditer(text)
+
+
+def _pointer(pattern: str) -> Pointer:
+    return Pointer(re.compile(pattern, re.I), required_literals(pattern, re.I))
+
+
+@dataclass(frozen=True)
 class CompletenessCues:
     terminal: re.Pattern
     min_words: int
     furniture: re.Pattern | None
     dangling: re.Pattern
-    forward: re.Pattern | None
+    forward: tuple[Pointer, ...]
     min_words_after: int
-    named: tuple[re.Pattern, ...]
+    named: tuple[Pointer, ...]
     contents_heading: re.Pattern
     min_entries: int
     max_entry_words: int
@@ -58,9 +75,6 @@ class CompletenessCues:
 
 def compile_cues(data: dict[str, Any]) -> CompletenessCues:
     """Compile the (schema-valid) data of rules/completeness.yaml; a bad pattern raises re.error."""
-
-    def one_of(patterns: list[str]) -> re.Pattern | None:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
 
     ending, pointers, contents = data["ending"], data["pointers"], data["contents"]
     dangling = "|".join(f"(?:{p})" for p in ending["dangling"])
@@ -70,9 +84,9 @@ def compile_cues(data: dict[str, Any]) -> CompletenessCues:
         furniture=re.compile(rf"(?:{'|'.join(f'(?:{p})' for p in ending['furniture'])})\s*$", re.I) if ending["furniture"] else None,
         # the last word (before any comma or dash) is a connective: the clause goes on somewhere else
         dangling=re.compile(rf"(?:^|[\s(])(?:{dangling})\s*[,;–—-]?$|[,;–—-]$", re.I),
-        forward=one_of(pointers["forward"]),
+        forward=tuple(_pointer(p) for p in pointers["forward"]),
         min_words_after=pointers["min_words_after"],
-        named=tuple(re.compile(p, re.I) for p in pointers["named"]),
+        named=tuple(_pointer(p) for p in pointers["named"]),
         contents_heading=re.compile(contents["heading"], re.I),
         min_entries=contents["min_entries"],
         max_entry_words=contents["max_entry_words"],
@@ -180,14 +194,20 @@ def _heading_like(block: Block, cues: CompletenessCues) -> bool:
 def _pointers(blocks: list[Block], cues: CompletenessCues) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     for i, block in enumerate(blocks):
-        if cues.forward is not None:
-            for match in cues.forward.finditer(block.text):
-                sentence_end = _sentence_end(block.text, match.end())
-                if _words_after(blocks, i, sentence_end) < cues.min_words_after:
-                    found.append((f'it points to text below ("{match.group(0)}", line {block.line}) that is not there', block.line))
-                    break
-        for pattern in cues.named:
-            for match in pattern.finditer(block.text):
+        lowered = block.text.lower()
+        unanswered = next(
+            (
+                match
+                for pointer in cues.forward
+                for match in pointer.finditer(block.text, lowered)
+                if _words_after(blocks, i, _sentence_end(block.text, match.end())) < cues.min_words_after
+            ),
+            None,
+        )
+        if unanswered is not None:
+            found.append((f'it points to text below ("{unanswered.group(0)}", line {block.line}) that is not there', block.line))
+        for pointer in cues.named:
+            for match in pointer.finditer(block.text, lowered):
                 later = blocks[i + 1 :]
                 groups = match.groupdict()
                 if groups.get("target"):
