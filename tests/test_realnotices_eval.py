@@ -41,6 +41,8 @@ def test_real_notices_stay_above_their_floors():
     assert ev.documents >= 60 and not ev.unreadable
     below = {name: round(value, 3) for name, value in _figures(ev).items() if value < REAL_FLOORS[name]}
     assert not below, f"below the floor: {below}\n" + format_table(ev, details=True)
+    # a notice about parents' own data is never taken for a pupil notice
+    assert ev.audience[("parents", "pupils")] == 0, format_table(ev, details=True)
     # the checker must stay ahead of word-spotting on real text, or it adds nothing
     naive = evaluate_naive(REAL_SET, read_labels(REAL_SET / "labels.jsonl"))
     assert ev.sections_core.f1 > naive.sections_core.f1 and ev.audience_accuracy > naive.audience_accuracy
