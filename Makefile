@@ -40,6 +40,9 @@ test: $(STAMP) system-deps
 
 eval: $(STAMP)
 	$(BIN)/noticecheck eval corpus --details
+	$(BIN)/noticecheck eval corpus/heldout
+	$(BIN)/noticecheck eval corpus/heldout2
+	if [ -f ../shared/realnotices/labels.jsonl ]; then $(BIN)/noticecheck eval ../shared/realnotices; fi
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

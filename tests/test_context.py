@@ -7,7 +7,38 @@ def test_audience_from_title():
     assert check_snippet("Privacy notice for the school workforce\n\nWe use staff data.").context.audience == "workforce"
     assert check_snippet("Privacy notice for governors and volunteers\n\nText.").context.audience == "governors"
     assert check_snippet("Privacy notice for parents and carers\n\nHow we use your child's data.").context.audience == "parents"
-    assert check_snippet("How we use pupil information\n\nText.").context.audience == "pupils"
+    # said about pupils in the third person: read by parents (as the corpus labels it)
+    assert check_snippet("How we use pupil information\n\nText.").context.audience == "parents"
+    assert check_snippet("Privacy notice for students\n\nWe hold your exam results.").context.audience == "pupils"
+
+
+def test_audience_from_scope_statements_not_one_word():
+    own_data = "Privacy notice\n\nThis notice explains how we collect and use personal data about parents and carers of pupils at our school."
+    assert check_snippet(own_data).context.audience == "parents"
+    both = "Privacy notice\n\nThis notice explains how we use information about pupils and their families."
+    assert check_snippet(both).context.audience == "parents"
+    # a pointer to another notice does not say whom this one covers
+    pointer = ("Privacy notice\n\nThis notice explains how we use personal data about pupils and parents. "
+               "There is a separate privacy notice for staff and another for governors and volunteers.")
+    assert check_snippet(pointer).context.audience == "parents"
+    staff_too = "Privacy notice\n\nThis notice covers staff, pupils and parents."
+    assert check_snippet(staff_too).context.audience in ("pupils", "parents")  # still a pupil-data notice
+    assert check_snippet("Privacy Notice for Visitors and Contractors\n\nWe keep your name.").context.audience == "other"
+    cctv = "Privacy notice\n\nThis notice tells you what to expect when we record CCTV images of you on the school premises."
+    assert check_snippet(cctv).context.audience == "other"
+    volunteers = "Privacy notice\n\nThis notice explains how we use data about individuals working with the school in a voluntary capacity, including governors."
+    assert check_snippet(volunteers).context.audience == "governors"
+
+
+def test_told_to_the_child_or_to_the_parent():
+    child = "Our privacy notice\n\nWe keep information about you so your teachers can help you. Ask your parents if you are unsure."
+    assert check_snippet(child).context.audience == "pupils"
+    parent = "Our privacy notice\n\nWe keep information about your child so that their teachers can help them. Pupils' records are kept safe."
+    assert check_snippet(parent).context.audience == "parents"
+    # a running footer naming another notice does not outweigh the title
+    footer = ("Privacy notice for parents and carers\n\nWe use your child's data to teach them.\n\n"
+              + "\n\n".join("Privacy Notice for Pupils - Page %d of 4" % n for n in range(1, 5)))
+    assert check_snippet(footer).context.audience == "parents"
 
 
 def test_options_override_detection():

@@ -126,7 +126,7 @@ def test_jsonl_one_record_per_line(report):
 
 def test_csv_columns_and_formula_cells_are_neutralised(report):
     rows = list(csv.DictReader(io.StringIO(render("csv", report))))
-    assert list(rows[0]) == ["document", "rule", "severity", "line", "section", "message", "quote", "fix", "source_link"]
+    assert list(rows[0]) == ["document", "rule", "severity", "line", "section", "message", "quote", "fix", "source_link", "note"]
     assert len(rows) == sum(len(o.findings) for o in report.outcomes)
     crafted = replace(report.outcomes[0].findings[0], quote="=cmd|' /C calc'!A0", message="+1")
     hostile = replace(report, outcomes=(replace(report.outcomes[0], result=replace(report.outcomes[0].result, findings=(crafted,))),))

@@ -31,6 +31,7 @@ class CheckOptions:
 
 def check_text(text: Text, rulebook=None, options: CheckOptions | None = None) -> DocumentResult:
     """Find sections and findings in already-loaded text. Pure."""
+    from noticecheck.completeness import assess_completeness
     from noticecheck.context import resolve_context
     from noticecheck.engine import run_rules
     from noticecheck.rulebook import default_rulebook
@@ -40,7 +41,8 @@ def check_text(text: Text, rulebook=None, options: CheckOptions | None = None) -
     options = options or CheckOptions()
     analysis = find_sections(text, rulebook.cues)
     context = resolve_context(text, analysis, options)
-    findings = run_rules(analysis, rulebook, context)
+    incomplete = assess_completeness(text, rulebook.completeness) if rulebook.completeness is not None else None
+    findings = run_rules(analysis, rulebook, context, incomplete)
     return DocumentResult(
         source=text.source,
         status="checked",
@@ -49,6 +51,7 @@ def check_text(text: Text, rulebook=None, options: CheckOptions | None = None) -
         findings=tuple(findings),
         media_type=text.media_type,
         word_count=text.word_count,
+        incomplete=incomplete,
     )
 
 

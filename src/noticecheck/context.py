@@ -11,26 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from noticecheck.audience import detect_audience
 from noticecheck.model import Context, Text
-
-# --- audience: judged mainly on the title and opening, where notices say who they are for
-_AUDIENCE_CUES = {
-    "workforce": re.compile(
-        r"\b(school workforce|workforce|staff|employees?|employment|job applicants?|applicants|"
-        r"people who work|those who work|work(ing)? (for|at|with) (us|the school|the trust))\b",
-        re.I,
-    ),
-    "governors": re.compile(r"\b(governors?|governance|trustees?|volunteers?|members of (the )?(board|committee))\b", re.I),
-    "parents": re.compile(r"\b(parents?|carers?|your child|families)\b", re.I),
-    "pupils": re.compile(r"\b(pupils?|students?|children|learners|young people)\b", re.I),
-}
-# whole-text signals used when the opening is silent
-_WORKFORCE_BODY = re.compile(
-    r"\b(payroll|salary|salaries|national insurance|pension|contract of employment|employment contract|"
-    r"recruitment|DBS check|occupational health|workforce census|sickness absence|appraisal)\b",
-    re.I,
-)
-_PUPIL_BODY = re.compile(r"\b(pupils?|students?|children|your child|learners)\b", re.I)
 
 # --- phase / ages
 # Strong signs of pupils aged 13+; a primary notice never says these.
@@ -84,32 +66,6 @@ _JURISDICTION_CUES = {
 _ENGLAND = re.compile(r"\b(department for education|DfE|national pupil database|in england|england)\b", re.I)
 # one pass to see whether any other nation is mentioned at all (most notices: no), before counting
 _ANY_NATION = re.compile("|".join(f"(?:{cue.pattern})" for cue in _JURISDICTION_CUES.values()), re.I)
-
-
-def _opening(text: Text, blocks: int = 4) -> str:
-    parts = [text.title or ""]
-    parts.extend(b.text for b in text.blocks[:blocks])
-    return " ".join(parts)
-
-
-def detect_audience(text: Text) -> str | None:
-    opening = _opening(text)
-    scores = {name: len(cue.findall(opening)) for name, cue in _AUDIENCE_CUES.items()}
-    # "school workforce" and "governors" are specific; "children"/"parents" are mentioned by every notice
-    for name in ("workforce", "governors"):
-        if scores[name] and scores[name] >= scores["pupils"]:
-            return name
-    if scores["parents"] > scores["pupils"]:
-        return "parents"
-    if scores["pupils"]:
-        return "pupils"
-    body = " ".join(b.text for b in text.blocks)
-    work, pupil = len(_WORKFORCE_BODY.findall(body)), len(_PUPIL_BODY.findall(body))
-    if work >= 3 and work * 3 > pupil:
-        return "workforce"
-    if pupil >= 3:
-        return "pupils"
-    return None
 
 
 def detect_ages(body: str) -> tuple[int, int] | None:

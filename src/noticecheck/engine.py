@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 from noticecheck.dates import find_dates
 from noticecheck.matching import Matcher
-from noticecheck.model import Context, Finding, Severity
+from noticecheck.model import Context, Finding, Incompleteness, Severity
 from noticecheck.rulebook import Rule, Rulebook
 from noticecheck.sections import Analysis, Sentence, all_matches, quote, sentence_matches
 
@@ -276,7 +277,18 @@ _KINDS = {
 }
 
 
-def run_rules(analysis: Analysis, rulebook: Rulebook, context: Context) -> list[Finding]:
+def mark_incomplete(findings: list[Finding], incomplete: Incompleteness | None) -> list[Finding]:
+    """On a text that appears cut short, "missing" may only mean "not in the part we saw":
+    missing-section findings keep their ids, carry the note and drop one severity level."""
+    if incomplete is None:
+        return findings
+    return [
+        replace(f, severity=f.severity.lowered(), note=incomplete.note) if f.kind == "missing" else f
+        for f in findings
+    ]
+
+
+def run_rules(analysis: Analysis, rulebook: Rulebook, context: Context, incomplete: Incompleteness | None = None) -> list[Finding]:
     """Every finding for one notice, most severe first, then in document order."""
     findings: list[Finding] = []
     for rule in rulebook.rules:
@@ -284,5 +296,6 @@ def run_rules(analysis: Analysis, rulebook: Rulebook, context: Context) -> list[
         if severity is None:
             continue
         findings.extend(_KINDS[rule.check["kind"]](rule, severity, analysis, context))
+    findings = mark_incomplete(findings, incomplete)
     findings.sort(key=lambda f: (-f.severity, f.line, f.rule))
     return findings

@@ -123,7 +123,7 @@ class Section:
     heading_line: int | None = None  # where a heading for it sits, if any
 
 
-AUDIENCES = ("pupils", "parents", "workforce", "governors")
+AUDIENCES = ("pupils", "parents", "workforce", "governors", "other")  # what each means: audience.py
 SCHOOL_TYPES = ("academy", "maintained", "independent")
 JURISDICTIONS = ("england", "wales", "scotland", "northern-ireland")
 
@@ -167,6 +167,19 @@ class Finding:
     section: str | None = None
     kind: str = "fault"
     column: int = 1
+    note: str | None = None  # e.g. why a "missing" finding may only mean "not in the part we saw"
+
+
+@dataclass(frozen=True)
+class Incompleteness:
+    """Why a notice's text appears cut short (completeness.py); `line` is where the first sign is."""
+
+    reasons: tuple[str, ...]
+    line: int
+
+    @property
+    def note(self) -> str:
+        return "the text appears incomplete: " + "; ".join(self.reasons)
 
 
 @dataclass(frozen=True)
@@ -182,3 +195,4 @@ class DocumentResult:
     error: str | None = None
     media_type: str | None = None
     word_count: int = 0
+    incomplete: Incompleteness | None = None

@@ -22,8 +22,10 @@ from noticecheck.matching import AnchorIndex, BadPattern, Matcher, compile_match
 from noticecheck.model import Severity
 
 SECTIONS_FILE = "sections.yaml"
+COMPLETENESS_FILE = "completeness.yaml"
 PACK_SCHEMA = "schema.json"
 SECTIONS_SCHEMA = "sections.schema.json"
+COMPLETENESS_SCHEMA = "completeness.schema.json"
 
 
 class RuleFileError(Exception):
@@ -105,6 +107,7 @@ class Rulebook:
     rules: tuple[Rule, ...]
     cues: Cues
     packs: Mapping[str, str] = field(default_factory=dict)  # pack name -> description
+    completeness: Any = None  # completeness.CompletenessCues: when the text looks cut short
 
     def get(self, rule_id: str) -> Rule | None:
         """Look a rule up by id or alias."""
@@ -337,20 +340,33 @@ def load_cues(path: Path, schema_dir: Path | None = None) -> Cues:
     )
 
 
+def load_completeness(path: Path, schema_dir: Path | None = None):
+    """rules/completeness.yaml, validated and compiled (completeness.CompletenessCues)."""
+    from noticecheck.completeness import compile_cues
+
+    data = _yaml_load(path)
+    _validate(data, (schema_dir or rules_dir()) / COMPLETENESS_SCHEMA, path)
+    try:
+        return compile_cues(data)
+    except re.error as exc:
+        raise RuleFileError(f"{path}: bad regular expression: {exc}") from None
+
+
 def load_rulebook(directory: Path | None = None, extra_dirs: Iterable[Path] = ()) -> Rulebook:
     """Load every pack in `directory` (default: the built-in rules) plus extra pack directories."""
     directory = directory or rules_dir()
     packs: dict[str, str] = {}
     rules: list[Rule] = []
     for path in sorted(directory.glob("*.yaml")):
-        if path.name == SECTIONS_FILE:
+        if path.name in (SECTIONS_FILE, COMPLETENESS_FILE):
             continue
         name, desc, pack_rules = load_pack(path)
         packs[name] = desc
         rules.extend(pack_rules)
     cues = load_cues(directory / SECTIONS_FILE)
     cues = replace(cues, index=AnchorIndex(_matchers(cues, rules)))
-    book = Rulebook(rules=(), cues=cues, packs=packs)
+    completeness = load_completeness(directory / COMPLETENESS_FILE) if (directory / COMPLETENESS_FILE).exists() else None
+    book = Rulebook(rules=(), cues=cues, packs=packs, completeness=completeness)
     book = book.extended(rules)
     for extra in extra_dirs:
         extra = Path(extra)

@@ -1,4 +1,7 @@
-"""`noticecheck eval`: measure precision/recall/F1 per section and per rule on a labelled corpus."""
+"""`noticecheck eval`: measure precision/recall/F1 per section and per rule, and audience accuracy, on a labelled set.
+
+Reads our corpus label format and the real-notice one (shared/realnotices); see evaluate.py.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +21,15 @@ from noticecheck.cli.exit_codes import ExitCode
 @click.option("--details/--no-details", default=False, help="List every disagreement with the labels.")
 @click.option("--min-section-f1", type=float, default=None, help="Exit 1 if section F1 (all sections, micro) is below this.")
 @click.option("--min-precision", type=float, default=None, help="Exit 1 if finding precision (micro) is below this.")
-@click.option("--naive", is_flag=True, help="Score a naive keyword checker on the seven core sections instead, for comparison.")
-def eval_command(corpus, labels, fmt, details, min_section_f1, min_precision, naive):
-    """Compare the checker with the corpus labels and print accuracy figures."""
+@click.option("--min-recall", type=float, default=None, help="Exit 1 if finding recall (micro) is below this.")
+@click.option("--min-audience", type=float, default=None, help="Exit 1 if audience accuracy is below this.")
+@click.option("--naive", is_flag=True, help="Score the keyword baseline (word-spotting only) instead, for comparison.")
+def eval_command(corpus, labels, fmt, details, min_section_f1, min_precision, min_recall, min_audience, naive):
+    """Compare the checker with a labelled set and print accuracy figures.
+
+    CORPUS holds labels.jsonl and the notices it names: our corpus format, or
+    the real-notice format (id, sections, flags; notices/ID.txt).
+    """
     from noticecheck.evaluate import LabelError, evaluate, evaluate_naive, format_table, read_labels
 
     labels_path = labels or corpus / "labels.jsonl"
@@ -36,7 +45,11 @@ def eval_command(corpus, labels, fmt, details, min_section_f1, min_precision, na
         click.echo(json.dumps(ev.as_dict(), indent=2))
     else:
         click.echo(format_table(ev, details=details), nl=False)
-    failed = (min_section_f1 is not None and ev.sections_all.f1 < min_section_f1) or (
-        min_precision is not None and ev.findings.precision < min_precision
+    floors = (
+        (min_section_f1, ev.sections_all.f1),
+        (min_precision, ev.findings.precision),
+        (min_recall, ev.findings.recall),
+        (min_audience, ev.audience_accuracy),
     )
+    failed = any(floor is not None and value < floor for floor, value in floors)
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)

@@ -7,7 +7,7 @@ line says how many there were.
 
 from __future__ import annotations
 
-from noticecheck.report.formats import Report, by_severity, display_path, summary_line
+from noticecheck.report.formats import Report, by_severity, display_path, message_with_note, summary_line
 
 
 def render(report: Report) -> str:
@@ -16,7 +16,7 @@ def render(report: Report) -> str:
         if not outcome.checked:
             lines.append(f"{display_path(outcome.source, report.root)}:1:1: unreadable {outcome.result.error}")
     for outcome, f in by_severity(report):
-        message = " ".join(f.message.split())
+        message = " ".join(message_with_note(f).split())
         lines.append(f"{display_path(outcome.source, report.root)}:{f.line}:{f.column}: {f.rule} {message}")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"

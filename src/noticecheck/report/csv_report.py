@@ -1,7 +1,8 @@
 """`--format csv`: one row per finding, for a DPO's spreadsheet.
 
 Columns: document, rule, severity, line, section, message, quote, fix,
-source_link. Quotes come from documents we do not control, so a cell that
+source_link, note (why a finding was reported one level lower, e.g. the
+text appears cut short). Quotes come from documents we do not control, so a cell that
 a spreadsheet would run as a formula (starting = + - @ or a control
 character) gets a leading apostrophe.
 """
@@ -13,7 +14,7 @@ import io
 
 from noticecheck.report.formats import Report, by_severity, finding_row
 
-COLUMNS = ("document", "rule", "severity", "line", "section", "message", "quote", "fix", "source_link")
+COLUMNS = ("document", "rule", "severity", "line", "section", "message", "quote", "fix", "source_link", "note")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

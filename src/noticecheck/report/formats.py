@@ -150,6 +150,13 @@ def generic(template: str) -> str:
     return re.sub(r"\{[a-z_]+\}", "…", template)
 
 
+def message_with_note(finding: Finding) -> str:
+    """The finding's message, plus its note (why it was reported one level lower), for one-line formats."""
+    if not finding.note:
+        return finding.message
+    return f"{finding.message} (Reported one level lower: {finding.note}.)"
+
+
 def summary_line(report: Report) -> str:
     counts = report.counts()
     checked = sum(o.checked for o in report.outcomes)
@@ -222,6 +229,7 @@ def finding_row(outcome: Outcome, finding: Finding, root: Path) -> dict:
         "quote": finding.quote,
         "fix": finding.fix,
         "source_link": finding.source_link,
+        "note": finding.note or "",
     }
 
 
@@ -231,5 +239,5 @@ def with_findings(outcome: Outcome, findings) -> Outcome:
 
 __all__ = [
     "FORMATS", "FORMAT_NAMES", "LEVELS", "Outcome", "Report", "artifact_uri", "by_severity", "display_path",
-    "finding_row", "fixed_lines", "generic", "render", "render_json", "render_text", "summary_line", "with_findings",
+    "finding_row", "fixed_lines", "generic", "message_with_note", "render", "render_json", "render_text", "summary_line", "with_findings",
 ]  # fmt: skip

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 
 from noticecheck.model import Severity
-from noticecheck.report.formats import Report, by_severity, display_path, summary_line
+from noticecheck.report.formats import Report, by_severity, display_path, message_with_note, summary_line
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -44,9 +44,13 @@ def render(report: Report) -> str:
         if not outcome.checked:
             path = display_path(outcome.source, report.root)
             lines.append(command("error", outcome.result.error or "unreadable", file=path, title="noticecheck: unreadable document"))
+        elif outcome.result.incomplete is not None:
+            incomplete = outcome.result.incomplete
+            path = display_path(outcome.source, report.root)
+            lines.append(command("notice", incomplete.note, file=path, line=incomplete.line, title="noticecheck: text appears incomplete"))
     for outcome, f in by_severity(report):
         where = "Should go near" if f.kind == "missing" else "At"
-        message = f"{f.message}\n{where}: {f.quote}\nFix: {f.fix}\nSource: {f.source_link}"
+        message = f"{message_with_note(f)}\n{where}: {f.quote}\nFix: {f.fix}\nSource: {f.source_link}"
         lines.append(
             command(
                 _COMMAND[f.severity], message,

@@ -52,7 +52,8 @@ ul.sections { columns: 2; list-style: none; padding: 0; } .present::before { con
 <h2 id="doc-{{ loop.index }}">{{ doc.name }}</h2>
 {% if not doc.checked %}<p class="error">Unreadable: {{ doc.error }}</p>
 {% else %}
-<p class="muted">{{ doc.context }}</p>
+<p class="muted">{{ doc.context }}</p>{% if doc.incomplete %}
+<p class="warning">Note: {{ doc.incomplete }}; findings about missing parts are reported one level lower.</p>{% endif %}
 <ul class="sections">{% for label, present in doc.sections %}<li class="{{ 'present' if present else 'absent' }}">{{ label }}</li>{% endfor %}</ul>
 {% if doc.findings %}
 <table>
@@ -62,7 +63,7 @@ ul.sections { columns: 2; list-style: none; padding: 0; } .present::before { con
 <td class="{{ f.severity.label }}">{{ f.severity.label }}</td>
 <td><a href="{{ f.source_link }}">{{ f.rule }}</a></td>
 <td>{{ f.line }}</td>
-<td>{{ f.message }}<blockquote>{{ f.quote }}</blockquote><div class="fix">Fix: {{ f.fix }}</div>
+<td>{{ f.message }}{% if f.note %}<div class="muted">Reported one level lower: {{ f.note }}.</div>{% endif %}<blockquote>{{ f.quote }}</blockquote><div class="fix">Fix: {{ f.fix }}</div>
 {% if f.section %}<div class="muted">Section: {{ f.section }}</div>{% endif %}</td>
 </tr>
 {% endfor %}</tbody>
@@ -111,6 +112,7 @@ def render(report: Report) -> str:
                 "aside": len(outcome.suppressed) + len(outcome.baselined),
                 "suppressed": len(outcome.suppressed),
                 "context": _context_line(outcome.result),
+                "incomplete": outcome.result.incomplete.note if outcome.result.incomplete else None,
                 "sections": [(SECTION_LABELS.get(n, n), s.present) for n, s in outcome.result.sections.items()],
                 "findings": outcome.findings,
             }

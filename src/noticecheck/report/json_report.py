@@ -15,7 +15,7 @@ from dataclasses import asdict
 from noticecheck import __version__
 from noticecheck.model import DocumentResult, Finding, Severity
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def finding_to_dict(f: Finding) -> dict:
@@ -32,6 +32,7 @@ def finding_to_dict(f: Finding) -> dict:
         "source_link": f.source_link,
         "section": f.section,
         "kind": f.kind,
+        "note": f.note,
     }
 
 
@@ -48,6 +49,9 @@ def document_to_dict(result: DocumentResult) -> dict:
         "error": None if result.error is None else {"code": result.error_code, "message": result.error},
         "media_type": result.media_type,
         "word_count": result.word_count,
+        "incomplete": None
+        if result.incomplete is None
+        else {"note": result.incomplete.note, "reasons": list(result.incomplete.reasons), "line": result.incomplete.line},
         "audience": ctx.audience if ctx else None,
         "context": None
         if ctx is None

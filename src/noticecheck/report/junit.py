@@ -21,7 +21,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from noticecheck.report.formats import Outcome, Report, display_path
+from noticecheck.report.formats import Outcome, Report, display_path, message_with_note
 from noticecheck.suppress import META_RULE_IDS
 
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -34,7 +34,7 @@ def _clean(text: str) -> str:
 def _finding_text(finding) -> str:
     where = "should go near" if finding.kind == "missing" else "at"
     return (
-        f"{finding.severity.label}: {finding.message}\n  {where} line {finding.line}: {finding.quote}\n"
+        f"{finding.severity.label}: {message_with_note(finding)}\n  {where} line {finding.line}: {finding.quote}\n"
         f"  fix: {finding.fix}\n  source: {finding.source_link}"
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from noticecheck.report.formats import Outcome, Report, display_path, fixed_lines
+from noticecheck.report.formats import Outcome, Report, display_path, fixed_lines, message_with_note
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#~|])")
 _ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
@@ -55,9 +55,10 @@ def _document_section(report: Report, outcome: Outcome) -> list[str]:
     if not outcome.findings:
         return []
     summary = ", ".join(_plural(n, label) if label != "info" else f"{n} info" for label, n in counts.items() if n)
-    lines = [
-        f"<details><summary><b>{escape(name)}</b>: {summary}</summary>",
-        "",
+    lines = [f"<details><summary><b>{escape(name)}</b>: {summary}</summary>", ""]
+    if outcome.result.incomplete is not None:
+        lines += [f"> ⚠️ {escape(outcome.result.incomplete.note)}; findings about missing parts are reported one level lower.", ""]
+    lines += [
         "| | Rule | Line | Section | Finding | Quote | Fix |",
         "|---|---|---:|---|---|---|---|",
     ]
@@ -65,7 +66,7 @@ def _document_section(report: Report, outcome: Outcome) -> list[str]:
         rule = f"[{escape(f.rule)}]({f.source_link})" if f.source_link.startswith("https://") else escape(f.rule)
         lines.append(
             f"| {_ICON[f.severity.label]} {f.severity.label} | {rule} | {f.line} | {escape(f.section or '')} "
-            f"| {escape(f.message)} | {escape(f.quote)} | {escape(f.fix)} |"
+            f"| {escape(message_with_note(f))} | {escape(f.quote)} | {escape(f.fix)} |"
         )
     lines += ["", "</details>", ""]
     return lines

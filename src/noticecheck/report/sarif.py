@@ -59,9 +59,13 @@ def rule_descriptor(rule) -> dict:
     }
 
 
+def _location(report: Report, source: str) -> dict:
+    uri, relative = artifact_uri(source, report.root)
+    return {"uri": uri, "uriBaseId": ROOT_ID} if relative else {"uri": uri}
+
+
 def _result(report: Report, outcome: Outcome, finding: Finding, index: dict[str, int]) -> dict:
-    uri, relative = artifact_uri(outcome.source, report.root)
-    location = {"uri": uri, "uriBaseId": ROOT_ID} if relative else {"uri": uri}
+    location = _location(report, outcome.source)
     result = {
         "ruleId": finding.rule,
         "level": LEVELS[finding.severity],
@@ -77,6 +81,8 @@ def _result(report: Report, outcome: Outcome, finding: Finding, index: dict[str,
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(display_path(outcome.source, report.root), finding)},
         "properties": {"section": finding.section, "kind": finding.kind, "sourceLink": finding.source_link},
     }
+    if finding.note:
+        result["properties"]["note"] = finding.note
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
     return result
@@ -114,6 +120,25 @@ def to_sarif(report: Report) -> dict:
         for o in report.outcomes
         if not o.checked
     ]
+    failed = bool(notifications)
+    # a text that appears cut short is told once per document; its missing-part results carry the note too
+    notifications += [
+        {
+            "level": "note",
+            "message": {"text": f"{display_path(o.source, report.root)}: {o.result.incomplete.note}"},
+            "descriptor": {"id": "incomplete-text"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _location(report, o.source),
+                        "region": {"startLine": o.result.incomplete.line},
+                    }
+                }
+            ],
+        }
+        for o in report.outcomes
+        if o.checked and o.result.incomplete is not None
+    ]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -130,7 +155,7 @@ def to_sarif(report: Report) -> dict:
                 "originalUriBaseIds": {ROOT_ID: {"uri": _directory_uri(report)}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
-                "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
+                "invocations": [{"executionSuccessful": not failed, "toolExecutionNotifications": notifications}],
             }
         ],
     }

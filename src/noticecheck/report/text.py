@@ -58,6 +58,8 @@ def print_document(console: Console, result: DocumentResult, *, show_sections: b
         console.print(f"[bold red]unreadable[/]: {escape(result.error or '')}")
         return
     console.print(escape(_context_line(result)), style="dim")
+    if result.incomplete is not None:
+        console.print(f"note: {escape(result.incomplete.note)}; findings about missing parts are reported one level lower", style="yellow")
     if show_sections:
         console.print("\n[bold]Sections[/]")
         for name, section in result.sections.items():
@@ -86,6 +88,8 @@ def print_document(console: Console, result: DocumentResult, *, show_sections: b
             where = "should go near" if f.kind == "missing" else "at"
             console.print(f"    {where} line {f.line}: [italic]{escape(f.quote)}[/]", style="dim")
             console.print(f"    fix: {escape(f.fix)}")
+            if f.note:
+                console.print("    reported one level lower: the text appears incomplete", style="dim")
             console.print(f"    source: {escape(f.source_link)}", style="dim")
 
 
