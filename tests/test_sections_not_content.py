@@ -239,3 +239,13 @@ def test_a_lost_space_between_sentences_still_splits_them():
 
 def test_word_documents_nbsp_mojibake_is_removed():
     assert "controller" in sections_of("Fernley School is the DataÂ\u00a0Controller for pupil records.")
+
+
+def test_contact_details_as_data_are_not_a_way_to_contact_us():
+    text = "We use the contact details of parents and carers:\n\n- to send newsletters\n- to reach you in an emergency\n"
+    assert "contacts" not in sections_of(text)
+
+
+def test_statutory_returns_to_the_dfe_name_a_recipient():
+    text = "The law obliges the school to make statutory data returns to the Department for Education and the council."
+    assert "recipients" in sections_of(text)
