@@ -50,6 +50,8 @@ def test_rule_example(rule_id, outcome, example):
     if outcome == "fail":
         assert fired, f"{rule_id} should fire on: {text!r}"
         assert all(f.line >= 1 and f.fix and f.source_link.startswith("https://") for f in fired)
+        if isinstance(example, dict) and "severity" in example:
+            assert {f.severity.label for f in fired} == {example["severity"]}, f"{rule_id} should be {example['severity']} on: {text!r}"
     else:
         assert not fired, f"{rule_id} should not fire on: {text!r}; got {[f.message for f in fired]}"
 

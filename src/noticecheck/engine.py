@@ -7,7 +7,9 @@ reading-age) and how a rule's `applies_to` meets the context:
 - a condition that is false drops the rule (a primary school gets no
   youth-support finding);
 - a condition that cannot be judged because the context is unknown lowers
-  the rule's severity one step, rather than guessing either way.
+  the rule's severity one step, rather than guessing either way;
+- a rule's `variants` change its severity, message or fix by context or by
+  what the notice says (a workforce notice gets a fix worded for staff).
 """
 
 from __future__ import annotations
@@ -51,8 +53,11 @@ def applicable_severity(rule: Rule, context: Context) -> Severity | None:
         return None
     if rule.applies_until is not None and context.as_of > rule.applies_until:
         return None
-    unknown = False
     cond = rule.applies_to
+    # an unknown school type is not "independent": most schools are state schools
+    if context.school_type is not None and context.school_type in cond.get("except_school_types", ()):
+        return None
+    unknown = False
     for key, (read, meets) in _CONDITIONS.items():
         if key not in cond:
             continue
@@ -64,6 +69,31 @@ def applicable_severity(rule: Rule, context: Context) -> Severity | None:
     if unknown and cond.get("unknown") == "skip":
         return None
     return rule.severity.lowered() if unknown else rule.severity
+
+
+# context keys of a variant's `when` -> whether a known context meets them (unknown never does)
+_VARIANT_CONTEXT = {
+    "audiences": lambda c, allowed: c.audience in allowed,
+    "school_types": lambda c, allowed: c.school_type in allowed,
+    "min_age": lambda c, age: c.age_high is not None and c.age_high >= age,
+    "max_age": lambda c, age: c.age_high is not None and c.age_high <= age,
+}
+
+
+def with_variant(rule: Rule, analysis: Analysis, context: Context) -> Rule:
+    """The rule with the first variant whose `when` holds applied to its severity, message and fix."""
+    for index, variant in enumerate(rule.variants):
+        when = variant["when"]
+        if not all(meets(context, when[key]) for key, meets in _VARIANT_CONTEXT.items() if key in when):
+            continue
+        content = {k: when[k] for k in ("sections", "patterns") if k in when}
+        if content and not _condition_holds(analysis, content, rule.compiled["variants"].get(index)):
+            continue
+        changes = {key: variant[key].strip() for key in ("message", "fix") if key in variant}
+        if "severity" in variant:
+            changes["severity"] = Severity.parse(variant["severity"])
+        return replace(rule, **changes)
+    return rule
 
 
 # ---------------------------------------------------------------- helpers
@@ -142,14 +172,17 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
     # patterns that only count from a date, e.g. a body that closed then
     regexes = [compiled["patterns"]] + [p for since, p in compiled.get("dated", ()) if context.as_of >= since]
     hits: dict[int, tuple[Sentence, re.Match]] = {}
+    lines: set[int] = set()
+    per_line = rule.check.get("once_per_line", False)
     for regex in regexes:
         for match in sentence_matches(regex, analysis):
             sentence: Sentence = analysis.sentence_at(match.start())
-            if sentence.start in hits:
+            if sentence.start in hits or (per_line and sentence.line in lines):
                 continue
             if unless_sentence is not None and unless_sentence.search(sentence.text):
                 continue
             hits[sentence.start] = (sentence, match)
+            lines.add(sentence.line)
     for start in sorted(hits)[:limit]:
         sentence, match = hits[start]
         yield make_finding(
@@ -190,11 +223,24 @@ def _missing_items(rule: Rule, sev: Severity, analysis: Analysis, context: Conte
     check, compiled = rule.check, rule.compiled
     if not _condition_holds(analysis, check.get("when"), compiled.get("when")):
         return
-    missing = [name for name, pattern in compiled["items"].items() if not _found(analysis, pattern, analysis.joined)]
-    if len(missing) >= check.get("min_missing", 1):
+    # an item with its own `when` is asked for only where that holds (portability: consent or contract)
+    asked = [
+        name
+        for name, spec in check["items"].items()
+        if not isinstance(spec, dict) or _condition_holds(analysis, spec["when"], compiled["items_when"].get(name))
+    ]
+    missing = [name for name in asked if not _found(analysis, compiled["items"][name], analysis.joined)]
+    if missing and len(missing) >= check.get("min_missing", 1):
+        if len(missing) == len(asked) and "all_missing_severity" in check:
+            sev = _same_step(Severity.parse(check["all_missing_severity"]), rule.severity, sev)
         anchor = check.get("anchor")
         line, text = _anchor(analysis, anchor)
         yield make_finding(rule, sev, line, text, kind="missing", section=anchor, missing=", ".join(missing))
+
+
+def _same_step(wanted: Severity, declared: Severity, running: Severity) -> Severity:
+    """`wanted`, lowered as the context lowered the rule from `declared` to `running`."""
+    return wanted.lowered() if running < declared else wanted
 
 
 def _stale_date(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
@@ -221,9 +267,8 @@ def _stale_date(rule: Rule, sev: Severity, analysis: Analysis, context: Context)
     limit = context.as_of - timedelta(days=check["max_age_days"])
     if newest is None:
         line, text = analysis.first_line
-        missing_sev = Severity.parse(check.get("missing_severity", rule.severity.label))
-        if sev < rule.severity:  # the context lowered the rule; lower the missing case too
-            missing_sev = missing_sev.lowered()
+        # the context may have lowered the rule; lower the missing case too
+        missing_sev = _same_step(Severity.parse(check.get("missing_severity", rule.severity.label)), rule.severity, sev)
         yield make_finding(rule, missing_sev, line, text, kind="missing", section=None, date="no date")
     elif newest[0] < limit:
         sentence = newest[2]
@@ -292,6 +337,7 @@ def run_rules(analysis: Analysis, rulebook: Rulebook, context: Context, incomple
     """Every finding for one notice, most severe first, then in document order."""
     findings: list[Finding] = []
     for rule in rulebook.rules:
+        rule = with_variant(rule, analysis, context) if rule.variants else rule
         severity = applicable_severity(rule, context)
         if severity is None:
             continue

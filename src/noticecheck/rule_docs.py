@@ -64,6 +64,8 @@ def describe_applies(rule) -> str:
     for key, words in _CONTEXT_WORDS.items():
         if key in cond:
             parts.append(words.format(" or ".join(cond[key])))
+    if "except_school_types" in cond:
+        parts.append(f"not when the school type is {' or '.join(cond['except_school_types'])}")
     if "min_age" in cond:
         parts.append(f"the school has pupils aged {cond['min_age']} or over")
     if cond.get("unknown") == "skip":
@@ -71,6 +73,37 @@ def describe_applies(rule) -> str:
     elif any(k in cond for k in ("audiences", "school_types", "jurisdictions", "min_age")):
         parts.append("one severity lower when that is unknown")
     return "; ".join(parts)
+
+
+def describe_variant(variant) -> str:
+    """When a variant replaces the rule's severity, message or fix, in words."""
+    when = variant["when"]
+    parts = [_CONTEXT_WORDS[key].format(" or ".join(when[key])) for key in _CONTEXT_WORDS if key in when]
+    if "min_age" in when:
+        parts.append(f"the oldest pupils are {when['min_age']} or over")
+    if "max_age" in when:
+        parts.append(f"the oldest pupils are {when['max_age']} or under")
+    if "sections" in when or "patterns" in when:
+        parts.append("the notice " + " or ".join(
+            ([f"has a `{s}` section" for s in when.get("sections", ())])
+            + ([f"matches one of {len(when['patterns'])} pattern(s)"] if "patterns" in when else [])
+        ))
+    return "When " + " and ".join(parts)
+
+
+def _variant_lines(rule) -> list[str]:
+    """One line per variant for the reference: what changes, and when."""
+    lines = []
+    for variant in rule.variants:
+        changes = []
+        if "severity" in variant:
+            changes.append(f"severity {variant['severity']}")
+        if "message" in variant:
+            changes.append(f"message: {_placeholders(' '.join(variant['message'].split()))}")
+        if "fix" in variant:
+            changes.append(f"fix: {_placeholders(' '.join(variant['fix'].split()))}")
+        lines.append(f"{describe_variant(variant)}: " + "; ".join(changes))
+    return lines
 
 
 def _example_text(example) -> tuple[str, str]:
@@ -112,6 +145,8 @@ def rule_markdown(rule) -> list[str]:
     lines.append(f"- Applies: {describe_applies(rule)}")
     lines.append(f"- Check: {describe_check(rule)}")
     lines += ["", f"Message: {_placeholders(rule.message)}", "", f"Fix: {_placeholders(rule.fix)}", ""]
+    if rule.variants:
+        lines += [f"- {line}" for line in _variant_lines(rule)] + [""]
     for outcome, label in (("fail", "Fires on"), ("pass", "Does not fire on")):
         for example in rule.examples.get(outcome, []):
             text, note = _example_text(example)
@@ -159,6 +194,8 @@ def explain_text(rule, book) -> str:
     lines.append(f"Applies:    {describe_applies(rule)}")
     lines.append(f"Check:      {describe_check(rule).replace('`', '')}")
     lines += ["", "Message:", f"  {_placeholders(rule.message)}", "", "Fix:", f"  {_placeholders(rule.fix)}"]
+    if rule.variants:
+        lines += ["", "Variants:"] + [f"  {line}" for line in _variant_lines(rule)]
     for outcome, label in (("fail", "Fires on"), ("pass", "Does not fire on")):
         for example in rule.examples.get(outcome, []):
             text, note = _example_text(example)

@@ -59,6 +59,8 @@ class Rule:
     aliases: tuple[str, ...] = ()
     applies_until: date | None = None
     applies_to: Mapping[str, Any] = field(default_factory=dict)
+    # context- or content-dependent severity/message/fix; the engine picks the first whose `when` holds
+    variants: tuple[Mapping[str, Any], ...] = ()
     file: str = ""
     # compiled forms of the check's regex lists, keyed like the check ("patterns", "unless_sentence", ...)
     compiled: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -151,7 +153,13 @@ class Rulebook:
         for name, sev in overrides.items():
             for rule_id in self.resolve_ids([name]):
                 new[rule_id] = Severity.parse(sev)
-        return replace(self, rules=tuple(replace(r, severity=new.get(r.id, r.severity)) for r in self.rules))
+
+        def overridden(rule: Rule) -> Rule:
+            # the user's severity wins over the rule's own context-dependent severities too
+            variants = tuple({k: v for k, v in var.items() if k != "severity"} for var in rule.variants)
+            return replace(rule, severity=new[rule.id], variants=tuple(v for v in variants if len(v) > 1))
+
+        return replace(self, rules=tuple(overridden(r) if r.id in new else r for r in self.rules))
 
     def extended(self, other_rules: Iterable[Rule]) -> Rulebook:
         """Add rules (e.g. an LA's own pack); ids must not clash."""
@@ -258,10 +266,24 @@ def _compile_check(check: Mapping[str, Any], file: Path, rule_id: str) -> dict[s
             for i, item in enumerate(check["dated_patterns"])
         ]
     if check["kind"] == "missing-items":
-        compiled["items"] = {
-            name: _compile(pats, file, f"rule {rule_id!r}", f"check/items/{name}") for name, pats in check["items"].items()
-        }
+        compiled["items"], compiled["items_when"] = {}, {}
+        for name, spec in check["items"].items():
+            pats = spec["patterns"] if isinstance(spec, dict) else spec
+            compiled["items"][name] = _compile(pats, file, f"rule {rule_id!r}", f"check/items/{name}")
+            if isinstance(spec, dict) and "patterns" in spec["when"]:
+                compiled["items_when"][name] = _compile(
+                    spec["when"]["patterns"], file, f"rule {rule_id!r}", f"check/items/{name}/when/patterns"
+                )
     return compiled
+
+
+def _compile_variants(variants: list[Mapping[str, Any]], file: Path, rule_id: str) -> dict[int, Matcher]:
+    """The `when.patterns` of each variant, keyed by the variant's index."""
+    return {
+        i: _compile(v["when"]["patterns"], file, f"rule {rule_id!r}", f"variants/{i}/when/patterns")
+        for i, v in enumerate(variants)
+        if "patterns" in v["when"]
+    }
 
 
 def load_pack(path: Path, schema_dir: Path | None = None) -> tuple[str, str, list[Rule]]:
@@ -292,8 +314,12 @@ def load_pack(path: Path, schema_dir: Path | None = None) -> tuple[str, str, lis
                 fix=raw["fix"].strip(),
                 examples=raw["examples"],
                 aliases=tuple(raw.get("aliases", ())),
+                variants=tuple(raw.get("variants", ())),
                 file=str(path),
-                compiled=_compile_check(raw["check"], path, rid),
+                compiled={
+                    **_compile_check(raw["check"], path, rid),
+                    "variants": _compile_variants(raw.get("variants", []), path, rid),
+                },
             )
         )
     return data["pack"], data["description"], rules
