@@ -65,3 +65,16 @@ def test_welsh_and_scottish_notices_are_recognised():
     scottish = "Data goes to the Scottish Government through ScotXed for statistics."
     assert check_snippet(scottish).context.jurisdiction == "scotland"
     assert check_snippet("We share data with the DfE. Our pupils in Wales class.").context.jurisdiction == "england"
+
+
+def test_bursary_fund_does_not_make_a_sixth_form_independent():
+    text = ("Privacy notice for students\n\nOur sixth form students may apply to the 16 to 19 Bursary Fund. "
+            "We share data with the Department for Education through the school census.")
+    assert check_snippet(text).context.school_type != "independent"
+
+
+def test_independent_school_signals():
+    for text in ("We are a group of independent, international boarding schools.",
+                 "We are inspected by the Independent Schools Inspectorate.",
+                 "Parents pay school fees termly."):
+        assert check_snippet(text).context.school_type == "independent", text

@@ -49,7 +49,13 @@ PHASE_AGES = {
 }
 
 # --- school type
-_INDEPENDENT = re.compile(r"\b(independent (school|day school|boarding school|senior school|prep)|school fees|fee[- ]paying|bursar(y|ies)?)\b", re.I)
+# "the Bursar" is a role found mostly in independent schools; a bursary is not a sign (state sixth
+# forms run the 16 to 19 Bursary Fund)
+_INDEPENDENT = re.compile(
+    r"\b(independent,? (international |boarding |day |senior |prep(aratory)? |girls.? |boys.? )*(school|schools|prep)|"
+    r"independent schools inspectorate|school fees|fee[- ]paying|bursar)\b",
+    re.I,
+)
 _ACADEMY = re.compile(r"\b(academy|academies|multi[- ]academy trust|academy trust|free school(?!\s+meals?)|the trust)\b", re.I)
 _MAINTAINED = re.compile(
     r"\b(maintained (school|nursery)|community (school|special school)|voluntary (aided|controlled)|foundation school|"
