@@ -104,3 +104,44 @@ def test_findings_are_sorted_most_severe_first():
     result = check_snippet("We hold names. The Data Protection Act 1998 applies.")
     severities = [f.severity for f in result.findings]
     assert severities == sorted(severities, reverse=True)
+
+
+def test_a_line_of_placeholders_is_reported_once():
+    text = "Our DPO is [insert name]. Email [DPO email] or call [phone number].\n\nWe use pupil data to support learning.\n"
+    hits = [f for f in check_snippet(text).findings if f.rule == "placeholder-text"]
+    assert len(hits) == 1 and hits[0].line == 1
+
+
+def test_independent_schools_get_no_census_or_npd_findings():
+    text = "Privacy notice for parents\n\nWe use your child's data to support their learning."
+    state = rules_fired(check_snippet(text, audience="parents", school_type="academy"))
+    independent = rules_fired(check_snippet(text, audience="parents", school_type="independent"))
+    assert {"dfe-sharing-missing", "npd-missing"} <= state
+    assert not {"dfe-sharing-missing", "npd-missing"} & independent
+
+
+def test_unknown_school_type_keeps_census_finding_at_full_severity():
+    # most schools are state schools: not knowing the type is no reason to soften the census finding
+    findings = check_snippet("We use your child's data to support their learning.", audience="parents").findings
+    assert [f.severity for f in findings if f.rule == "dfe-sharing-missing"] == [Severity.ERROR]
+
+
+def test_variant_fix_follows_the_context():
+    text = "We use the data to support learning."
+    fix = {s: next(f.fix for f in check_snippet(text, school_type=s).findings if f.rule == "lawful-basis-missing")
+           for s in ("independent", "maintained")}
+    assert "6(1)(e)" in fix["maintained"] and "6(1)(e)" not in fix["independent"] and "6(1)(b)" in fix["independent"]
+
+
+def test_user_severity_override_beats_a_variant_severity():
+    from noticecheck.api import CheckOptions, check_document
+    from noticecheck.model import Document
+    from noticecheck.rulebook import default_rulebook
+
+    text = "Our Data Protection Officer (if applicable) can be contacted at dpo@example.org."
+    doc = Document(source="n.txt", data=text.encode(), filename="n.txt")
+    options = CheckOptions(school_type="academy", as_of=date(2026, 11, 24))
+    default = [f.severity for f in check_document(doc, default_rulebook(), options).findings if f.rule == "dpo-if-applicable"]
+    book = default_rulebook().with_severities({"dpo-if-applicable": "info"})
+    overridden = [f.severity for f in check_document(doc, book, options).findings if f.rule == "dpo-if-applicable"]
+    assert default == [Severity.WARNING] and overridden == [Severity.INFO]
