@@ -104,3 +104,22 @@ def test_named_groups_in_weak_cues_are_refused(tmp_path):
     (copy / "sections.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(RuleFileError, match="named groups are not allowed"):
         load_rulebook(copy)
+
+
+def test_variants_are_validated_and_their_patterns_compiled(tmp_path):
+    with_variant = GOOD_RULE.replace(
+        "    fix: Name the LA data team.\n",
+        "    fix: Name the LA data team.\n    variants:\n      - when: {audiences: [workforce]}\n        fix: Name the HR team.\n"
+        "      - when: {patterns: ['academy trust']}\n        severity: info\n",
+    )
+    _, _, rules = load_pack(_write(tmp_path, with_variant))
+    assert [v.get("fix") for v in rules[0].variants] == ["Name the HR team.", None]
+    assert set(rules[0].compiled["variants"]) == {1}
+    # a variant that changes nothing, or names an unknown context key, is refused
+    for bad in ("      - when: {audiences: [workforce]}\n", "      - when: {phase: primary}\n        fix: x\n"):
+        text = GOOD_RULE.replace("    fix: Name the LA data team.\n", "    fix: Name the LA data team.\n    variants:\n" + bad)
+        with pytest.raises(RuleFileError, match="variants"):
+            load_pack(_write(tmp_path, text))
+    broken = with_variant.replace("'academy trust'", "'academy (trust'")
+    with pytest.raises(RuleFileError, match="bad regular expression"):
+        load_pack(_write(tmp_path, broken))

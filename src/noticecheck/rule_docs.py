@@ -97,19 +97,21 @@ def _variant_lines(rule) -> list[str]:
     for variant in rule.variants:
         changes = []
         if "severity" in variant:
-            changes.append(f"severity {variant['severity']}")
+            changes.append(f"severity {variant['severity']}.")
         if "message" in variant:
-            changes.append(f"message: {_placeholders(' '.join(variant['message'].split()))}")
+            changes.append(f"Message: {_placeholders(' '.join(variant['message'].split()))}")
         if "fix" in variant:
-            changes.append(f"fix: {_placeholders(' '.join(variant['fix'].split()))}")
-        lines.append(f"{describe_variant(variant)}: " + "; ".join(changes))
+            changes.append(f"Fix: {_placeholders(' '.join(variant['fix'].split()))}")
+        lines.append(f"{describe_variant(variant)}: " + " ".join(changes))
     return lines
 
 
 def _example_text(example) -> tuple[str, str]:
     if isinstance(example, str):
         return example, ""
-    context = example.get("context") or {}
+    context = dict(example.get("context") or {})
+    if "severity" in example:
+        context["severity"] = example["severity"]
     note = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in context.items())
     return example["text"], note
 
