@@ -32,6 +32,7 @@ CONTEXTS = {
     "secondary": Context(as_of=AS_OF, audience="parents", age_low=11, age_high=18, school_type="academy"),
     "independent": Context(as_of=AS_OF, audience="parents", age_low=3, age_high=18, school_type="independent"),
     "workforce": Context(as_of=AS_OF, audience="workforce", school_type="maintained"),
+    "governors": Context(as_of=AS_OF, audience="governors", school_type="academy"),
 }
 _EMPTY = find_sections(Text(source="-", blocks=(), media_type="text/plain"), BOOK.cues)
 
@@ -51,13 +52,15 @@ ALL_FIXES = sorted({(rid, fix) for name in CONTEXTS for rid, fix in fixes(name)}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w/])(\+44\s?|0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b")
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
-HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z]")
+HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z][a-z]*")
+# a date that would pass as the notice's own review date
+DATE = re.compile(r"\b(\d{1,2} )?(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b")
 URL_HOST = re.compile(r"https?://([^/\s]+)")
 # Real public details a fix may give: the ICO's helpline, and pages of government and the ICO.
 REAL_NUMBERS = {"0303 123 1113"}
 REAL_HOSTS = re.compile(r"^(www\.)?(gov\.uk|ico\.org\.uk|legislation\.gov\.uk)$")
 # Capitalised names a fix may use: public bodies, laws and documents, not an invented school or person.
-PROPER_NAME = re.compile(r"(?<![.:!?]\s)(?<!^)\b(?:[A-Z][a-z'’]+|UK|NHS|IRMS|DfE|ICO)(?:\s+(?:of|for|and|the|in|on|to)?\s*(?:[A-Z][a-z'’]+|UK|NHS|GDPR|DfE|ICO|\d{4}))+")
+PROPER_NAME = re.compile(r"(?<![.:!?]\s)(?<!^)\b(?:[A-Z][a-z'’]+|UK|NHS|IRMS|DfE|ICO)(?:\s+(?:of|for|and|the|in|on|to|about)?\s*(?:[A-Z][a-z'’]+|UK|NHS|GDPR|DfE|ICO|\d{4}))+")
 PUBLIC_NAMES = re.compile(
     r"^(UK GDPR( Article)?|Data Protection Act 2018|Information About Individual Pupils|(England )?Regulations \d{4}|Skills Funding Agency|IRMS Information Management Toolkit for Schools|Department for Education|Information Commissioner's Office|Information Commissioner|"
     r"Education Act 1996|Education (?:\(.*\) )?Regulations|Learning Records Service|National Pupil Database|Integrated Care Board|"
@@ -67,7 +70,7 @@ PUBLIC_NAMES = re.compile(
     r"Disclosure and Barring Service|Teachers' Pension|Teachers’ Pension|Local Government Pension Scheme|HMRC|"
     r"Data Protection Officer|Your Rights|Contact Us|Subject Access|"
     # closed bodies that outdated-body's fix names in order to replace them
-    r"Public Health England|Primary Care Trust|Clinical Commissioning Group|Local Safeguarding Children Board)$"
+    r"Get Information about Schools|Public Health England|Primary Care Trust|Clinical Commissioning Group|Local Safeguarding Children Board)$"
 )
 
 
@@ -78,6 +81,7 @@ def test_fix_invents_no_contact_details(rule_id, fix):
         assert number.group(0) in REAL_NUMBERS, f"{rule_id}: invented phone number {number.group(0)!r}"
     assert not POSTCODE.search(fix), f"{rule_id}: a postcode in the fix"
     assert not HONORIFIC_NAME.search(fix), f"{rule_id}: a person's name in the fix; use [name] or a role"
+    assert not DATE.search(fix), f"{rule_id}: a date in the fix; use [month and year]"
     for host in URL_HOST.findall(fix):
         assert REAL_HOSTS.match(host), f"{rule_id}: link to {host}, not a real public page"
     for name in PROPER_NAME.finditer(fix):
@@ -85,8 +89,8 @@ def test_fix_invents_no_contact_details(rule_id, fix):
 
 
 def _neutral(text: str) -> str:
-    """The fix with any concrete contact detail blanked out."""
-    for pattern in (EMAIL, POSTCODE):
+    """The fix with any concrete contact detail, name or date blanked out."""
+    for pattern in (EMAIL, POSTCODE, HONORIFIC_NAME, DATE):
         text = pattern.sub("[detail]", text)
     return PHONE.sub(lambda m: m.group(0) if m.group(0) in REAL_NUMBERS else "[detail]", text)
 
@@ -148,3 +152,10 @@ def test_workforce_fixes_are_worded_for_staff():
         rule = BOOK.get(rule_id)
         if rule.pack == "gdpr":
             assert not re.search(r"\bpupils?\b|\bchild(ren)?\b|\bparents?\b", fix, re.I), f"{rule_id}: a workforce notice is told {fix!r}"
+
+
+def test_governance_fixes_are_worded_for_governors():
+    for rule_id, fix in fixes("governors"):
+        rule = BOOK.get(rule_id)
+        if rule.pack == "gdpr":
+            assert not re.search(r"\bpupils?\b|\bchild(ren)?\b|\bparents?\b|\bemploy", fix, re.I), f"{rule_id}: a governance notice is told {fix!r}"
