@@ -168,6 +168,7 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
     if unless_doc is not None and _found(analysis, unless_doc, analysis.joined, content_only=False):
         return
     unless_sentence = compiled.get("unless_sentence")
+    if_sentence = compiled.get("if_sentence")
     limit = rule.check.get("max_findings", DEFAULT_MAX_FINDINGS)
     # patterns that only count from a date, e.g. a body that closed then
     regexes = [compiled["patterns"]] + [p for since, p in compiled.get("dated", ()) if context.as_of >= since]
@@ -180,6 +181,8 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
             if sentence.start in hits or (per_line and sentence.line in lines):
                 continue
             if unless_sentence is not None and unless_sentence.search(sentence.text):
+                continue
+            if if_sentence is not None and not if_sentence.search(sentence.text):
                 continue
             hits[sentence.start] = (sentence, match)
             lines.add(sentence.line)

@@ -248,7 +248,7 @@ def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str)
     return matcher
 
 
-_REGEX_KEYS = ("patterns", "unless_sentence", "unless_document", "cues")
+_REGEX_KEYS = ("patterns", "unless_sentence", "if_sentence", "unless_document", "cues")
 
 
 def _compile_check(check: Mapping[str, Any], file: Path, rule_id: str) -> dict[str, Any]:
