@@ -226,6 +226,8 @@ def _compile(patterns: list[str] | None, file: Path, owner: str, key: str, flags
     mean the start and end of a sentence (a list item that begins "ask to see...")."""
     if not patterns:
         return None
+    # a list may hold a shared list (a YAML anchor such as *consent_named): flatten it
+    patterns = [p for item in patterns for p in (item if isinstance(item, list) else [item])]
     try:
         return compile_matcher(patterns, flags | re.MULTILINE)
     except BadPattern as exc:
