@@ -142,9 +142,18 @@ def test_primary_school_fixes_say_nothing_only_older_pupils_need():
         )
 
 
-def test_independent_school_is_not_offered_public_task():
+def test_independent_school_is_not_offered_what_only_state_schools_have():
+    """No public task, and none of the state-school data (free school meals, the school census)."""
     for rule_id, fix in fixes("independent"):
         assert not re.search(r"public task|6\(1\)\(e\)|task (carried out )?in the public interest", fix, re.I), f"{rule_id}: {fix!r}"
+        assert not re.search(r"free school meal|school census|unique pupil number", fix, re.I), f"{rule_id}: {fix!r}"
+
+
+def test_independent_prep_school_is_not_told_about_exam_boards():
+    prep = Context(as_of=AS_OF, audience="parents", age_low=3, age_high=11, school_type="independent")
+    for rule in BOOK.rules:
+        fix = with_variant(rule, _EMPTY, prep).fix
+        assert not re.search(r"exam(ination)? boards?", fix, re.I), f"{rule.id}: {fix!r}"
 
 
 def test_workforce_fixes_are_worded_for_staff():
