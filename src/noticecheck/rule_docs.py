@@ -40,9 +40,11 @@ def describe_check(rule) -> str:
             parts.append(f"; the finding points at the `{check['anchor']}` section")
         return "".join(parts) + "."
     if kind == "missing-items":
-        items = ", ".join(check["items"])
+        items = ", ".join(f"{name} (only where its condition holds)" if isinstance(spec, dict) else name
+                          for name, spec in check["items"].items())
         need = check.get("min_missing", 1)
-        return f"Fires when at least {need} of these is not mentioned: {items}."
+        worst = f"; {check['all_missing_severity']} when none of them is mentioned" if "all_missing_severity" in check else ""
+        return f"Fires when at least {need} of these is not mentioned: {items}{worst}."
     if kind == "stale-date":
         return (
             f"Fires when the newest review or update date is more than {check['max_age_days']} days before the "
