@@ -26,6 +26,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
+from noticecheck.fetch import deadline
+
 Resolver = Callable[[str, int], Iterable[str]]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -178,9 +180,21 @@ class AddressGuard:
 
 
 class _PinnedConnectionMixin:
-    """Replaces urllib3's `_new_conn` so the socket goes to a checked address, never a fresh DNS answer."""
+    """Replaces urllib3's `_new_conn` so the socket goes to a checked address, never a fresh DNS answer.
+
+    Every socket, new or reused from the pool, is also put under the calling
+    thread's request deadline (deadline.py) before it is written to or read.
+    """
 
     guard: AddressGuard
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        deadline.watch(self.sock)  # type: ignore[attr-defined]  # a reused connection (None when new)
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def getresponse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        deadline.watch(self.sock)  # type: ignore[attr-defined]
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
 
     def _new_conn(self) -> socket.socket:  # type: ignore[override]
         host, port = self.host, self.port  # type: ignore[attr-defined]
@@ -202,6 +216,7 @@ class _PinnedConnectionMixin:
             except OSError as exc:
                 error = NewConnectionError(self, f"could not connect to {host} ({address}): {exc}")  # type: ignore[arg-type]
             else:
+                deadline.watch(sock)
                 # Belt and braces: the peer must be the address we checked.
                 peer = sock.getpeername()[0]
                 if peer != address:
