@@ -124,6 +124,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX documents_school ON documents(school_id);
     CREATE INDEX findings_document ON findings(document_id);
     """,
+    # 2: the caps a school's scan reached (documents per school, sitemap entries, pages), as a JSON list.
+    """
+    ALTER TABLE schools ADD COLUMN limits TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -214,9 +218,10 @@ class SchoolRecord:
     school_type: str | None = None
     error: str | None = None
     home_url: str | None = None
-    pages_visited: int = 0
+    pages_visited: int = 0  # every request made for this school: pages, sitemaps and documents
     finished_at: str | None = None
     notices: tuple[NoticeRecord, ...] = ()
+    limits: tuple[str, ...] = ()  # caps the scan reached for this school, in words
 
     @property
     def errors(self) -> int:
@@ -399,13 +404,14 @@ class Store:
             db.execute("DELETE FROM schools WHERE run_id = ? AND school_key = ?", (run_id, school.key))
             cur = db.execute(
                 """INSERT INTO schools (run_id, school_key, urn, name, website, la_name, type_name, phase,
-                       age_low, age_high, trust, school_type, status, error, home_url, pages_visited, finished_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       age_low, age_high, trust, school_type, status, error, home_url, pages_visited, finished_at,
+                       limits)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     run_id, school.key, school.urn, school.name, school.website, school.la_name,
                     school.type_name, school.phase, school.age_low, school.age_high, school.trust,
                     school.school_type, school.status, school.error, school.home_url,
-                    school.pages_visited, school.finished_at or utc_now(),
+                    school.pages_visited, school.finished_at or utc_now(), json.dumps(list(school.limits)),
                 ),
             )
             school_id = cur.lastrowid
@@ -501,7 +507,7 @@ class Store:
                 type_name=r["type_name"], phase=r["phase"], age_low=r["age_low"], age_high=r["age_high"],
                 trust=r["trust"], school_type=r["school_type"], status=r["status"], error=r["error"],
                 home_url=r["home_url"], pages_visited=r["pages_visited"], finished_at=r["finished_at"],
-                notices=tuple(docs_by_school.get(r["id"], ())),
+                notices=tuple(docs_by_school.get(r["id"], ())), limits=tuple(json.loads(r["limits"] or "[]")),
             )
             for r in school_rows
         )

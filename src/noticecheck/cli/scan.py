@@ -110,9 +110,11 @@ class _Progress:
 @click.option("--as-of", callback=_parse_date, metavar="DATE", help="Judge notices as of this date (YYYY-MM-DD).  [default: today]")
 @click.option("--timeout", type=click.FloatRange(0.5), help="Seconds allowed for one request.  [default: 15]")
 @click.option("--retries", type=click.IntRange(0, 10), help="Extra tries after a server error or dropped connection.  [default: 3]")
+@click.option("--max-documents", type=click.IntRange(1, 500),
+              help="Notices fetched per school, the most likely first (the school's record says when more were found).  [default: 12]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent, contact,
-         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, quiet):
+         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet):
     """Scan every open school in SCHOOLS_CSV (a GIAS export or a name,website CSV).
 
     Finds each school's privacy notices, checks them, stores everything in
@@ -135,7 +137,7 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
     overrides = {
         "concurrency": concurrency, "per_host_interval": per_host_interval, "user_agent": user_agent,
         "allow_private": True if allow_private else None, "allowed_networks": tuple(allow_networks) or None,
-        "cache_path": cache_path, "timeout": timeout, "retries": retries,
+        "cache_path": cache_path, "timeout": timeout, "retries": retries, "max_documents": max_documents,
     }
     try:
         store = Store(db_path)

@@ -16,7 +16,7 @@ from noticecheck.report.scan_summary import KEY_CHECKS, STATUS_LABELS, key_check
 from noticecheck.store import NoticeRecord, RunData, SchoolRecord
 
 CSV_COLUMNS = (
-    "urn", "name", "la", "phase", "type", "school_type", "status", "status_label", "error",
+    "urn", "name", "la", "phase", "type", "school_type", "status", "status_label", "error", "limits",
     "notice_url", "audience", "notice_status", "errors", "warnings",
     *(check.id for check in KEY_CHECKS),
 )
@@ -33,6 +33,7 @@ def _csv_row(school: SchoolRecord, notice: NoticeRecord | None) -> dict[str, obj
         "status": school.status,
         "status_label": STATUS_LABELS.get(school.status, school.status),
         "error": school.error or "",
+        "limits": "; ".join(school.limits),
         "notice_url": notice.url if notice else "",
         "audience": (notice.audience or "unknown") if notice else "",
         "notice_status": notice.status if notice else "",
@@ -82,6 +83,8 @@ def school_to_json(school: SchoolRecord, run_id: int) -> dict:
         "status": school.status,
         "error": school.error,
         "home_url": school.home_url,
+        "pages_visited": school.pages_visited,
+        "limits": list(school.limits),
         "finished_at": school.finished_at,
         "key_checks": {c.id: key_check_passes(c, school.notices) for c in KEY_CHECKS},
         "notices": [
