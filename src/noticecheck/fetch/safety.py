@@ -90,6 +90,19 @@ _REFUSED_KINDS = (
 )
 
 
+# Python's ipaddress tables (which differ between patch releases) miss some
+# blocks that must never be contacted; tests/test_address_registries.py checks
+# the whole guard against the IANA special-purpose registries.
+_SPECIAL_NETWORKS = (
+    (ipaddress.ip_network("192.0.0.0/24"), "reserved"),  # IETF protocol assignments (RFC 6890)
+    (ipaddress.ip_network("fec0::/10"), "site-local"),  # deprecated by RFC 3879, still routed inside some networks
+    (ipaddress.ip_network("3fff::/20"), "documentation"),  # RFC 9637 (2024)
+)
+# Every IPv6 address a public web server can have is global unicast (RFC 4291);
+# the rest of the space is reserved by the IETF, multicast or local.
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+
+
 def refusal_reason(address: str, allowed: tuple[Network, ...] = ()) -> str | None:
     """Why `address` must not be contacted ("loopback", "private", ...), or None if it may.
 
@@ -108,8 +121,13 @@ def refusal_reason(address: str, allowed: tuple[Network, ...] = ()) -> str | Non
         for attribute, kind in _REFUSED_KINDS:
             if getattr(candidate, attribute):
                 return kind
+        for network, kind in _SPECIAL_NETWORKS:
+            if candidate in network:
+                return kind
         if not candidate.is_global:
             return "non-global"  # e.g. 100.64.0.0/10 carrier-grade NAT
+        if candidate.version == 6 and candidate not in _GLOBAL_UNICAST_V6:
+            return "reserved"
     return None
 
 
