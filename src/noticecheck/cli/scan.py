@@ -120,6 +120,7 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
     Finds each school's privacy notices, checks them, stores everything in
     --db and writes a dashboard. With --resume, SCHOOLS_CSV may be left out.
     """
+    from noticecheck.report.controls import printable
     from noticecheck.scan import ScanError, ScanSettings, find_resumable, load_schools, settings_from_json
     from noticecheck.store import Store, StoreError
 
@@ -165,7 +166,7 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
         except (ScanError, StoreError, ValueError) as exc:
             _fail(str(exc))
         for problem in problems:
-            click.echo(f"noticecheck: skipped {problem}", err=True)
+            click.echo(f"noticecheck: skipped {printable(problem)}", err=True)
         if not schools:
             _fail(f"no open schools to scan in {source}" + (f" for LA {la!r}" if la else ""))
         if not resume:
@@ -215,6 +216,7 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
               help="Write the dashboard, schools.csv and results.jsonl to OUT/run-N/.")
 def report(db_path, run_ref, since_ref, fmt, out_root):
     """Re-write a stored scan's dashboard and exports, and print a summary (or the changes --since)."""
+    from noticecheck.report.controls import printable
     from noticecheck.report.scan_summary import compare_runs, comparison_to_json, run_totals
     from noticecheck.scan import write_run_reports
     from noticecheck.store import Store, StoreError
@@ -255,7 +257,7 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
-    click.echo(_text_report(data, totals, comparison, index))
+    click.echo(printable(_text_report(data, totals, comparison, index)))
 
 
 def _text_report(data, totals, comparison, index: Path) -> str:

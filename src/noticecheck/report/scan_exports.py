@@ -12,6 +12,7 @@ import csv
 import json
 from pathlib import Path
 
+from noticecheck.report.controls import csv_cell
 from noticecheck.report.scan_summary import KEY_CHECKS, STATUS_LABELS, key_check_passes, yes_no
 from noticecheck.store import NoticeRecord, RunData, SchoolRecord
 
@@ -45,15 +46,6 @@ def _csv_row(school: SchoolRecord, notice: NoticeRecord | None) -> dict[str, obj
     return row
 
 
-def _neutralise(value: object) -> object:
-    # School names and URLs come from files and websites we do not control;
-    # a cell starting with = + - @ would run as a formula when the LA opens
-    # the CSV in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def write_schools_csv(data: RunData, path: Path) -> Path:
     """Write one row per school and notice; returns the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +54,7 @@ def write_schools_csv(data: RunData, path: Path) -> Path:
         writer.writeheader()
         for school in data.schools:
             for notice in school.notices or (None,):
-                writer.writerow({k: _neutralise(v) for k, v in _csv_row(school, notice).items()})
+                writer.writerow({k: csv_cell(v) for k, v in _csv_row(school, notice).items()})
     return path
 
 
