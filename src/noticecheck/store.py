@@ -18,8 +18,10 @@ kill -9 leaves either the whole school or none of it.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -133,8 +135,15 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+BUSY_TIMEOUT = 30.0  # seconds another process may hold the database before we give up
+
+
 class StoreError(Exception):
     """The database cannot be used (newer schema, unknown run, not a database)."""
+
+
+class RunLocked(StoreError):
+    """Another process is scanning this run right now."""
 
 
 def utc_now() -> str:
@@ -267,10 +276,11 @@ class Store:
         try:
             # check_same_thread=False: worker threads share this connection,
             # serialised by self._lock (sqlite3 objects are not re-entrant).
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT)
             self._db.row_factory = sqlite3.Row
+            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._set_wal()
             # NORMAL is durable across process crashes in WAL mode (only an OS
             # crash can lose the last commits), and much faster than FULL.
             self._db.execute("PRAGMA synchronous = NORMAL")
@@ -295,18 +305,41 @@ class Store:
         with self._lock:
             return self._db.execute("PRAGMA user_version").fetchone()[0]
 
+    def _set_wal(self) -> None:
+        """WAL mode (persistent in the file). Switching needs a moment alone with the file, and
+        SQLite answers "locked" at once rather than wait, so retry for the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
     def _migrate(self) -> None:
+        """Bring the schema up to date inside one EXCLUSIVE transaction: two processes opening a
+        new file at once take turns (the busy timeout), and the second finds the work done."""
         with self._lock:
-            current = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if current > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} was written by a newer noticecheck (schema {current}, "
-                    f"this version understands up to {SCHEMA_VERSION}); upgrade noticecheck"
-                )
-            for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-                # executescript commits first, so run each step as its own
-                # explicit transaction and bump user_version inside it.
-                self._db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                return  # the usual case: no write lock needed
+            self._db.execute("BEGIN EXCLUSIVE")
+            try:
+                current = self._db.execute("PRAGMA user_version").fetchone()[0]
+                if current > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.path} was written by a newer noticecheck (schema {current}, "
+                        f"this version understands up to {SCHEMA_VERSION}); upgrade noticecheck"
+                    )
+                for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                    for statement in _statements(script):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {version}")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -320,6 +353,39 @@ class Store:
             self._db.execute("COMMIT")
 
     # -- runs --------------------------------------------------------------
+
+    @contextmanager
+    def run_lock(self, run_id: int) -> Iterator[None]:
+        """Hold run `run_id` for this process: a second scan of the same run (two `--resume`s)
+        raises RunLocked instead of crawling every site twice. The lock is an flock on a file
+        beside the database, so the system releases it if the process dies (kill -9 included)."""
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, as before
+            yield
+            return
+        path = Path(f"{self.path}.run-{run_id}.lock")
+        handle = open(path, "a+")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise RunLocked(
+                    f"run {run_id} is being scanned right now by {holder}; wait for it to finish "
+                    f"(or stop it) before resuming it"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"noticecheck process {os.getpid()}")
+            handle.flush()
+            try:
+                yield
+            finally:
+                path.unlink(missing_ok=True)
+        finally:
+            handle.close()  # releases the flock
 
     def start_run(self, source: str, la: str | None, options: dict, school_total: int | None = None) -> int:
         with self._transaction() as db:
@@ -512,6 +578,11 @@ class Store:
             for r in school_rows
         )
         return RunData(run=run, schools=schools)
+
+
+def _statements(script: str) -> list[str]:
+    """A migration script split into statements (none of ours holds a ';' inside a string)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
 
 
 def _run_info(row: sqlite3.Row) -> RunInfo:

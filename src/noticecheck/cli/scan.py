@@ -122,7 +122,7 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
     """
     from noticecheck.report.controls import printable
     from noticecheck.scan import ScanError, ScanSettings, find_resumable, load_schools, settings_from_json
-    from noticecheck.store import Store, StoreError
+    from noticecheck.store import RunLocked, Store, StoreError
 
     if run_id is not None and not resume:
         _fail("--run is only for --resume (to choose which unfinished scan to continue)")
@@ -171,7 +171,11 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
             _fail(f"no open schools to scan in {source}" + (f" for LA {la!r}" if la else ""))
         if not resume:
             run_id = store.start_run(str(source.resolve()), la, settings.to_json(), len(schools))
-        _scan_and_report(store, run_id, schools, settings, out_root, quiet)
+        try:
+            with store.run_lock(run_id):
+                _scan_and_report(store, run_id, schools, settings, out_root, quiet)
+        except RunLocked as exc:
+            _fail(str(exc))
 
 
 def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool) -> None:
