@@ -146,6 +146,10 @@ class RunLocked(StoreError):
     """Another process is scanning this run right now."""
 
 
+class StoreWriteError(StoreError):
+    """A write failed (disk full, I/O error); the transaction was rolled back, earlier commits stand."""
+
+
 def utc_now() -> str:
     """A sortable UTC timestamp, to the second, as stored in every table."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -341,16 +345,41 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
+    def check_integrity(self) -> None:
+        """Refuse a damaged file (StoreError) before any work is done with it: a scan would
+        otherwise crawl every school and crash writing, a report crash half way."""
+        with self._lock:
+            try:
+                problems = [row[0] for row in self._db.execute("PRAGMA quick_check(5)").fetchall()]
+            except sqlite3.DatabaseError as exc:
+                problems = [str(exc)]
+        if problems != ["ok"]:
+            raise StoreError(
+                f"{self.path} is damaged ({'; '.join(problems)[:300]}); restore it from a backup, "
+                f"or give --db a new file to start a new history"
+            )
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._rollback_quietly()
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:  # disk full, I/O error, locked past the timeout
+                self._rollback_quietly()
+                raise StoreWriteError(f"could not write to {self.path}: {exc}") from None
+
+    def _rollback_quietly(self) -> None:
+        # SQLite may already have rolled back (it does on a full disk); that is fine.
+        try:
+            self._db.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            pass
 
     # -- runs --------------------------------------------------------------
 

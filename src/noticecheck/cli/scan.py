@@ -142,6 +142,7 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
     }
     try:
         store = Store(db_path)
+        store.check_integrity()  # before any school list is read or site contacted
     except StoreError as exc:
         _fail(str(exc))
     with store:
@@ -178,9 +179,27 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
             _fail(str(exc))
 
 
+def _leave(store, run_id: int, total: int, why: str, code: int, then: str = "Carry on") -> None:
+    """End a scan early: say what is saved and how to resume, then exit at once."""
+    saved = store.count_schools(run_id)
+    click.echo(
+        f"{why}{saved} of {total} schools are saved in {store.path}.\n"
+        f"{then} with: noticecheck scan --resume --db {store.path}",
+        err=True,
+    )
+    store.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Leave now: a normal exit would wait for the worker threads to finish
+    # crawling the sites in flight, whose results are dropped anyway.
+    # Everything stored is already committed.
+    os._exit(code)
+
+
 def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool) -> None:
     from noticecheck.report.scan_summary import compare_runs
     from noticecheck.scan import run_scan, write_run_reports
+    from noticecheck.store import StoreWriteError
 
     with _Progress(quiet) as progress:
         on_start, on_school = progress.callbacks(f"Scan {run_id}") or (None, None)
@@ -188,24 +207,19 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
             summary = run_scan(store, run_id, schools, settings, on_start=on_start, on_school=on_school)
         except KeyboardInterrupt:
             progress.stop()
-            saved = store.count_schools(run_id)
-            click.echo(
-                f"\nInterrupted: {saved} of {len(schools)} schools are saved in {store.path}.\n"
-                f"Carry on with: noticecheck scan --resume --db {store.path}",
-                err=True,
-            )
-            store.close()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            # Leave now: a normal exit would wait for the worker threads to
-            # finish crawling the sites in flight, whose results are dropped
-            # anyway. Everything stored is already committed.
-            os._exit(130)
+            _leave(store, run_id, len(schools), "\nInterrupted: ", 130)
+        except StoreWriteError as exc:  # a full disk: what was committed stands
+            progress.stop()
+            _leave(store, run_id, len(schools), f"noticecheck: {exc}.\n", ExitCode.USAGE, "Free some space, then carry on")
     click.echo(summary.line())
     data = store.load_run(run_id)
     previous = store.previous_run(run_id)
     comparison = compare_runs(store.load_run(previous.id), data) if previous else None
-    index = write_run_reports(data, out_root / f"run-{run_id}", comparison, previous)
+    try:
+        index = write_run_reports(data, out_root / f"run-{run_id}", comparison, previous)
+    except OSError as exc:
+        _fail(f"the scan is saved in {store.path}, but its reports could not be written to {out_root}: "
+              f"{exc.strerror or exc}; free some space, then run: noticecheck report --db {store.path} --run {run_id}")
     click.echo(f"Dashboard: {index}")
     click.echo(f"Spreadsheet: {index.parent / 'schools.csv'}")
 
@@ -229,6 +243,7 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
         _fail(f"{db_path} does not exist; run `noticecheck scan` first (or give --db)")
     try:
         with Store(db_path) as store:
+            store.check_integrity()
             run = store.resolve_run(run_ref)
             old_run = None
             if since_ref:
