@@ -236,7 +236,7 @@ def make_pdf_bomb(path: str | os.PathLike, *, inflated_mib: int = 150, pages: in
     Each page draws one line of text, then pads its content stream with spaces
     (valid content-stream whitespace), compressed with zlib as /FlateDecode.
     Built with a streaming compressor, so making it never holds the inflated
-    content in memory. The object offsets are written into a real xref table.
+    content in memory. Written by the demo's minimal PDF writer (a real xref table).
     """
     text = b"BT /F1 12 Tf 72 720 Td (Privacy notice for pupils) Tj ET\n"
     per_page = inflated_mib * (1 << 20) // pages
@@ -260,17 +260,8 @@ def make_pdf_bomb(path: str | os.PathLike, *, inflated_mib: int = 150, pages: in
             b"/Contents %d 0 R >>" % (5 + 2 * index)
         )
         objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    from noticecheck.demo.documents import _assemble_pdf  # the demo's own minimal PDF writer
+
     with open(path, "wb") as fh:
-        fh.write(out.getvalue())
+        fh.write(_assemble_pdf(objects))
     return str(path)
