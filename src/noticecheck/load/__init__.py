@@ -16,7 +16,7 @@ from collections.abc import Callable
 from noticecheck.api import DEFAULT_MAX_BYTES
 from noticecheck.load.errors import too_large
 from noticecheck.load.sniff import DOCX, HTML, MARKDOWN, ODT, PDF, PLAIN, SUPPORTED_SUFFIXES, sniff
-from noticecheck.model import Document, Text
+from noticecheck.model import Document, Text, UnreadableInput
 
 
 def _plain(doc: Document, media_type: str) -> Text:
@@ -49,6 +49,9 @@ def _odt(doc: Document, media_type: str) -> Text:
     return load_odt(doc, media_type)
 
 
+# A long notice runs to 15,000 words (about 100,000 characters); ten times that is not a notice.
+MAX_TEXT_CHARACTERS = 1_000_000
+
 _LOADERS: dict[str, Callable[[Document, str], Text]] = {
     PLAIN: _plain,
     MARKDOWN: _plain,
@@ -64,7 +67,19 @@ def to_text(doc: Document, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Text:
     if len(doc.data) > max_bytes:
         raise too_large(len(doc.data), max_bytes)
     media_type = sniff(doc)
-    return _LOADERS[media_type](doc, media_type)
+    try:
+        text = _LOADERS[media_type](doc, media_type)
+    except RecursionError:
+        # A Word or web page nested thousands of levels deep: no real notice is.
+        raise UnreadableInput("too-deeply-nested", "too deeply nested to read (thousands of levels of markup)") from None
+    characters = sum(len(block.text) for block in text.blocks)
+    if characters > MAX_TEXT_CHARACTERS:
+        raise UnreadableInput(
+            "too-long",
+            f"{characters:,} characters of text, more than any privacy notice (limit {MAX_TEXT_CHARACTERS:,}): "
+            "is this the right file?",
+        )
+    return text
 
 
 __all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "sniff", "to_text"]

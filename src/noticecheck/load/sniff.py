@@ -143,9 +143,10 @@ def _text_prefix(data: bytes) -> str | None:
         if text and controls / len(text) > _CONTROL_SHARE:
             return None
         return text
-    if b"\x00" in sample:
-        # NUL never occurs in 8-bit text; UTF-16 without a BOM is too rare
-        # in notices to justify guessing it.
+    if sample.count(b"\x00") * 4 > len(sample):
+        # Text has no NULs to speak of (binary files are full of them; UTF-16
+        # without a BOM is too rare in notices to guess). A stray NUL or two in
+        # a real notice is counted with the other control characters below.
         return None
     controls = sum(1 for b in sample if b in _CONTROL)
     if controls / len(sample) > _CONTROL_SHARE:
