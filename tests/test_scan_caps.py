@@ -81,3 +81,51 @@ def test_a_sitemap_of_100000_notices_is_read_only_in_part(rulebook):
     assert len(record.notices) <= DEFAULT_MAX_DOCUMENTS
     assert any(limit.startswith("sitemaps:") for limit in record.limits)
     assert any(limit.startswith("documents:") for limit in record.limits)
+
+
+def test_a_farm_of_hostile_sites_beside_normal_ones_finishes_with_one_status_each(tmp_path):
+    """Every hostile server of issue 13 in one scan, beside normal schools, with a 1 s timeout."""
+    import time
+
+    from fixtures_make import make_pdf_bomb
+    from loopback import DripServer
+
+    from noticecheck.scan import ScanSettings, run_scan
+    from noticecheck.store import SCHOOL_STATUSES
+
+    notice = "<h1>Privacy notice for pupils</h1><p>We are the data controller for the information we hold about you.</p>"
+    bomb = open(make_pdf_bomb(tmp_path / "bomb.pdf", inflated_mib=150), "rb").read()
+    drip_head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 200
+    links = "".join(f'<a href="/d/privacy-notice-{i}.pdf">Privacy notice {i}</a>' for i in range(300))
+    with LoopbackServer() as normal, LoopbackServer() as many, LoopbackServer() as bombed, \
+            DripServer({"/": drip_head}, interval=0.2) as dripping, \
+            DripServer({"/robots.txt": drip_head}, interval=0.2) as slow_robots:  # fmt: skip
+        normal.routes["/"] = html('<a href="/privacy">Privacy notice</a>')
+        normal.routes["/privacy"] = html(notice)
+        many.routes["/"] = html(links)
+        for i in range(300):
+            many.routes[f"/d/privacy-notice-{i}.pdf"] = NOTICE
+        bombed.routes["/"] = html('<a href="/pupil-privacy-notice.pdf">Pupil privacy notice</a>')
+        bombed.routes["/pupil-privacy-notice.pdf"] = Reply(200, {"Content-Type": "application/pdf"}, bomb)
+        sites = {"Normal": normal.url("/"), "Many links": many.url("/"), "PDF bomb": bombed.url("/"),
+                 "Dripping": dripping.url("/"), "Slow robots": slow_robots.url("/"), "No site": None}  # fmt: skip
+        schools = [School(urn=str(910000 + i), name=name, website=url) for i, (name, url) in enumerate(sites.items())]
+        settings = ScanSettings(concurrency=3, per_host_interval=0.0, allowed_networks=("127.0.0.1/32",), timeout=1.0,
+                                retries=0, as_of=date(2026, 11, 24))  # fmt: skip
+        with Store(tmp_path / "farm.sqlite") as store:
+            run = store.start_run("farm.csv", None, settings.to_json(), len(schools))
+            started = time.monotonic()
+            run_scan(store, run, schools, settings)
+            took = time.monotonic() - started
+            stored = {s.name: s for s in store.load_run(run).schools}
+            finished = store.get_run(run).is_finished
+    assert finished and len(stored) == len(schools)
+    assert all(s.status in SCHOOL_STATUSES for s in stored.values())
+    assert stored["Normal"].status == "checked"
+    assert stored["Many links"].status == "checked" and len(stored["Many links"].notices) <= DEFAULT_MAX_DOCUMENTS
+    assert stored["PDF bomb"].status == "notice-unreadable"
+    assert stored["PDF bomb"].notices[0].error_code == "too-large-decompressed"
+    assert stored["Dripping"].status == "unreachable"
+    assert stored["Slow robots"].status in ("unreachable", "blocked-by-robots")
+    assert stored["No site"].status == "no-website"
+    assert took < 60, f"the farm took {took:.0f} s"
