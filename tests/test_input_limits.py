@@ -73,3 +73,12 @@ def test_a_word_file_nested_thousands_deep_says_so():
     assert refusal.code == "too-deeply-nested"
     assert "RecursionError" not in str(refusal)
     assert _load(_nested_docx(20), "shallow.docx").blocks[0].text == "Privacy notice"
+
+
+def test_sizes_that_only_cost_are_refused_before_parsing():
+    from noticecheck.load import MAX_HTML_BYTES
+
+    page = b"<html><body><h1>Privacy notice</h1>" + b"<p>We use your data.</p>" * (MAX_HTML_BYTES // 24 + 10) + b"</body></html>"
+    refusal = _refusal(page, "page.html")
+    assert refusal.code == "too-large" and "more than any notice page" in str(refusal)
+    assert _refusal(b"We use your data. " * (4 * MAX_TEXT_CHARACTERS // 18 + 10), "huge.txt").code == "too-long"
