@@ -53,7 +53,7 @@ def _odt(doc: Document, media_type: str) -> Text:
 MAX_TEXT_CHARACTERS = 1_000_000
 # Checked before parsing, because parsing is what costs: plain text takes at most 4 bytes a
 # character, and a school's notice page, scripts and styles included, weighs well under this.
-MAX_HTML_BYTES = 8 * 1024 * 1024
+MAX_HTML_BYTES = 5 * 1024 * 1024
 
 _LOADERS: dict[str, Callable[[Document, str], Text]] = {
     PLAIN: _plain,
