@@ -82,3 +82,12 @@ def test_sizes_that_only_cost_are_refused_before_parsing():
     refusal = _refusal(page, "page.html")
     assert refusal.code == "too-large" and "more than any notice page" in str(refusal)
     assert _refusal(b"We use your data. " * (4 * MAX_TEXT_CHARACTERS // 18 + 10), "huge.txt").code == "too-long"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(encoding):
+    data = NOTICE.decode("utf-8").encode(encoding)  # no BOM: encode() with an explicit order writes none
+    assert not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    text = _load(data, "notice.txt")
+    assert text.blocks[0].text == _load(NOTICE, "notice.txt").blocks[0].text
+    assert any("no BOM" in note for note in text.notes)
