@@ -91,3 +91,19 @@ def test_utf16_without_a_byte_order_mark_is_read(encoding):
     text = _load(data, "notice.txt")
     assert text.blocks[0].text == _load(NOTICE, "notice.txt").blocks[0].text
     assert any("no BOM" in note for note in text.notes)
+
+
+def test_a_word_file_whose_text_part_inflates_past_the_limit_says_so():
+    from noticecheck.load.zipguard import MAX_TEXT_PART
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    run = "<w:r><w:rPr><w:b/></w:rPr><w:t>We use your data. </w:t></w:r>"
+    xml = f'<?xml version="1.0"?><w:document {ns}><w:body><w:p>' + run * (MAX_TEXT_PART // len(run) + 10) + "</w:p></w:body></w:document>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", xml)
+    assert len(buffer.getvalue()) < MAX_TEXT_PART // 50  # a small file...
+    refusal = _refusal(buffer.getvalue(), "padded.docx")
+    assert refusal.code == "too-large-decompressed"  # ...refused from the zip directory, before parsing
+    assert str(refusal).startswith("too large when decompressed")
