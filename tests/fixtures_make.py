@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
@@ -226,4 +227,41 @@ def make_zip_bomb_docx(path: str | os.PathLike, *, mode: str = "ratio") -> str:
             with archive.open(f"word/media/padding{index}.bin", "w") as member:
                 for _ in range(mebibytes):
                     member.write(chunk)
+    return str(path)
+
+
+def make_pdf_bomb(path: str | os.PathLike, *, inflated_mib: int = 150, pages: int = 1) -> str:
+    """A small, valid PDF whose page content streams inflate to `inflated_mib` MiB in all.
+
+    Each page draws one line of text, then pads its content stream with spaces
+    (valid content-stream whitespace), compressed with zlib as /FlateDecode.
+    Built with a streaming compressor, so making it never holds the inflated
+    content in memory. Written by the demo's minimal PDF writer (a real xref table).
+    """
+    text = b"BT /F1 12 Tf 72 720 Td (Privacy notice for pupils) Tj ET\n"
+    per_page = inflated_mib * (1 << 20) // pages
+    chunk = b" " * (1 << 20)
+    streams = []
+    for _ in range(pages):
+        packer = zlib.compressobj(9)
+        parts = [packer.compress(text)]
+        for _ in range(per_page // len(chunk)):
+            parts.append(packer.compress(chunk))
+        parts.append(packer.flush())
+        streams.append(b"".join(parts))
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + b" ".join(f"{4 + 2 * i} 0 R".encode() for i in range(pages)) + b"] /Count %d >>" % pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for index, stream in enumerate(streams):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents %d 0 R >>" % (5 + 2 * index)
+        )
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    from noticecheck.demo.documents import _assemble_pdf  # the demo's own minimal PDF writer
+
+    with open(path, "wb") as fh:
+        fh.write(_assemble_pdf(objects))
     return str(path)

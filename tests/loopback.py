@@ -262,7 +262,78 @@ class LoopbackServer:
         return Handler
 
 
+class DripServer:
+    """A raw TCP server on loopback that answers every request by dripping bytes.
+
+    `routes` maps a path to the full raw response (status line, headers and
+    body), or to (sent at once, dripped) to drip only the rest; the server
+    sends the dripped part one byte every `interval` seconds, so a client
+    with only a per-read timeout never times out. Unknown paths get a quick
+    404. Used to prove that a request has a total deadline however bytes arrive.
+    """
+
+    def __init__(self, routes: Mapping[str, bytes | tuple[bytes, bytes]], *, interval: float = 0.2, host: str = "127.0.0.1"):
+        self.routes = dict(routes)
+        self.interval = interval
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind((host, 0))
+        self._listener.listen(16)
+        self.host, self.port = self._listener.getsockname()[:2]
+        self._stop = threading.Event()
+        self.seen: list[str] = []
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str = "/") -> str:
+        return self.base_url + path
+
+    def __enter__(self) -> DripServer:
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            path = request.split(b" ", 2)[1].decode("latin-1")
+            self.seen.append(path)
+            payload = self.routes.get(path)
+            try:
+                if payload is None:
+                    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    return
+                prefix, dripped = payload if isinstance(payload, tuple) else (b"", payload)
+                conn.sendall(prefix)
+                for index in range(len(dripped)):
+                    if self._stop.is_set():
+                        return
+                    conn.sendall(dripped[index : index + 1])
+                    time.sleep(self.interval)
+            except OSError:
+                return  # the client hung up: what a deadline should do
+
+
 __all__ = [
+    "DripServer",
     "LOOPBACK_ALLOWED",
     "LoopbackServer",
     "Reply",

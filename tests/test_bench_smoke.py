@@ -30,6 +30,7 @@ TITLES = {
     "coldstart": "CLI cold start",
     "la_scan": "LA scan at scale (loopback)",
     "ci_gate": "CI gate (200 notices, one process)",
+    "hostile": "Hostile inputs: worst case beside typical",
 }
 
 
@@ -96,6 +97,13 @@ def test_ci_gate_smoke(tmp_path):
     result = run_smoke("ci_gate", tmp_path)
     assert result["figures"][0]["name"].startswith("4 notices, one `noticecheck check DIR --format ")
     assert any("report was parsed" in note for note in result["notes"])
+
+
+def test_hostile_smoke(tmp_path):
+    result = run_smoke("hostile", tmp_path)
+    rows = {row[0]: row for row in result["tables"][0]["rows"]}
+    assert set(rows) == {"a FIFO among the inputs (check)", "80 KB of 'a.' before a retired URL (check)"}
+    assert all(row[-1] for row in rows.values())  # each hostile child said how it ended
 
 
 # -- pure helpers -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from loopback import LoopbackServer, Reply, closed_port, html, loopback_policy, redirect, sequence, with_etag
+from loopback import DripServer, LoopbackServer, Reply, closed_port, html, loopback_policy, redirect, sequence, with_etag
 
 from noticecheck.fetch import safety
 from noticecheck.fetch.http import DOCX_TYPE, HTML_TYPES, NOTICE_TYPES, FetchPolicy, PoliteSession
@@ -98,6 +98,43 @@ def test_slow_server_times_out(site):
     assert result.outcome == "timeout"
     assert result.attempts == 1  # a read timeout is not retried
     assert "timed out" in result.error
+
+
+# A server that sends one byte every 0.2 s never trips a per-read timeout; the
+# request's total deadline (connect + headers + body) must cut it off however
+# the bytes arrive. Each dripped part would take about 8 s to finish.
+_DRIP_HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 40 + b"\r\nContent-Length: 2\r\n\r\nok"
+_FAST_HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 40\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(b"HTTP/1.1 200 OK\r\nX-Drip: " + b"a" * 40, id="status-line-then-drip"),
+        pytest.param(_DRIP_HEADERS, id="dripped-headers"),
+        pytest.param((_FAST_HEADERS, b"<p>" + b"a" * 37), id="dripped-body"),
+        pytest.param((_FAST_HEADERS.replace(b"Content-Length: 40", b"Transfer-Encoding: chunked"), b"28\r\n" + b"a" * 40), id="dripped-chunks"),
+    ],
+)
+def test_dripping_server_is_cut_off_at_the_total_deadline(payload):
+    with DripServer({"/": payload}, interval=0.2) as drip, PoliteSession(loopback_policy(timeout=1.0)) as polite:
+        started = time.monotonic()
+        result = polite.get(drip.url("/"))
+        took = time.monotonic() - started
+    assert result.outcome == "timeout", result
+    assert result.attempts == 1
+    assert took < 2.5, f"took {took:.1f} s with a 1 s deadline"
+
+
+def test_dripping_robots_txt_is_cut_off_too():
+    robots = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Slow: " + b"a" * 40 + b"\r\nContent-Length: 0\r\n\r\n"
+    with DripServer({"/robots.txt": robots}, interval=0.2) as drip, PoliteSession(loopback_policy(timeout=1.0)) as polite:
+        started = time.monotonic()
+        result = polite.get(drip.url("/page"))
+        took = time.monotonic() - started
+    assert result.outcome in ("timeout", "unreachable"), result
+    assert "/page" not in drip.seen  # an unreadable robots.txt stops the crawl of that site
+    assert took < 2.5, f"took {took:.1f} s with a 1 s deadline"
 
 
 def test_nothing_listening_is_unreachable():

@@ -135,3 +135,49 @@ def test_pdf_sniffed_by_content_whatever_the_name(notice_pdf):
     with open(notice_pdf, "rb") as handle:
         data = handle.read()
     assert to_text(Document("download", data, filename="download.txt")).media_type == "application/pdf"
+
+
+# -- PDF bombs: refused before PDFium inflates them -------------------------------
+
+
+def test_a_pdf_bomb_is_refused_before_it_is_inflated(tmp_path):
+    import resource
+
+    from fixtures_make import make_pdf_bomb
+
+    from noticecheck.load.pdfguard import MAX_DECOMPRESSED
+
+    path = make_pdf_bomb(tmp_path / "bomb.pdf", inflated_mib=MAX_DECOMPRESSED // (1 << 20) + 50)
+    data = open(path, "rb").read()
+    assert len(data) < 1 << 20  # a small file...
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(UnreadableInput) as caught:
+        to_text(Document(source=path, data=data, filename="bomb.pdf"))
+    assert caught.value.code == "too-large-decompressed"
+    assert str(caught.value).startswith("too large when decompressed")
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 64 * 1024  # ...that never cost the 150 MiB it claims (peak RSS, KiB)
+
+
+def test_a_pdf_just_under_the_limit_is_still_read(tmp_path):
+    from fixtures_make import make_pdf_bomb
+
+    path = make_pdf_bomb(tmp_path / "padded.pdf", inflated_mib=8)
+    text = load_file(path)
+    assert text.blocks[0].text == "Privacy notice for pupils"
+
+
+def test_a_pdf_bomb_in_a_directory_costs_only_its_own_result(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from fixtures_make import make_pdf_bomb
+
+    make_pdf_bomb(tmp_path / "bomb.pdf", inflated_mib=150)
+    (tmp_path / "notice.txt").write_text("Privacy notice\n\nWe are the data controller for your information.\n")
+    command = [sys.executable, "-c", "from noticecheck.cli import main; main()", "check", "--isolated", "--format", "json", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    documents = {d["source"].rsplit("/", 1)[-1]: d for d in json.loads(done.stdout)["documents"]}
+    assert documents["bomb.pdf"]["error"]["code"] == "too-large-decompressed"
+    assert documents["notice.txt"]["status"] == "checked"

@@ -129,3 +129,23 @@ def test_ctrl_c_stops_promptly_and_says_how_to_resume(tmp_path):
     assert scan.returncode == 130
     assert "Interrupted:" in stderr and "noticecheck scan --resume --db" in stderr
     assert sqlite3.connect(db).execute("SELECT finished FROM runs").fetchall() == [(None,)]
+
+
+def test_a_second_resume_of_a_run_in_progress_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from noticecheck.cli import main
+    from noticecheck.store import Store
+
+    school_list = tmp_path / "schools.csv"
+    school_list.write_text("name,website\nNo Site Primary,\n", encoding="utf-8")
+    db = tmp_path / "history.sqlite"
+    with Store(db) as store:
+        run = store.start_run(str(school_list), None, {"allow_private": False}, 1)
+        with store.run_lock(run):  # a scan of this run is in progress
+            result = CliRunner().invoke(main, ["scan", "--resume", "--db", str(db), "--out", str(tmp_path), "--quiet"])
+            assert result.exit_code == 2, result.output
+            assert f"run {run} is being scanned right now" in result.stderr
+            assert store.count_schools(run) == 0  # nothing was scanned twice
+    result = CliRunner().invoke(main, ["scan", "--resume", "--db", str(db), "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output + result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -53,6 +54,26 @@ def test_unreadable_file_says_permission_denied(tmp_path):
     with pytest.raises(UnreadableInput) as caught:
         read_document(str(path), max_bytes=1000)
     assert caught.value.code == "permission-denied"
+
+
+def _check_command(*args: str) -> subprocess.CompletedProcess:
+    """`noticecheck check ...` as a real process, so a hang fails the test instead of stalling it."""
+    command = [sys.executable, "-c", "from noticecheck.cli import main; main()", "check", "--no-color", "--isolated", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_fifo_gets_a_status_and_the_other_files_are_still_checked(tmp_path):
+    os.mkfifo(tmp_path / "fifo.txt")  # nobody ever writes to it: opening it would block for ever
+    (tmp_path / "notice.txt").write_text("Privacy notice\n\nWe are the data controller for your information.\n")
+    for args in ([str(tmp_path / "fifo.txt"), str(tmp_path / "notice.txt")], [str(tmp_path)]):
+        done = _check_command("--format", "json", *args)
+        assert done.returncode == 2, done.stderr  # an unreadable input, the others reported
+        documents = {d["source"].rsplit("/", 1)[-1]: d for d in json.loads(done.stdout)["documents"]}
+        assert documents["fifo.txt"]["status"] == "unreadable"
+        assert documents["fifo.txt"]["error"]["code"] == "not-a-file"
+        assert "named pipe" in documents["fifo.txt"]["error"]["message"]
+        assert documents["notice.txt"]["status"] == "checked"
 
 
 def _read_stdin(data: bytes, max_bytes: int) -> subprocess.CompletedProcess:

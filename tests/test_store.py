@@ -158,3 +158,49 @@ def test_run_lookup_latest_unfinished_previous(tmp_path):
             store.resolve_run("99")
         with pytest.raises(StoreError, match="'latest' or a number"):
             store.resolve_run("last")
+
+
+# -- concurrency: many processes opening a new database, two scans of one run --------
+
+
+def _open_and_close(path: str, start_at: float) -> str | None:
+    import time as _time
+
+    while _time.time() < start_at:  # start together, to make the race as tight as possible
+        pass
+    try:
+        Store(path).close()
+    except Exception as exc:  # reported to the parent, which fails the test with it
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def test_twenty_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
+    import multiprocessing
+    import time as _time
+
+    context = multiprocessing.get_context("fork")
+    for attempt in range(3):
+        path = str(tmp_path / f"new-{attempt}.sqlite")
+        start_at = _time.time() + 0.5
+        with context.Pool(20) as pool:
+            errors = [e for e in pool.starmap(_open_and_close, [(path, start_at)] * 20) if e]
+        assert not errors, errors
+        with Store(path) as store:
+            assert store.schema_version == SCHEMA_VERSION
+
+
+def test_a_run_being_scanned_cannot_be_scanned_again(tmp_path):
+    from noticecheck.store import RunLocked
+
+    db = tmp_path / "h.sqlite"
+    with Store(db) as first, Store(db) as second:
+        run = first.start_run("list.csv", None, {})
+        with first.run_lock(run):
+            with pytest.raises(RunLocked, match=f"run {run} is being scanned right now by noticecheck process"):
+                with second.run_lock(run):
+                    pass
+            with second.run_lock(run + 1):  # another run is free
+                pass
+        with second.run_lock(run):  # released when the first scan ends
+            pass

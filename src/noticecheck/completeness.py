@@ -39,6 +39,26 @@ _SEPARATORS = " |·•>/–—-"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NUMBERING = re.compile(r"^\s*(section\s+)?\(?\d{1,2}(\.\d{1,2})*[.):]?\s+", re.I)
 _PAGE_REF = re.compile(r"(\s*\.{2,}\s*|\s+)\d{1,3}\s*$")
+# The two patterns above end in `$` but start with unbounded runs: searched over a whole
+# block they retry from every position (quadratic on "a+a+a+..." or long runs of spaces).
+# What they look for is short and at the very end, so they (and the furniture cues) are
+# searched from `_END_REACH` characters before the end only (`search(text, pos)`: `^`,
+# `\b` and lookbehinds still see the text before pos, so a match there is the same match).
+_END_REACH = 400
+
+
+def end_search(pattern: re.Pattern, text: str) -> re.Match | None:
+    """`pattern.search(text)` for a pattern that can only match near the end of `text`."""
+    return pattern.search(text, max(0, len(text) - _END_REACH))
+
+
+def _ends_with_address(text: str) -> bool:
+    return end_search(_ADDRESS_AT_END, text) is not None
+
+
+def _without_page_ref(text: str) -> str:
+    match = end_search(_PAGE_REF, text)
+    return text[: match.start()] if match else text
 _QUOTE_CHARS = 60
 _LIST_ITEMS_SEEN = 3  # how many items before the last one must agree on their punctuation
 
@@ -110,11 +130,11 @@ def _cut_word(last: str, rest: str) -> bool:
 
 def _furniture_start(text: str, cues: CompletenessCues) -> int | None:
     """Where trailing furniture starts in `text`, if it starts at a boundary; else None."""
-    pos = 0
+    pos = max(0, len(text) - _END_REACH)  # see end_search
     while cues.furniture is not None and (match := cues.furniture.search(text, pos)) is not None:
         before = text[: match.start()].rstrip()
         numbering_only = re.fullmatch(r"\W*\d{1,2}(\.\d{1,2})*\.?", before) is not None  # "4. Contact us" is a heading
-        if not numbering_only and (not before or before[-1] in ".!?|·•>/–—-:" or _ADDRESS_AT_END.search(before)):
+        if not numbering_only and (not before or before[-1] in ".!?|·•>/–—-:" or _ends_with_address(before)):
             return match.start()
         pos = match.start() + 1
     return None
@@ -154,7 +174,7 @@ def _ending(blocks: list[Block], cues: CompletenessCues) -> tuple[str, int] | No
     last = blocks[-1]
     text = " ".join(last.text.split())
     core = text.rstrip(_CLOSERS)
-    if _ADDRESS_AT_END.search(core):
+    if _ends_with_address(core):
         return None
     quoted = f'"{_tail(text)}"'
     if cues.dangling.search(core):
@@ -179,7 +199,7 @@ def _ending(blocks: list[Block], cues: CompletenessCues) -> tuple[str, int] | No
 
 
 def _norm(text: str) -> str:
-    text = _PAGE_REF.sub("", _NUMBERING.sub("", text))
+    text = _without_page_ref(_NUMBERING.sub("", text))
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 

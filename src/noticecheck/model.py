@@ -99,7 +99,7 @@ class UnreadableInput(Exception):
     """The input cannot be turned into text. `code` is stable, `str()` is for people.
 
     Codes: empty, binary, unknown-type, encrypted, no-text-layer, corrupt,
-    too-large, zip-bomb, not-found, permission-denied.
+    too-large, too-large-decompressed, too-long, too-deeply-nested, zip-bomb, not-found, not-a-file, permission-denied.
     """
 
     def __init__(self, code: str, message: str):

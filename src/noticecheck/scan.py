@@ -48,6 +48,11 @@ NOTICE_ACCEPT = (
     "text/plain",
 )
 _DISCOVERY_STATUSES = {"unreachable", "blocked-by-robots", "no-notice-found"}
+# A school publishes a handful of notices (pupils, parents, workforce,
+# governors, applicants, visitors...); a site linking hundreds of documents
+# that look like notices is a trap or a mistake, and one request a second
+# would spend hours on it.
+DEFAULT_MAX_DOCUMENTS = 12
 
 
 @dataclass(frozen=True)
@@ -64,10 +69,13 @@ class ScanSettings:
     timeout: float = 15.0
     retries: int = 3  # extra tries after a 5xx/429 or a dropped connection
     retry_backoff: float = 1.0  # seconds before the first retry, doubling after
+    max_documents: int = DEFAULT_MAX_DOCUMENTS  # notices fetched per school, most likely first
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, not {self.concurrency}")
+        if self.max_documents < 1:
+            raise ValueError(f"max documents per school must be at least 1, not {self.max_documents}")
         if self.per_host_interval < 0:
             raise ValueError(f"per-host interval must be 0 or more seconds, not {self.per_host_interval}")
 
@@ -83,6 +91,7 @@ class ScanSettings:
             "timeout": self.timeout,
             "retries": self.retries,
             "retry_backoff": self.retry_backoff,
+            "max_documents": self.max_documents,
         }
 
     def fetch_policy(self):
@@ -205,8 +214,10 @@ class _SchoolSession:
         self._session = session
         self._pages: dict[str, object] = {}
         self._bytes = 0
+        self.requests = 0  # every request made for this school (pages, sitemaps, documents)
 
     def get(self, url: str, *, accept: tuple[str, ...] | None = None):
+        self.requests += 1
         result = self._session.get(url, accept=accept)
         if result.ok and self._bytes + len(result.data) <= self.MAX_BYTES:
             self._bytes += len(result.data)
@@ -220,6 +231,7 @@ class _SchoolSession:
         if seen is not None and (seen.content_type or "").split(";")[0].strip().lower() in NOTICE_ACCEPT:
             # from_cache marks that no new request was made for it
             return replace(seen, from_cache=True, elapsed=0.0)
+        self.requests += 1
         return self._session.get(url, accept=NOTICE_ACCEPT)
 
     def __getattr__(self, name: str):
@@ -277,8 +289,14 @@ def _check_notice(found, session: _SchoolSession, rulebook, school, as_of: date)
     return notice, _fetch_record(fetched)
 
 
-def scan_school(school, session, rulebook, as_of: date, discover: Callable | None = None) -> tuple[SchoolRecord, list[FetchRecord]]:
-    """Everything for one school: its record (with notices) and the notice fetches made."""
+def scan_school(
+    school, session, rulebook, as_of: date, discover: Callable | None = None, max_documents: int = DEFAULT_MAX_DOCUMENTS
+) -> tuple[SchoolRecord, list[FetchRecord]]:
+    """Everything for one school: its record (with notices) and the notice fetches made.
+
+    At most `max_documents` notices are fetched, the most likely first; the
+    record's `limits` says when that or a discovery cap cut the work short.
+    """
     from noticecheck.fetch.urls import normalise_website
 
     website = normalise_website(school.website)
@@ -294,7 +312,11 @@ def scan_school(school, session, rulebook, as_of: date, discover: Callable | Non
         log.warning("discovering notices on %s failed: %s: %s", website, type(exc).__name__, exc)
         log.debug("traceback", exc_info=True)
         return _base_record(school, "unreachable", error=f"noticecheck failed reading the site: {exc}"), []
-    common = {"home_url": _text(discovery.home_url), "pages_visited": int(discovery.pages_visited or 0)}
+    common = {
+        "home_url": _text(discovery.home_url),
+        "pages_visited": int(discovery.pages_visited or 0),
+        "limits": tuple(getattr(discovery, "limits", ()) or ()),
+    }
     if discovery.status != "ok" or not discovery.notices:
         if discovery.status in _DISCOVERY_STATUSES:
             status = discovery.status
@@ -307,7 +329,13 @@ def scan_school(school, session, rulebook, as_of: date, discover: Callable | Non
     notices: list[NoticeRecord] = []
     fetches: list[FetchRecord] = []
     seen_bodies: set[str] = set()
-    for found in discovery.notices:
+    chosen = discovery.notices[:max_documents]  # discovery lists them most likely first
+    if len(discovery.notices) > max_documents:
+        common["limits"] += (
+            f"documents: {len(discovery.notices)} possible notices found, the {max_documents} most likely fetched",
+        )
+    requests_before = session.requests
+    for found in chosen:
         notice, fetched = _check_notice(found, session, rulebook, school, as_of)
         fetches.append(fetched)
         if notice.sha256 and notice.sha256 in seen_bodies:
@@ -315,6 +343,7 @@ def scan_school(school, session, rulebook, as_of: date, discover: Callable | Non
         if notice.sha256:
             seen_bodies.add(notice.sha256)
         notices.append(notice)
+    common["pages_visited"] += session.requests - requests_before
     if any(n.status == "checked" for n in notices):
         return _base_record(school, "checked", notices=tuple(notices), **common), fetches
     reasons = "; ".join(sorted({n.error or n.status for n in notices}))
@@ -396,7 +425,7 @@ def run_scan(
 
         session = PoliteSession(settings.fetch_policy())
     try:
-        for record, fetches in _parallel(todo, settings.concurrency, session, rulebook, as_of, discover):
+        for record, fetches in _parallel(todo, settings, session, rulebook, as_of, discover):
             store.save_school(run_id, record, fetches)
             summary.by_status[record.status] = summary.by_status.get(record.status, 0) + 1
             if on_school:
@@ -414,7 +443,7 @@ def run_scan(
     return summary
 
 
-def _parallel(todo: list, workers: int, session, rulebook, as_of: date, discover) -> Iterator[tuple[SchoolRecord, list[FetchRecord]]]:
+def _parallel(todo: list, settings: ScanSettings, session, rulebook, as_of: date, discover) -> Iterator[tuple[SchoolRecord, list[FetchRecord]]]:
     """Yield each school's result as it completes, with at most a few schools queued ahead.
 
     Bounded submission keeps memory flat for a 24,000-school national scan
@@ -422,6 +451,7 @@ def _parallel(todo: list, workers: int, session, rulebook, as_of: date, discover
     """
     pending: set[Future] = set()
     queue = iter(todo)
+    workers = settings.concurrency
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
     try:
         while True:
@@ -429,7 +459,7 @@ def _parallel(todo: list, workers: int, session, rulebook, as_of: date, discover
                 school = next(queue, None)
                 if school is None:
                     break
-                pending.add(executor.submit(scan_school, school, session, rulebook, as_of, discover))
+                pending.add(executor.submit(scan_school, school, session, rulebook, as_of, discover, settings.max_documents))
             if not pending:
                 return
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -491,6 +521,7 @@ def settings_from_json(data: dict, **overrides) -> ScanSettings:
         "timeout": data.get("timeout", 15.0),
         "retries": data.get("retries", 3),
         "retry_backoff": data.get("retry_backoff", 1.0),
+        "max_documents": data.get("max_documents", DEFAULT_MAX_DOCUMENTS),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return ScanSettings(**values)

@@ -33,15 +33,31 @@ def read_document(path: str, *, max_bytes: int) -> Document:
         raise _os_error(path, exc) from None
     if stat.S_ISDIR(info.st_mode):
         raise UnreadableInput("not-found", f"{path} is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        # Opening a FIFO blocks until a writer comes, a device can be endless:
+        # only regular files are read (stdin is "-").
+        raise UnreadableInput(
+            "not-a-file", f"{path} is a {_kind(info.st_mode)}, not a regular file; not read (pipe text in with - instead)"
+        )
     if info.st_size > max_bytes:
         raise too_large(info.st_size, max_bytes)
     try:
-        with open(path, "rb") as handle:
-            # Pipes and /dev/fd report size 0; the capped read still protects memory.
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, open does not hang.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise UnreadableInput("not-a-file", f"{path} is not a regular file; not read")
             data = _read_capped(handle, max_bytes)
     except OSError as exc:
         raise _os_error(path, exc) from None
     return Document(source=path, data=data, filename=os.path.basename(path))
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return name
+    return "special file"
 
 
 def _os_error(path: str, exc: OSError) -> UnreadableInput:

@@ -18,8 +18,10 @@ kill -9 leaves either the whole school or none of it.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -124,13 +126,28 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX documents_school ON documents(school_id);
     CREATE INDEX findings_document ON findings(document_id);
     """,
+    # 2: the caps a school's scan reached (documents per school, sitemap entries, pages), as a JSON list.
+    """
+    ALTER TABLE schools ADD COLUMN limits TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+BUSY_TIMEOUT = 30.0  # seconds another process may hold the database before we give up
+
+
 class StoreError(Exception):
     """The database cannot be used (newer schema, unknown run, not a database)."""
+
+
+class RunLocked(StoreError):
+    """Another process is scanning this run right now."""
+
+
+class StoreWriteError(StoreError):
+    """A write failed (disk full, I/O error); the transaction was rolled back, earlier commits stand."""
 
 
 def utc_now() -> str:
@@ -214,9 +231,10 @@ class SchoolRecord:
     school_type: str | None = None
     error: str | None = None
     home_url: str | None = None
-    pages_visited: int = 0
+    pages_visited: int = 0  # every request made for this school: pages, sitemaps and documents
     finished_at: str | None = None
     notices: tuple[NoticeRecord, ...] = ()
+    limits: tuple[str, ...] = ()  # caps the scan reached for this school, in words
 
     @property
     def errors(self) -> int:
@@ -262,10 +280,11 @@ class Store:
         try:
             # check_same_thread=False: worker threads share this connection,
             # serialised by self._lock (sqlite3 objects are not re-entrant).
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT)
             self._db.row_factory = sqlite3.Row
+            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._set_wal()
             # NORMAL is durable across process crashes in WAL mode (only an OS
             # crash can lose the last commits), and much faster than FULL.
             self._db.execute("PRAGMA synchronous = NORMAL")
@@ -290,31 +309,112 @@ class Store:
         with self._lock:
             return self._db.execute("PRAGMA user_version").fetchone()[0]
 
-    def _migrate(self) -> None:
-        with self._lock:
-            current = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if current > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} was written by a newer noticecheck (schema {current}, "
-                    f"this version understands up to {SCHEMA_VERSION}); upgrade noticecheck"
-                )
-            for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-                # executescript commits first, so run each step as its own
-                # explicit transaction and bump user_version inside it.
-                self._db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+    def _set_wal(self) -> None:
+        """WAL mode (persistent in the file). Switching needs a moment alone with the file, and
+        SQLite answers "locked" at once rather than wait, so retry for the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
             try:
-                yield self._db
+                self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date inside one EXCLUSIVE transaction: two processes opening a
+        new file at once take turns (the busy timeout), and the second finds the work done."""
+        with self._lock:
+            if self._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                return  # the usual case: no write lock needed
+            self._db.execute("BEGIN EXCLUSIVE")
+            try:
+                current = self._db.execute("PRAGMA user_version").fetchone()[0]
+                if current > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.path} was written by a newer noticecheck (schema {current}, "
+                        f"this version understands up to {SCHEMA_VERSION}); upgrade noticecheck"
+                    )
+                for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                    for statement in _statements(script):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {version}")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
+    def check_integrity(self) -> None:
+        """Refuse a damaged file (StoreError) before any work is done with it: a scan would
+        otherwise crawl every school and crash writing, a report crash half way."""
+        with self._lock:
+            try:
+                problems = [row[0] for row in self._db.execute("PRAGMA quick_check(5)").fetchall()]
+            except sqlite3.DatabaseError as exc:
+                problems = [str(exc)]
+        if problems != ["ok"]:
+            raise StoreError(
+                f"{self.path} is damaged ({'; '.join(problems)[:300]}); restore it from a backup, "
+                f"or give --db a new file to start a new history"
+            )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._rollback_quietly()
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:  # disk full, I/O error, locked past the timeout
+                self._rollback_quietly()
+                raise StoreWriteError(f"could not write to {self.path}: {exc}") from None
+
+    def _rollback_quietly(self) -> None:
+        # SQLite may already have rolled back (it does on a full disk); that is fine.
+        try:
+            self._db.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            pass
+
     # -- runs --------------------------------------------------------------
+
+    @contextmanager
+    def run_lock(self, run_id: int) -> Iterator[None]:
+        """Hold run `run_id` for this process: a second scan of the same run (two `--resume`s)
+        raises RunLocked instead of crawling every site twice. The lock is an flock on a file
+        beside the database, so the system releases it if the process dies (kill -9 included)."""
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, as before
+            yield
+            return
+        path = Path(f"{self.path}.run-{run_id}.lock")
+        handle = open(path, "a+")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise RunLocked(
+                    f"run {run_id} is being scanned right now by {holder}; wait for it to finish "
+                    f"(or stop it) before resuming it"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"noticecheck process {os.getpid()}")
+            handle.flush()
+            try:
+                yield
+            finally:
+                path.unlink(missing_ok=True)
+        finally:
+            handle.close()  # releases the flock
 
     def start_run(self, source: str, la: str | None, options: dict, school_total: int | None = None) -> int:
         with self._transaction() as db:
@@ -399,13 +499,14 @@ class Store:
             db.execute("DELETE FROM schools WHERE run_id = ? AND school_key = ?", (run_id, school.key))
             cur = db.execute(
                 """INSERT INTO schools (run_id, school_key, urn, name, website, la_name, type_name, phase,
-                       age_low, age_high, trust, school_type, status, error, home_url, pages_visited, finished_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       age_low, age_high, trust, school_type, status, error, home_url, pages_visited, finished_at,
+                       limits)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     run_id, school.key, school.urn, school.name, school.website, school.la_name,
                     school.type_name, school.phase, school.age_low, school.age_high, school.trust,
                     school.school_type, school.status, school.error, school.home_url,
-                    school.pages_visited, school.finished_at or utc_now(),
+                    school.pages_visited, school.finished_at or utc_now(), json.dumps(list(school.limits)),
                 ),
             )
             school_id = cur.lastrowid
@@ -501,11 +602,16 @@ class Store:
                 type_name=r["type_name"], phase=r["phase"], age_low=r["age_low"], age_high=r["age_high"],
                 trust=r["trust"], school_type=r["school_type"], status=r["status"], error=r["error"],
                 home_url=r["home_url"], pages_visited=r["pages_visited"], finished_at=r["finished_at"],
-                notices=tuple(docs_by_school.get(r["id"], ())),
+                notices=tuple(docs_by_school.get(r["id"], ())), limits=tuple(json.loads(r["limits"] or "[]")),
             )
             for r in school_rows
         )
         return RunData(run=run, schools=schools)
+
+
+def _statements(script: str) -> list[str]:
+    """A migration script split into statements (none of ours holds a ';' inside a string)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
 
 
 def _run_info(row: sqlite3.Row) -> RunInfo:

@@ -82,12 +82,20 @@ META_RULE_IDS = frozenset(r.id for r in META_RULES)
 
 DIRECTIVE_MEDIA_TYPES = frozenset({"text/html", "text/markdown"})
 
-_COMMENT = re.compile(r"<!--\s*noticecheck\s*:(?P<body>.*?)-->", re.S | re.I)
-# "disable=a,b -- reason": the reason starts at the first "--" after a space (ids hold single hyphens).
-_BODY = re.compile(r"\s*(?P<action>disable-next|disable)\s*=\s*(?P<names>.*?)(?:(?:(?<=\s)|(?<==))--\s*(?P<reason>.*?))?\s*", re.S)
+# The head of a directive, matched only where a "<!--" was found; the body runs
+# to the next "-->" (see _comments: a lazy `.*?-->` regex rescans the rest of
+# the text from every unclosed opener, quadratic on "<!-- noticecheck:" * n).
+_HEAD = re.compile(r"<!--\s*noticecheck\s*:", re.I)
+_CLOSE = "-->"
+MAX_BODY = 2000  # characters; a real directive is a line ("disable=a,b -- reason")
+# "disable=a,b -- reason": the reason starts at the first "--" after a space or
+# the "=" (ids hold single hyphens). Two searches, not one lazy regex over the
+# body, so a body of many "--" costs linear time.
+_ACTION = re.compile(r"(?P<action>disable-next|disable)\s*=\s*")
+_REASON_AFTER = re.compile(r"(?<=[\s=])--")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # not [^>]*: from every "<" with no ">" after it that rescans to the end
 _ANY_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 MAX_QUOTE = 160
 
@@ -143,36 +151,73 @@ def raw_text(doc: Document, media_type: str) -> str | None:
     return decode(doc.data, declared=declared).text
 
 
+def _comments(text: str):
+    """(start, end, body) of every `<!-- noticecheck: body -->` in `text`, in one pass.
+
+    Finds the same comments as `<!--\\s*noticecheck\\s*:(.*?)-->` would, in
+    linear time: an opener with no "-->" after it ends the search, because no
+    later opener can be closed either.
+    """
+    position = 0
+    while True:
+        start = text.find("<!--", position)
+        if start < 0:
+            return
+        head = _HEAD.match(text, start)
+        if head is None:
+            position = start + 4
+            continue
+        close = text.find(_CLOSE, head.end())
+        if close < 0:
+            return
+        yield start, close + len(_CLOSE), text[head.end() : close]
+        position = close + len(_CLOSE)
+
+
+def _without_comments(text: str) -> str:
+    pieces, position = [], 0
+    for start, end, _ in _comments(text):
+        pieces += [text[position:start], " "]
+        position = end
+    return "".join(pieces) + text[position:]
+
+
 def parse_directives(text: str, blocks: Sequence[Block] = ()) -> list[Directive]:
     """Every noticecheck comment in `text`, with `disable-next` scopes worked out from `blocks`."""
     out = []
-    for match in _COMMENT.finditer(text):
-        line = _line_at(text, match.start())
-        end_line = _line_at(text, match.end())
-        shown = _shorten(" ".join(match.group(0).split()))
-        directive = _parse_body(match.group("body"), line, shown)
+    counted, line = 0, 1  # lines are counted on from the previous comment, not from the top each time
+    for start, end, body in _comments(text):
+        line += _line_breaks(text, counted, start)
+        end_line = line + _line_breaks(text, start, end)
+        counted = start
+        shown = _shorten(" ".join(text[start : min(end, start + 4 * MAX_QUOTE)].split()))
+        directive = _parse_body(body, line, shown)
         if directive.action == "disable-next":
-            rest = text[match.end() : _line_end(text, match.end())]
+            rest = text[end : _line_end(text, end)]
             directive = replace(directive, scope=_next_block_scope(blocks, line, end_line, rest))
         out.append(directive)
     return out
 
 
 def _parse_body(body: str, line: int, shown: str) -> Directive:
-    m = _BODY.fullmatch(body)
+    if len(body) > MAX_BODY:
+        return Directive(line, shown, None, problem=f"it is longer than {MAX_BODY} characters, so not a directive")
+    m = _ACTION.match(body, len(body) - len(body.lstrip()))
     if m is None:
         return Directive(line, shown, None, problem="it is not `disable=rule-id` or `disable-next=rule-id`")
-    names = tuple(n.strip() for n in m.group("names").split(",") if n.strip())
+    separator = _REASON_AFTER.search(body, m.end())
+    listed, reason = (body[m.end() : separator.start()], body[separator.end() :]) if separator else (body[m.end() :], "")
+    names = tuple(n.strip() for n in listed.split(",") if n.strip())
     if not names:
         return Directive(line, shown, None, problem=f"`{m.group('action')}=` names no rule")
     bad = [n for n in names if not _NAME.match(n)]
     if bad:
         return Directive(line, shown, None, problem=f"{bad[0]!r} is not a rule id")
-    return Directive(line, shown, m.group("action"), names, (m.group("reason") or "").strip())
+    return Directive(line, shown, m.group("action"), names, reason.strip())
 
 
-def _line_at(text: str, offset: int) -> int:
-    return 1 + len(_LINE_BREAK.findall(text, 0, offset))
+def _line_breaks(text: str, start: int, end: int) -> int:
+    return len(_LINE_BREAK.findall(text, start, end))
 
 
 def _line_end(text: str, offset: int) -> int:
@@ -228,8 +273,8 @@ def without_directives(text: Text) -> Text:
         return text
     blocks = []
     for block in text.blocks:
-        if _COMMENT.search(block.text):
-            cleaned = " ".join(_COMMENT.sub(" ", block.text).split())
+        if "<!--" in block.text and next(_comments(block.text), None) is not None:
+            cleaned = " ".join(_without_comments(block.text).split())
             if not cleaned:
                 continue
             block = replace(block, text=cleaned)

@@ -274,6 +274,7 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
     at or above it, 2 bad usage, bad config or an unreadable input.
     """
     from noticecheck.baseline import Baseline, BaselineError
+    from noticecheck.report.controls import one_line, printable
     from noticecheck.report.formats import Report, render
 
     gate = open_gate(paths, **gate_options)
@@ -281,7 +282,7 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
 
     def status_line(outcome: Outcome) -> None:
         if not outcome.checked:
-            click.echo(f"{outcome.source}: unreadable: {outcome.result.error}", err=True)
+            click.echo(f"{one_line(outcome.source)}: unreadable: {printable(outcome.result.error or '')}", err=True)
 
     outcomes = gate.check_paths(paths, on_outcome=status_line)
 

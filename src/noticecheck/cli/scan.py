@@ -110,16 +110,19 @@ class _Progress:
 @click.option("--as-of", callback=_parse_date, metavar="DATE", help="Judge notices as of this date (YYYY-MM-DD).  [default: today]")
 @click.option("--timeout", type=click.FloatRange(0.5), help="Seconds allowed for one request.  [default: 15]")
 @click.option("--retries", type=click.IntRange(0, 10), help="Extra tries after a server error or dropped connection.  [default: 3]")
+@click.option("--max-documents", type=click.IntRange(1, 500),
+              help="Notices fetched per school, the most likely first (the school's record says when more were found).  [default: 12]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent, contact,
-         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, quiet):
+         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet):
     """Scan every open school in SCHOOLS_CSV (a GIAS export or a name,website CSV).
 
     Finds each school's privacy notices, checks them, stores everything in
     --db and writes a dashboard. With --resume, SCHOOLS_CSV may be left out.
     """
+    from noticecheck.report.controls import printable
     from noticecheck.scan import ScanError, ScanSettings, find_resumable, load_schools, settings_from_json
-    from noticecheck.store import Store, StoreError
+    from noticecheck.store import RunLocked, Store, StoreError
 
     if run_id is not None and not resume:
         _fail("--run is only for --resume (to choose which unfinished scan to continue)")
@@ -135,10 +138,11 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
     overrides = {
         "concurrency": concurrency, "per_host_interval": per_host_interval, "user_agent": user_agent,
         "allow_private": True if allow_private else None, "allowed_networks": tuple(allow_networks) or None,
-        "cache_path": cache_path, "timeout": timeout, "retries": retries,
+        "cache_path": cache_path, "timeout": timeout, "retries": retries, "max_documents": max_documents,
     }
     try:
         store = Store(db_path)
+        store.check_integrity()  # before any school list is read or site contacted
     except StoreError as exc:
         _fail(str(exc))
     with store:
@@ -163,17 +167,39 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
         except (ScanError, StoreError, ValueError) as exc:
             _fail(str(exc))
         for problem in problems:
-            click.echo(f"noticecheck: skipped {problem}", err=True)
+            click.echo(f"noticecheck: skipped {printable(problem)}", err=True)
         if not schools:
             _fail(f"no open schools to scan in {source}" + (f" for LA {la!r}" if la else ""))
         if not resume:
             run_id = store.start_run(str(source.resolve()), la, settings.to_json(), len(schools))
-        _scan_and_report(store, run_id, schools, settings, out_root, quiet)
+        try:
+            with store.run_lock(run_id):
+                _scan_and_report(store, run_id, schools, settings, out_root, quiet)
+        except RunLocked as exc:
+            _fail(str(exc))
+
+
+def _leave(store, run_id: int, total: int, why: str, code: int, then: str = "Carry on") -> None:
+    """End a scan early: say what is saved and how to resume, then exit at once."""
+    saved = store.count_schools(run_id)
+    click.echo(
+        f"{why}{saved} of {total} schools are saved in {store.path}.\n"
+        f"{then} with: noticecheck scan --resume --db {store.path}",
+        err=True,
+    )
+    store.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Leave now: a normal exit would wait for the worker threads to finish
+    # crawling the sites in flight, whose results are dropped anyway.
+    # Everything stored is already committed.
+    os._exit(code)
 
 
 def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool) -> None:
     from noticecheck.report.scan_summary import compare_runs
     from noticecheck.scan import run_scan, write_run_reports
+    from noticecheck.store import StoreWriteError
 
     with _Progress(quiet) as progress:
         on_start, on_school = progress.callbacks(f"Scan {run_id}") or (None, None)
@@ -181,24 +207,19 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
             summary = run_scan(store, run_id, schools, settings, on_start=on_start, on_school=on_school)
         except KeyboardInterrupt:
             progress.stop()
-            saved = store.count_schools(run_id)
-            click.echo(
-                f"\nInterrupted: {saved} of {len(schools)} schools are saved in {store.path}.\n"
-                f"Carry on with: noticecheck scan --resume --db {store.path}",
-                err=True,
-            )
-            store.close()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            # Leave now: a normal exit would wait for the worker threads to
-            # finish crawling the sites in flight, whose results are dropped
-            # anyway. Everything stored is already committed.
-            os._exit(130)
+            _leave(store, run_id, len(schools), "\nInterrupted: ", 130)
+        except StoreWriteError as exc:  # a full disk: what was committed stands
+            progress.stop()
+            _leave(store, run_id, len(schools), f"noticecheck: {exc}.\n", ExitCode.USAGE, "Free some space, then carry on")
     click.echo(summary.line())
     data = store.load_run(run_id)
     previous = store.previous_run(run_id)
     comparison = compare_runs(store.load_run(previous.id), data) if previous else None
-    index = write_run_reports(data, out_root / f"run-{run_id}", comparison, previous)
+    try:
+        index = write_run_reports(data, out_root / f"run-{run_id}", comparison, previous)
+    except OSError as exc:
+        _fail(f"the scan is saved in {store.path}, but its reports could not be written to {out_root}: "
+              f"{exc.strerror or exc}; free some space, then run: noticecheck report --db {store.path} --run {run_id}")
     click.echo(f"Dashboard: {index}")
     click.echo(f"Spreadsheet: {index.parent / 'schools.csv'}")
 
@@ -213,6 +234,7 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
               help="Write the dashboard, schools.csv and results.jsonl to OUT/run-N/.")
 def report(db_path, run_ref, since_ref, fmt, out_root):
     """Re-write a stored scan's dashboard and exports, and print a summary (or the changes --since)."""
+    from noticecheck.report.controls import printable
     from noticecheck.report.scan_summary import compare_runs, comparison_to_json, run_totals
     from noticecheck.scan import write_run_reports
     from noticecheck.store import Store, StoreError
@@ -221,6 +243,7 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
         _fail(f"{db_path} does not exist; run `noticecheck scan` first (or give --db)")
     try:
         with Store(db_path) as store:
+            store.check_integrity()
             run = store.resolve_run(run_ref)
             old_run = None
             if since_ref:
@@ -253,7 +276,7 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
-    click.echo(_text_report(data, totals, comparison, index))
+    click.echo(printable(_text_report(data, totals, comparison, index)))
 
 
 def _text_report(data, totals, comparison, index: Path) -> str:

@@ -40,6 +40,7 @@ from noticecheck.fetch.urls import dedupe_key, normalise_website, same_site, tog
 
 DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".odt", ".doc", ".rtf")
 MAX_SITEMAPS = 4  # sitemap documents read per site (an index can name hundreds)
+MAX_SITEMAP_ENTRIES = 5000  # page URLs read from a site's sitemaps; a school site has a few hundred
 MAX_SITEMAP_BYTES = 10 * 1024 * 1024  # after gunzip
 MIN_CONFIDENCE = 30
 OFF_SITE_MIN_CONFIDENCE = 70  # links to other sites must clearly name a notice (a trust's copy)
@@ -193,6 +194,7 @@ class Discovery:
     notices: tuple[FoundNotice, ...]
     pages_visited: int
     error: str | None = None
+    limits: tuple[str, ...] = ()  # the caps this crawl reached, in words, for the school's record
 
 
 # -- the crawl ------------------------------------------------------------------------
@@ -236,6 +238,7 @@ class _Crawl:
         self.queue: list[_Queued] = []
         self.seen: set[str] = set()
         self.candidates: dict[str, _Candidate] = {}
+        self.limits: list[str] = []
         self._seq = 0
 
     # bookkeeping
@@ -346,7 +349,8 @@ class _Crawl:
         origin = urlunsplit(urlsplit(home)[:2] + ("/", "", ""))
         todo = list(self.session.sitemaps_for(home)) + [urljoin(origin, "/sitemap.xml")]
         done: set[str] = set()
-        while todo and len(done) < MAX_SITEMAPS and self.budget_left():
+        entries_left = MAX_SITEMAP_ENTRIES
+        while todo and len(done) < MAX_SITEMAPS and self.budget_left() and entries_left > 0:
             sitemap = todo.pop(0)
             key = dedupe_key(sitemap)
             if key in done or not self.on_site(sitemap):
@@ -355,10 +359,15 @@ class _Crawl:
             result = self.fetch(sitemap, None)
             if result.outcome != "ok":
                 continue
-            pages, children = parse_sitemap(result.data)
+            # One entry more than is left, to know whether the cap cut the list short.
+            pages, children = parse_sitemap(result.data, limit=entries_left + 1)
             # Page and post sitemaps before image or product ones.
             children.sort(key=lambda url: 0 if re.search(r"page|post|polic|privacy|gdpr", url.lower()) else 1)
-            todo.extend(children)
+            todo.extend(children[:MAX_SITEMAPS])
+            if len(pages) > entries_left:
+                pages = pages[:entries_left]
+                self.limits.append(f"sitemaps: read the first {MAX_SITEMAP_ENTRIES} entries only")
+            entries_left -= len(pages)
             for page in pages:
                 self._consider_sitemap_url(page, sitemap)
 
@@ -499,11 +508,12 @@ def _text_from_url(url: str) -> str:
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False, remove_comments=True)
 
 
-def parse_sitemap(data: bytes) -> tuple[list[str], list[str]]:
+def parse_sitemap(data: bytes, limit: int | None = None) -> tuple[list[str], list[str]]:
     """(page URLs, child sitemap URLs) from a sitemap or sitemap index; gzip is unpacked.
 
     Parsed with lxml without entity expansion or network access; anything that
-    is not a sitemap gives two empty lists.
+    is not a sitemap gives two empty lists. `limit` stops reading after that
+    many <loc> entries.
     """
     if data[:2] == b"\x1f\x8b":
         try:
@@ -521,12 +531,14 @@ def parse_sitemap(data: bytes) -> tuple[list[str], list[str]]:
     if root is None:
         return [], []
     kind = etree.QName(root).localname.lower()
-    locs = [
-        (element.text or "").strip()
-        for element in root.iter()
-        if isinstance(element.tag, str) and etree.QName(element).localname.lower() == "loc"
-    ]
-    locs = [loc for loc in locs if loc]
+    locs: list[str] = []
+    for element in root.iter():
+        if isinstance(element.tag, str) and etree.QName(element).localname.lower() == "loc":
+            loc = (element.text or "").strip()
+            if loc:
+                locs.append(loc)
+                if limit is not None and len(locs) >= limit:
+                    break
     if kind == "sitemapindex":
         return [], locs
     if kind == "urlset":
@@ -575,11 +587,14 @@ def discover_notices(session: PoliteSession, website: str, *, max_depth: int = 3
     crawl.read_sitemaps(home_url)
     while crawl.queue and crawl.budget_left():
         crawl.visit(heapq.heappop(crawl.queue))
+    if crawl.queue:
+        crawl.limits.append(f"pages: stopped after {crawl.max_pages} requests with {len(crawl.queue)} pages still to visit")
 
     notices = crawl.notices()
+    limits = tuple(crawl.limits)
     if not notices:
-        return Discovery("no-notice-found", home_url, (), crawl.requests)
-    return Discovery("ok", home_url, notices, crawl.requests)
+        return Discovery("no-notice-found", home_url, (), crawl.requests, limits=limits)
+    return Discovery("ok", home_url, notices, crawl.requests, limits=limits)
 
 
 __all__ = ["Discovery", "FoundNotice", "classify_audience", "discover_notices", "notice_confidence", "parse_sitemap"]

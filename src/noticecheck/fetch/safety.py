@@ -26,6 +26,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
+from noticecheck.fetch import deadline
+
 Resolver = Callable[[str, int], Iterable[str]]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -88,6 +90,19 @@ _REFUSED_KINDS = (
 )
 
 
+# Python's ipaddress tables (which differ between patch releases) miss some
+# blocks that must never be contacted; tests/test_address_registries.py checks
+# the whole guard against the IANA special-purpose registries.
+_SPECIAL_NETWORKS = (
+    (ipaddress.ip_network("192.0.0.0/24"), "reserved"),  # IETF protocol assignments (RFC 6890)
+    (ipaddress.ip_network("fec0::/10"), "site-local"),  # deprecated by RFC 3879, still routed inside some networks
+    (ipaddress.ip_network("3fff::/20"), "documentation"),  # RFC 9637 (2024)
+)
+# Every IPv6 address a public web server can have is global unicast (RFC 4291);
+# the rest of the space is reserved by the IETF, multicast or local.
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+
+
 def refusal_reason(address: str, allowed: tuple[Network, ...] = ()) -> str | None:
     """Why `address` must not be contacted ("loopback", "private", ...), or None if it may.
 
@@ -106,8 +121,13 @@ def refusal_reason(address: str, allowed: tuple[Network, ...] = ()) -> str | Non
         for attribute, kind in _REFUSED_KINDS:
             if getattr(candidate, attribute):
                 return kind
+        for network, kind in _SPECIAL_NETWORKS:
+            if candidate in network:
+                return kind
         if not candidate.is_global:
             return "non-global"  # e.g. 100.64.0.0/10 carrier-grade NAT
+        if candidate.version == 6 and candidate not in _GLOBAL_UNICAST_V6:
+            return "reserved"
     return None
 
 
@@ -178,9 +198,21 @@ class AddressGuard:
 
 
 class _PinnedConnectionMixin:
-    """Replaces urllib3's `_new_conn` so the socket goes to a checked address, never a fresh DNS answer."""
+    """Replaces urllib3's `_new_conn` so the socket goes to a checked address, never a fresh DNS answer.
+
+    Every socket, new or reused from the pool, is also put under the calling
+    thread's request deadline (deadline.py) before it is written to or read.
+    """
 
     guard: AddressGuard
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        deadline.watch(self.sock)  # type: ignore[attr-defined]  # a reused connection (None when new)
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def getresponse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        deadline.watch(self.sock)  # type: ignore[attr-defined]
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
 
     def _new_conn(self) -> socket.socket:  # type: ignore[override]
         host, port = self.host, self.port  # type: ignore[attr-defined]
@@ -202,6 +234,7 @@ class _PinnedConnectionMixin:
             except OSError as exc:
                 error = NewConnectionError(self, f"could not connect to {host} ({address}): {exc}")  # type: ignore[arg-type]
             else:
+                deadline.watch(sock)
                 # Belt and braces: the peer must be the address we checked.
                 peer = sock.getpeername()[0]
                 if peer != address:

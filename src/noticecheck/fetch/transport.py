@@ -6,9 +6,11 @@
   only to addresses that were checked (see safety.py);
 * it reads the body itself, in chunks, before anything else sees the response,
   stopping past a byte cap (counting decoded bytes, so a gzip bomb is caught
-  too), past a wall-clock deadline (a server dripping one byte a second never
-  trips a per-read timeout), and before the first byte when the Content-Type is
-  not one the caller accepts.
+  too) and before the first byte when the Content-Type is not one the caller
+  accepts;
+* arms a total deadline for the whole exchange (connect, headers, body; see
+  deadline.py), so a server dripping one byte a second, which never trips a
+  per-read timeout, is cut off when the time is up.
 
 It reads the body here, not in PoliteSession, because requests-cache reads
 `response.content` to store it: by the time the cache sees the response the
@@ -28,6 +30,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
+from noticecheck.fetch.deadline import Deadline
 from noticecheck.fetch.safety import AddressGuard
 
 CHUNK = 16 * 1024  # small chunks bound how far a compressed body can expand before we check
@@ -124,16 +127,31 @@ class GuardedAdapter(HTTPAdapter):
         self._local.budget = budget
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):  # type: ignore[override]
-        response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
         budget: Budget | None = getattr(self._local, "budget", None)
+        if budget is None:
+            return self._send_and_read(request, None, timeout, verify, cert, proxies)
+        # The socket is shut down at the deadline, whatever read it is blocked in;
+        # the error that causes is reported as the timeout it is.
+        with Deadline(budget.deadline) as deadline:
+            try:
+                return self._send_and_read(request, budget, timeout, verify, cert, proxies, deadline)
+            except (BodyTimeout, TooLarge, WrongType):
+                raise
+            except Exception as exc:
+                if deadline.expired:
+                    raise BodyTimeout("the response took longer than the time budget") from exc
+                raise
+
+    def _send_and_read(self, request, budget, timeout, verify, cert, proxies, deadline: Deadline | None = None):
+        response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
         try:
-            self._read_body(response, budget)
+            self._read_body(response, budget, deadline)
         except BaseException:
             response.close()
             raise
         return response
 
-    def _read_body(self, response: requests.Response, budget: Budget | None) -> None:
+    def _read_body(self, response: requests.Response, budget: Budget | None, deadline: Deadline | None = None) -> None:
         if not 200 <= response.status_code < 300:
             # Redirects and errors: nobody needs their bodies, so do not download them.
             response.close()
@@ -171,6 +189,10 @@ class GuardedAdapter(HTTPAdapter):
         data = b"".join(chunks)
         response._content = data[: budget.max_bytes] if budget.truncate else data
         response._content_consumed = True
+        if deadline is not None:
+            deadline.disarm()  # the connection may go back to the pool: it must not be shut later
+            if deadline.expired:
+                raise BodyTimeout("the response took longer than the time budget")
         if truncated:
             response.close()  # unread bytes remain: the connection cannot be reused
         else:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from noticecheck.api import DEFAULT_MAX_BYTES
-from noticecheck.load.errors import too_large
+from noticecheck.load.errors import human_size, too_large
 from noticecheck.load.sniff import DOCX, HTML, MARKDOWN, ODT, PDF, PLAIN, SUPPORTED_SUFFIXES, sniff
-from noticecheck.model import Document, Text
+from noticecheck.model import Document, Text, UnreadableInput
 
 
 def _plain(doc: Document, media_type: str) -> Text:
@@ -49,6 +49,12 @@ def _odt(doc: Document, media_type: str) -> Text:
     return load_odt(doc, media_type)
 
 
+# A long notice runs to 15,000 words (about 100,000 characters); ten times that is not a notice.
+MAX_TEXT_CHARACTERS = 1_000_000
+# Checked before parsing, because parsing is what costs: plain text takes at most 4 bytes a
+# character, and a school's notice page, scripts and styles included, weighs well under this.
+MAX_HTML_BYTES = 5 * 1024 * 1024
+
 _LOADERS: dict[str, Callable[[Document, str], Text]] = {
     PLAIN: _plain,
     MARKDOWN: _plain,
@@ -64,7 +70,32 @@ def to_text(doc: Document, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Text:
     if len(doc.data) > max_bytes:
         raise too_large(len(doc.data), max_bytes)
     media_type = sniff(doc)
-    return _LOADERS[media_type](doc, media_type)
+    _check_size_before_parsing(doc, media_type)
+    try:
+        text = _LOADERS[media_type](doc, media_type)
+    except RecursionError:
+        # A Word or web page nested thousands of levels deep: no real notice is.
+        raise UnreadableInput("too-deeply-nested", "too deeply nested to read (thousands of levels of markup)") from None
+    characters = sum(len(block.text) for block in text.blocks)
+    if characters > MAX_TEXT_CHARACTERS:
+        raise UnreadableInput(
+            "too-long",
+            f"{characters:,} characters of text, more than any privacy notice (limit {MAX_TEXT_CHARACTERS:,}): "
+            "is this the right file?",
+        )
+    return text
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "sniff", "to_text"]
+def _check_size_before_parsing(doc: Document, media_type: str) -> None:
+    if media_type in (PLAIN, MARKDOWN) and len(doc.data) > 4 * MAX_TEXT_CHARACTERS:
+        raise UnreadableInput(
+            "too-long", f"{human_size(len(doc.data))} of text, more than any privacy notice: is this the right file?"
+        )
+    if media_type == HTML and len(doc.data) > MAX_HTML_BYTES:
+        raise UnreadableInput(
+            "too-large",
+            f"a web page of {human_size(len(doc.data))}, more than any notice page (limit {human_size(MAX_HTML_BYTES)})",
+        )
+
+
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_HTML_BYTES", "MAX_TEXT_CHARACTERS", "SUPPORTED_SUFFIXES", "sniff", "to_text"]

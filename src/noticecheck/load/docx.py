@@ -57,8 +57,8 @@ def load_docx(doc: Document, media_type: str) -> Text:
         title = _checked_title(archive)
         try:
             blocks = document_blocks(read_document(archive))
-        except UnreadableInput:
-            raise
+        except (UnreadableInput, RecursionError):
+            raise  # a file too deep for one route is too deep for the other
         except Exception:  # noqa: BLE001 - wordxml.NeedsMammoth, or a file nobody foresaw: the old route judges it
             return _through_mammoth(doc, media_type, archive, title)
     return _numbered(doc, media_type, blocks, title, FAST_NOTE)
@@ -154,8 +154,8 @@ def _to_html(data: bytes) -> str:
             convert_image=skip_images,
             include_embedded_style_map=False,
         )
-    except UnreadableInput:
-        raise
+    except (UnreadableInput, RecursionError):
+        raise  # too deep to read is its own status (load.to_text), not damage
     except Exception as exc:  # noqa: BLE001 - mammoth surfaces zip, XML and its own errors alike
         raise corrupt(f"damaged DOCX file: {type(exc).__name__}: {exc}") from None
     return result.value

@@ -2,7 +2,8 @@
 
 Order of trust:
 
-1. a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE);
+1. a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE), or UTF-16 without one
+   when every other byte is NUL (English text saved as "Unicode" by some tools);
 2. strict UTF-8 -- valid UTF-8 with non-ASCII bytes almost never happens by
    accident, so it beats a declared charset (pages often declare latin-1 and
    serve UTF-8);
@@ -71,6 +72,22 @@ def declared_charset(data: bytes, media_type: str | None, *, html: bool) -> str 
     return None
 
 
+def bomless_utf16(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when `data` reads as UTF-16 text without a BOM: in its first
+    4 KiB nearly every odd (LE) or even (BE) byte is NUL and nearly no other one is."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even = sum(1 for b in sample[0 : 2 * pairs : 2] if b == 0)
+    odd = sum(1 for b in sample[1 : 2 * pairs : 2] if b == 0)
+    if odd >= 0.9 * pairs and even <= 0.05 * pairs:
+        return "utf-16-le"
+    if even >= 0.9 * pairs and odd <= 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def _canonical(label: str | None) -> str | None:
     if not label:
         return None
@@ -101,6 +118,9 @@ def decode(data: bytes, *, declared: str | None = None) -> Decoded:
         name, skip = bom
         # A BOM is a promise; a broken tail (odd byte count) is replaced, not fatal.
         return Decoded(data[skip:].decode(name, errors="replace"), f"{name} (BOM)")
+    utf16 = bomless_utf16(data)
+    if utf16:
+        return Decoded(data.decode(utf16, errors="replace"), f"{utf16} (no BOM)")
 
     text = _try(data, "utf-8")
     if text is not None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from noticecheck.load.blocks import normalise
 from noticecheck.load.errors import corrupt
 from noticecheck.load.pages import without_furniture
+from noticecheck.load.pdfguard import check_pages, check_pdf_size
 from noticecheck.load.lines import split_lines, starts_with_bullet
 from noticecheck.load.plain import text_to_blocks
 from noticecheck.model import Document, Text, UnreadableInput
@@ -139,6 +140,7 @@ def _extract(data: bytes) -> tuple[list[_Page], str | None]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_raw
 
+    check_pdf_size(data)  # before PDFium inflates anything
     with _PDFIUM_LOCK:
         try:
             pdf = pdfium.PdfDocument(data)
@@ -151,6 +153,7 @@ def _extract(data: bytes) -> tuple[list[_Page], str | None]:
         try:
             if len(pdf) == 0:
                 raise corrupt("damaged PDF: it has no pages")
+            check_pages(len(pdf))
             pages = []
             for index in range(len(pdf)):
                 page = pdf[index]

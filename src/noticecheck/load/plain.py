@@ -474,6 +474,8 @@ def load_plain(doc: Document, media_type: str) -> Text:
             notes.append(f"dropped {dropped} repeated page header/footer line(s)")
     blocks = text_to_blocks(lines)
     if not blocks:
+        if decoded.text.strip():
+            raise empty("the file has no words, only punctuation or symbols")
         raise empty("the file contains only whitespace")
     title = blocks[0].text if blocks[0].is_heading else None
     return Text(source=doc.source, blocks=tuple(blocks), media_type=media_type, title=title, notes=tuple(notes))

@@ -13,7 +13,7 @@ import os
 import re
 import zipfile
 
-from noticecheck.load.encoding import bom_encoding
+from noticecheck.load.encoding import bom_encoding, bomless_utf16
 from noticecheck.load.errors import corrupt, empty, unknown_type
 from noticecheck.model import Document, UnreadableInput
 
@@ -143,9 +143,13 @@ def _text_prefix(data: bytes) -> str | None:
         if text and controls / len(text) > _CONTROL_SHARE:
             return None
         return text
-    if b"\x00" in sample:
-        # NUL never occurs in 8-bit text; UTF-16 without a BOM is too rare
-        # in notices to justify guessing it.
+    utf16 = bomless_utf16(sample)
+    if utf16:
+        return sample.decode(utf16, errors="replace")
+    if sample.count(b"\x00") * 4 > len(sample):
+        # Text has no NULs to speak of (binary files are full of them). A stray
+        # NUL or two in a real notice is counted with the other control
+        # characters below.
         return None
     controls = sum(1 for b in sample if b in _CONTROL)
     if controls / len(sample) > _CONTROL_SHARE:

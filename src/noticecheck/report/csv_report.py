@@ -2,9 +2,9 @@
 
 Columns: document, rule, severity, line, section, message, quote, fix,
 source_link, note (why a finding was reported one level lower, e.g. the
-text appears cut short). Quotes come from documents we do not control, so a cell that
-a spreadsheet would run as a formula (starting = + - @ or a control
-character) gets a leading apostrophe.
+text appears cut short). Quotes come from documents we do not control, so
+control characters are dropped and a cell that a spreadsheet would run as a
+formula (starting = + - @) gets a leading apostrophe (controls.csv_cell).
 """
 
 from __future__ import annotations
@@ -12,16 +12,10 @@ from __future__ import annotations
 import csv
 import io
 
+from noticecheck.report.controls import csv_cell
 from noticecheck.report.formats import Report, by_severity, finding_row
 
 COLUMNS = ("document", "rule", "severity", "line", "section", "message", "quote", "fix", "source_link", "note")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def render(report: Report) -> str:
@@ -29,5 +23,5 @@ def render(report: Report) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
     for outcome, f in by_severity(report):
-        writer.writerow({k: neutralise(v) for k, v in finding_row(outcome, f, report.root).items()})
+        writer.writerow({k: csv_cell(v) for k, v in finding_row(outcome, f, report.root).items()})
     return buffer.getvalue()

@@ -110,9 +110,19 @@ class Report:
         return totals
 
 
+# Formats read on a terminal (or a CI log): control characters from file names
+# and documents are shown escaped, so none can drive the reader's terminal.
+_TERMINAL_FORMATS = frozenset({"text", "concise", "github", "markdown"})
+
+
 def render(name: str, report: Report) -> str:
+    from noticecheck.report.controls import printable
+
     module_name, attr = FORMATS[name].split(":")
-    return getattr(importlib.import_module(module_name), attr)(report)
+    out = getattr(importlib.import_module(module_name), attr)(report)
+    if name in _TERMINAL_FORMATS:
+        out = printable(out, colour=name == "text" and report.color)
+    return out
 
 
 # ---------------------------------------------------------------- helpers shared by renderers

@@ -24,7 +24,7 @@ from collections import defaultdict
 from noticecheck.report.formats import Outcome, Report, display_path, message_with_note
 from noticecheck.suppress import META_RULE_IDS
 
-_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
@@ -89,6 +89,12 @@ def _suite(report: Report, outcome: Outcome) -> ET.Element:
 
 
 def render(report: Report) -> str:
+    # Every string that reaches the tree (file names too) may hold characters XML
+    # 1.0 forbids; removing them from the serialised document keeps it well-formed.
+    return _clean(_render(report))
+
+
+def _render(report: Report) -> str:
     root = ET.Element("testsuites", name="noticecheck")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for outcome in report.outcomes:

@@ -12,11 +12,12 @@ import csv
 import json
 from pathlib import Path
 
+from noticecheck.report.controls import csv_cell
 from noticecheck.report.scan_summary import KEY_CHECKS, STATUS_LABELS, key_check_passes, yes_no
 from noticecheck.store import NoticeRecord, RunData, SchoolRecord
 
 CSV_COLUMNS = (
-    "urn", "name", "la", "phase", "type", "school_type", "status", "status_label", "error",
+    "urn", "name", "la", "phase", "type", "school_type", "status", "status_label", "error", "limits",
     "notice_url", "audience", "notice_status", "errors", "warnings",
     *(check.id for check in KEY_CHECKS),
 )
@@ -33,6 +34,7 @@ def _csv_row(school: SchoolRecord, notice: NoticeRecord | None) -> dict[str, obj
         "status": school.status,
         "status_label": STATUS_LABELS.get(school.status, school.status),
         "error": school.error or "",
+        "limits": "; ".join(school.limits),
         "notice_url": notice.url if notice else "",
         "audience": (notice.audience or "unknown") if notice else "",
         "notice_status": notice.status if notice else "",
@@ -44,15 +46,6 @@ def _csv_row(school: SchoolRecord, notice: NoticeRecord | None) -> dict[str, obj
     return row
 
 
-def _neutralise(value: object) -> object:
-    # School names and URLs come from files and websites we do not control;
-    # a cell starting with = + - @ would run as a formula when the LA opens
-    # the CSV in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def write_schools_csv(data: RunData, path: Path) -> Path:
     """Write one row per school and notice; returns the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +54,7 @@ def write_schools_csv(data: RunData, path: Path) -> Path:
         writer.writeheader()
         for school in data.schools:
             for notice in school.notices or (None,):
-                writer.writerow({k: _neutralise(v) for k, v in _csv_row(school, notice).items()})
+                writer.writerow({k: csv_cell(v) for k, v in _csv_row(school, notice).items()})
     return path
 
 
@@ -82,6 +75,8 @@ def school_to_json(school: SchoolRecord, run_id: int) -> dict:
         "status": school.status,
         "error": school.error,
         "home_url": school.home_url,
+        "pages_visited": school.pages_visited,
+        "limits": list(school.limits),
         "finished_at": school.finished_at,
         "key_checks": {c.id: key_check_passes(c, school.notices) for c in KEY_CHECKS},
         "notices": [

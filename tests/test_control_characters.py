@@ -1,0 +1,81 @@
+"""Control characters in file names, school names and documents never reach a terminal, a CSV or XML raw.
+
+A file named `x<ESC>[2J<ESC>]0;pwned<BEL>.txt` (made for real on disk) would
+clear the screen and set the terminal title when its name is printed; school
+names with escapes did the same in `report --since` and reached schools.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from noticecheck.cli import main
+from noticecheck.store import SchoolRecord, Store
+
+HOSTILE = "x\x1b[2J\x1b]0;pwned\x07"
+RAW = ("\x1b", "\x07")
+NOTICE = "Privacy notice\n\nWe are the data controller for the information we hold about pupils.\n"
+
+
+@pytest.fixture
+def hostile_files(tmp_path):
+    readable = tmp_path / f"{HOSTILE}.txt"
+    readable.write_text(NOTICE, encoding="utf-8")
+    broken = tmp_path / f"{HOSTILE}.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really a pdf")
+    return readable, broken
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--fail-on", "none", *args])
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "github", "markdown"])
+def test_terminal_formats_show_control_characters_escaped(hostile_files, fmt):
+    readable, broken = hostile_files
+    result = _run("--format", fmt, str(readable), str(broken))
+    for stream in (result.stdout, result.stderr):
+        assert not any(c in stream for c in RAW), repr(stream[:300])
+    assert "\\x1b[2J" in result.stdout + result.stderr
+    assert "unreadable" in result.stderr  # the status line names the broken file, escaped
+
+
+def test_junit_is_well_formed_whatever_the_file_name(hostile_files, tmp_path):
+    readable, broken = hostile_files
+    bell = tmp_path / "bell\x07\x01name.txt"
+    bell.write_text(NOTICE, encoding="utf-8")
+    result = _run("--format", "junit", str(readable), str(broken), str(bell))
+    root = ET.fromstring(result.stdout.encode("utf-8"))  # raises on invalid XML
+    assert root.tag == "testsuites" and len(root) == 3
+    assert any("pwned" in suite.get("name", "") for suite in root)
+
+
+def test_csv_format_drops_control_characters(hostile_files):
+    readable, _ = hostile_files
+    result = _run("--format", "csv", str(readable))
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert rows and all(not any(c in value for c in RAW) for row in rows for value in row.values())
+
+
+def _school(name: str, status: str) -> SchoolRecord:
+    return SchoolRecord(key="100001", urn="100001", name=name, status=status, website="https://school.example/")
+
+
+def test_school_names_with_escapes_are_safe_in_report_since_and_schools_csv(tmp_path):
+    db = tmp_path / "history.sqlite"
+    name = f"Oak {HOSTILE} Primary"
+    with Store(db) as store:
+        for status in ("unreachable", "no-notice-found"):
+            run = store.start_run("list.csv", None, {})
+            store.save_school(run, _school(name, status))
+            store.finish_run(run)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(main, ["report", "--db", str(db), "--since", "previous", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Oak x\\x1b[2J" in result.stdout and not any(c in result.stdout for c in RAW)
+    text = (out / f"run-{run}" / "schools.csv").read_text(encoding="utf-8-sig")
+    assert "Oak x[2J]0;pwned Primary" in text and not any(c in text for c in RAW)
