@@ -283,31 +283,28 @@ def _not_content_kinds(sentences: list[Sentence], cues: Cues) -> list[frozenset[
 _CONTINUATION = re.compile(r"^\W*(for example|for instance|e\.g\.?|such as|this includes|these include|including)\b", re.I)
 
 
+def _blank_spans(text: str, spans) -> str:
+    """`text` with each (start, end) span, in order and not overlapping, replaced by spaces; offsets kept."""
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces.append(text[last:start])
+        pieces.append(" " * (end - start))
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def _blank_placeholders(joined: str, placeholders: Matcher | None) -> str:
     """`joined` with unfilled template text ("[insert name]", "TBC") replaced by spaces, offsets kept."""
     if placeholders is None:
         return joined
-    spans = [m.span() for m in placeholders.finditer(joined)]
-    if not spans:
-        return joined
-    pieces, last = [], 0
-    for start, end in spans:
-        pieces.append(joined[last:start])
-        pieces.append(" " * (end - start))
-        last = end
-    pieces.append(joined[last:])
-    return "".join(pieces)
+    return _blank_spans(joined, [m.span() for m in placeholders.finditer(joined)])
 
 
 def _blank_sentences(joined: str, sentences: Sequence[Sentence], indices: Sequence[int]) -> str:
     """`joined` with the given sentences replaced by spaces, offsets kept."""
-    if not indices:
-        return joined
-    chars = list(joined)
-    for i in indices:
-        start = sentences[i].start
-        chars[start : start + len(sentences[i].text)] = " " * len(sentences[i].text)
-    return "".join(chars)
+    spans = sorted((sentences[i].start, sentences[i].start + len(sentences[i].text)) for i in set(indices))
+    return _blank_spans(joined, spans)
 
 
 def sentence_matches(matcher: Matcher, analysis: Analysis, haystack: str | None = None):
