@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from noticecheck.report.dashboard import render_dashboard, safe_url, school_page_name
-from noticecheck.report.scan_exports import write_results_jsonl, write_schools_csv
-from noticecheck.report.scan_summary import KEY_CHECKS, compare_runs, key_check_passes, run_totals
-from noticecheck.store import FindingRecord, NoticeRecord, SchoolRecord, Store
+from noticecheck.scan.dashboard import render_dashboard, safe_url, school_page_name
+from noticecheck.scan.exports import write_results_jsonl, write_schools_csv
+from noticecheck.scan.summary import KEY_CHECKS, compare_runs, key_check_passes, run_totals
+from noticecheck.scan.store import FindingRecord, NoticeRecord, SchoolRecord, Store
 
 EVIL = "<script>alert('x')</script>"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from noticecheck.report.dashboard import render_dashboard
-from noticecheck.store import FindingRecord, NoticeRecord, SchoolRecord, Store
+from noticecheck.scan.dashboard import render_dashboard
+from noticecheck.scan.store import FindingRecord, NoticeRecord, SchoolRecord, Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run
-from noticecheck.report.formats import FORMAT_NAMES
+from noticecheck.gate.report.formats import FORMAT_NAMES
 
 GOLDEN = Path(__file__).parent / "golden"
 EXPECTED = GOLDEN / "expected"

@@ -23,9 +23,9 @@ from noticecheck.cli import main
 from noticecheck.demo.notices import built_in
 from noticecheck.demo.runner import DemoSites
 from noticecheck.demo.sites import PublishedNotice, SchoolPlan, write_gias_csv
-from noticecheck.report.scan_exports import CSV_COLUMNS
-from noticecheck.report.scan_summary import KEY_CHECKS
-from noticecheck.store import Store
+from noticecheck.scan.exports import CSV_COLUMNS
+from noticecheck.scan.summary import KEY_CHECKS
+from noticecheck.scan.store import Store
 
 AS_OF = "2026-11-24"
 

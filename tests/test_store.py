@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from noticecheck.store import (
+from noticecheck.scan.store import (
     SCHEMA_VERSION,
     FetchRecord,
     FindingRecord,

@@ -11,12 +11,12 @@ import pytest
 
 from cli_helpers import run
 from noticecheck.api import CheckOptions
-from noticecheck.cli.check import Gate
-from noticecheck.config import Config, select_rules
+from noticecheck.gate.run import Gate
+from noticecheck.gate.config import Config, select_rules
 from noticecheck.load import to_text
 from noticecheck.model import Document
 from noticecheck.rulebook import default_rulebook
-from noticecheck.suppress import UNUSED_SUPPRESSION_RULE, parse_directives
+from noticecheck.gate.suppress import UNUSED_SUPPRESSION_RULE, parse_directives
 
 AS_OF = date(2026, 6, 1)
 DPA = "We are registered under the Data Protection Act 1998."

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import click
 
-from noticecheck.cli.check import context_options, fail, open_gate, rule_options
-from noticecheck.cli.exit_codes import ExitCode
-from noticecheck.config import FAIL_ON
+from noticecheck.cli.options import context_options, fail, open_gate, rule_options
+from noticecheck.gate.exit_codes import ExitCode
+from noticecheck.gate.config import FAIL_ON
 from noticecheck.model import Finding, Severity
 
 
@@ -68,7 +68,7 @@ def _text(old_path: str, new_path: str, change: Change) -> str:
 
 
 def _json(old_path: str, new_path: str, change: Change) -> str:
-    from noticecheck.report.json_report import finding_to_dict
+    from noticecheck.gate.report.json_report import finding_to_dict
 
     data = {
         "old": old_path,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from noticecheck.cli.exit_codes import ExitCode
+from noticecheck.gate.exit_codes import ExitCode
 
 
 @click.command("eval")

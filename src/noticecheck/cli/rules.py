@@ -1,6 +1,6 @@
-"""`noticecheck rules` (list the rules) and `noticecheck explain RULE` (one rule in full).
+"""`noticecheck rules`: list the rules.
 
-Both read the same catalogue a check would use: the built-in packs, the
+It reads the same catalogue a check would use: the built-in packs, the
 `meta` pack, and the extra packs and severity overrides of the config found
 from the current directory (or --config; --isolated for built-ins only).
 """
@@ -12,12 +12,11 @@ import sys
 
 import click
 
-from noticecheck.cli.check import fail
-from noticecheck.cli.exit_codes import ExitCode
+from noticecheck.cli.options import fail
 
 
-def _selection(config_path: str | None, isolated: bool):
-    from noticecheck.config import ConfigError, discover, select_rules
+def selection_for(config_path: str | None, isolated: bool):
+    from noticecheck.gate.config import ConfigError, discover, select_rules
     from noticecheck.rulebook import RuleFileError
 
     try:
@@ -45,19 +44,19 @@ def rule_to_dict(rule, selected: bool) -> dict:
     }
 
 
-_CONFIG = click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file to read (default: discovered from the current directory).")
-_ISOLATED = click.option("--isolated", is_flag=True, help="Ignore config files: built-in rules and severities only.")
+CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file to read (default: discovered from the current directory).")
+ISOLATED_OPTION = click.option("--isolated", is_flag=True, help="Ignore config files: built-in rules and severities only.")
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-@_CONFIG
-@_ISOLATED
+@CONFIG_OPTION
+@ISOLATED_OPTION
 def rules(fmt, config_path, isolated):
     """List every rule: id, severity, pack and title (* = not selected by the config)."""
     from noticecheck.rule_docs import ordered_packs, render_markdown
 
-    selection = _selection(config_path, isolated)
+    selection = selection_for(config_path, isolated)
     book = selection.catalogue
     chosen = {r.id for r in selection.selected.rules}
     ordered = [r for pack in ordered_packs(book) for r in book.rules if r.pack == pack]
@@ -75,21 +74,3 @@ def rules(fmt, config_path, isolated):
     unselected = len(ordered) - len(chosen & {r.id for r in ordered})
     if unselected:
         click.echo(f"\n* not selected by the configuration ({unselected} rule(s))")
-
-
-@click.command()
-@click.argument("rule_id")
-@_CONFIG
-@_ISOLATED
-def explain(rule_id, config_path, isolated):
-    """Print one rule in full: what it checks, why (source), when it applies, its message, fix and examples."""
-    from noticecheck.config import did_you_mean
-    from noticecheck.rule_docs import explain_text
-
-    book = _selection(config_path, isolated).catalogue
-    rule = book.get(rule_id.strip())
-    if rule is None:
-        hint = did_you_mean(rule_id, book, packs=False)
-        click.echo(f"noticecheck: unknown rule {rule_id!r}{hint}; `noticecheck rules` lists them all", err=True)
-        sys.exit(ExitCode.USAGE)
-    click.echo(explain_text(rule, book), nl=False)

@@ -322,7 +322,7 @@ class RuleSelection:
         return frozenset(r.id for r in self.selected.rules) - self.ignored_for(source)
 
     def engine_book(self, source: str):
-        from noticecheck.suppress import META_RULE_IDS
+        from noticecheck.gate.suppress import META_RULE_IDS
 
         ignored = self.ignored_for(source) | META_RULE_IDS
         book = self._cache.get(ignored)
@@ -355,7 +355,7 @@ def resolve_names(book, names: Iterable[str], where: str) -> set[str]:
 def load_catalogue(config: Config, base=None):
     """The built-in rulebook plus the suppression meta rule and the config's extra rule packs."""
     from noticecheck.rulebook import RuleFileError, default_rulebook, load_pack
-    from noticecheck.suppress import META_PACK, META_PACK_DESCRIPTION, META_RULES
+    from noticecheck.gate.suppress import META_PACK, META_PACK_DESCRIPTION, META_RULES
 
     book = base if base is not None else default_rulebook()
     if META_PACK not in book.packs:

@@ -12,8 +12,8 @@ import csv
 import json
 from pathlib import Path
 
-from noticecheck.report.scan_summary import KEY_CHECKS, STATUS_LABELS, key_check_passes, yes_no
-from noticecheck.store import NoticeRecord, RunData, SchoolRecord
+from noticecheck.scan.summary import KEY_CHECKS, STATUS_LABELS, key_check_passes, yes_no
+from noticecheck.scan.store import NoticeRecord, RunData, SchoolRecord
 
 CSV_COLUMNS = (
     "urn", "name", "la", "phase", "type", "school_type", "status", "status_label", "error",

@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 
 from noticecheck import __version__
-from noticecheck.report.formats import Report, display_path, fixed_lines, summary_line
-from noticecheck.report.text import SECTION_LABELS
+from noticecheck.gate.report.formats import Report, display_path, fixed_lines, summary_line
+from noticecheck.gate.report.text import SECTION_LABELS
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en">

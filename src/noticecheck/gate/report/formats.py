@@ -25,16 +25,16 @@ from noticecheck.model import DocumentResult, Finding, Severity
 
 # name -> "module:function"
 FORMATS = {
-    "text": "noticecheck.report.formats:render_text",
-    "concise": "noticecheck.report.concise:render",
-    "json": "noticecheck.report.formats:render_json",
-    "jsonl": "noticecheck.report.jsonl:render",
-    "csv": "noticecheck.report.csv_report:render",
-    "sarif": "noticecheck.report.sarif:render",
-    "junit": "noticecheck.report.junit:render",
-    "github": "noticecheck.report.github:render",
-    "markdown": "noticecheck.report.markdown:render",
-    "html": "noticecheck.report.html_report:render",
+    "text": "noticecheck.gate.report.formats:render_text",
+    "concise": "noticecheck.gate.report.concise:render",
+    "json": "noticecheck.gate.report.formats:render_json",
+    "jsonl": "noticecheck.gate.report.jsonl:render",
+    "csv": "noticecheck.gate.report.csv_report:render",
+    "sarif": "noticecheck.gate.report.sarif:render",
+    "junit": "noticecheck.gate.report.junit:render",
+    "github": "noticecheck.gate.report.github:render",
+    "markdown": "noticecheck.gate.report.markdown:render",
+    "html": "noticecheck.gate.report.html_report:render",
 }
 FORMAT_NAMES = tuple(FORMATS)
 
@@ -183,7 +183,7 @@ def fixed_lines(report: Report) -> list[str]:
 
 
 def render_text(report: Report) -> str:
-    from noticecheck.report.text import render as render_results
+    from noticecheck.gate.report.text import render as render_results
 
     out = render_results(report.results, color=report.color, show_sections=report.show_sections)
     notes = []
@@ -199,7 +199,7 @@ def render_text(report: Report) -> str:
 
 def render_json(report: Report) -> str:
     """The versioned JSON report; set-aside findings are listed too, flagged `suppressed` or `baseline`."""
-    from noticecheck.report.json_report import finding_to_dict, report_to_dict
+    from noticecheck.gate.report.json_report import finding_to_dict, report_to_dict
 
     data = report_to_dict(report.results)
     for outcome, doc in zip(report.outcomes, data["documents"]):

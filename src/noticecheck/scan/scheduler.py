@@ -34,7 +34,7 @@ from datetime import date
 from pathlib import Path
 
 from noticecheck.model import AUDIENCES, DocumentResult
-from noticecheck.store import FetchRecord, FindingRecord, NoticeRecord, SchoolRecord, Store, StoreError, utc_now
+from noticecheck.scan.store import FetchRecord, FindingRecord, NoticeRecord, SchoolRecord, Store, StoreError, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -503,8 +503,8 @@ def write_run_reports(data, out_dir: Path, comparison=None, old_run=None) -> Pat
     `data` is a `store.RunData`; with `comparison` (a `RunComparison`
     against `old_run`) the dashboard gains its "changes since" page.
     """
-    from noticecheck.report.dashboard import render_dashboard
-    from noticecheck.report.scan_exports import write_results_jsonl, write_schools_csv
+    from noticecheck.scan.dashboard import render_dashboard
+    from noticecheck.scan.exports import write_results_jsonl, write_schools_csv
 
     out_dir = Path(out_dir)
     index = render_dashboard(data, out_dir, comparison, old_run)

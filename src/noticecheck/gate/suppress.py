@@ -38,7 +38,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from noticecheck.config import did_you_mean
+from noticecheck.gate.config import did_you_mean
 from noticecheck.model import Block, Document, Finding, Severity, Text
 from noticecheck.rulebook import Rule
 
@@ -75,7 +75,7 @@ UNUSED_SUPPRESSION_RULE = Rule(
             "# Privacy notice\n\nWe use pupil data to support learning.\n",
         ],
     },
-    file="noticecheck/suppress.py",
+    file="noticecheck/gate/suppress.py",
 )
 META_RULES = (UNUSED_SUPPRESSION_RULE,)
 META_RULE_IDS = frozenset(r.id for r in META_RULES)

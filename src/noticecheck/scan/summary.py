@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from noticecheck.store import SCHOOL_STATUSES, NoticeRecord, RunData, SchoolRecord
+from noticecheck.scan.store import SCHOOL_STATUSES, NoticeRecord, RunData, SchoolRecord
 
 STATUS_LABELS = {
     "checked": "Notice checked",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 
-from noticecheck.report.formats import Report, by_severity, finding_row
+from noticecheck.gate.report.formats import Report, by_severity, finding_row
 
 COLUMNS = ("document", "rule", "severity", "line", "section", "message", "quote", "fix", "source_link", "note")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

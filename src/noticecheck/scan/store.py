@@ -28,7 +28,7 @@ from pathlib import Path
 
 from noticecheck import __version__
 
-# Every school ends in exactly one of these (see scan.py for what each means).
+# Every school ends in exactly one of these (see scheduler.py for what each means).
 SCHOOL_STATUSES = (
     "checked",
     "no-website",

@@ -21,8 +21,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from noticecheck.report.formats import Outcome, Report, display_path, message_with_note
-from noticecheck.suppress import META_RULE_IDS
+from noticecheck.gate.report.formats import Outcome, Report, display_path, message_with_note
+from noticecheck.gate.suppress import META_RULE_IDS
 
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

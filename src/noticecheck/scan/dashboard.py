@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from noticecheck.report.scan_summary import (
+from noticecheck.scan.summary import (
     KEY_CHECKS,
     STATUS_HELP,
     STATUS_LABELS,
@@ -28,7 +28,7 @@ from noticecheck.report.scan_summary import (
     key_check_passes,
     run_totals,
 )
-from noticecheck.store import FindingRecord, RunData, RunInfo, SchoolRecord
+from noticecheck.scan.store import FindingRecord, RunData, RunInfo, SchoolRecord
 
 TEMPLATES = Path(__file__).parent / "templates"
 TOP_GAPS = 12  # bars in the "most common gaps" chart; the rest are behind a <details>
