@@ -6,13 +6,15 @@ from datetime import date
 
 from noticecheck.api import CheckOptions, check_document
 from noticecheck.model import Document, DocumentResult
+from noticecheck.rulebook import default_rulebook
 
 AS_OF = date(2026, 11, 24)
 
 
 def check_snippet(text: str, filename: str = "notice.txt", **options) -> DocumentResult:
     options.setdefault("as_of", AS_OF)
-    return check_document(Document(source=filename, data=text.encode("utf-8"), filename=filename), None, CheckOptions(**options))
+    return check_document(Document(source=filename, data=text.encode("utf-8"), filename=filename), default_rulebook(),
+                          CheckOptions(**options), today=date.today())
 
 
 def rules_fired(result: DocumentResult) -> set[str]:

@@ -4,18 +4,20 @@ The figures are measured by the same code as `noticecheck eval`; a failure
 prints every disagreement with the labels.
 """
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from noticecheck.evaluate import evaluate, format_table, read_labels
+from noticecheck.rulebook import default_rulebook
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 @pytest.fixture(scope="module")
 def evaluation():
-    return evaluate(CORPUS, read_labels(CORPUS / "labels.jsonl"))
+    return evaluate(CORPUS, read_labels(CORPUS / "labels.jsonl"), default_rulebook(), date.today())
 
 
 def test_corpus_is_big_and_varied_enough():

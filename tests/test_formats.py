@@ -35,7 +35,7 @@ HOSTILE = (
 
 @pytest.fixture(scope="module")
 def gate() -> Gate:
-    return Gate(selection=select_rules(Config()), options=CheckOptions(as_of=AS_OF))
+    return Gate(selection=select_rules(Config()), options=CheckOptions(), today=AS_OF)
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ CASES = [
 @pytest.mark.parametrize("rule_id,outcome,example", CASES)
 def test_rule_example(rule_id, outcome, example):
     text, options = _options(example)
-    result = check_document(Document(source="example.txt", data=text.encode("utf-8"), filename="example.txt"), BOOK, options)
+    result = check_document(Document(source="example.txt", data=text.encode("utf-8"), filename="example.txt"), BOOK, options, today=options.as_of)
     assert result.status == "checked", result.error
     fired = [f for f in result.findings if f.rule == rule_id]
     if outcome == "fail":

@@ -81,6 +81,30 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Directive:
+    """One `<!-- noticecheck: ... -->` comment in an HTML or Markdown draft, as its loader found it.
+
+    `scope` is the inclusive line range a `disable-next` covers (None for
+    `disable`, or when no block follows); `problem` says why a comment could
+    not be read, in which case `action` is None. Only the CI gate acts on
+    them (gate/suppress.py); a scan of school websites ignores them.
+    """
+
+    line: int
+    text: str
+    action: str | None
+    names: tuple[str, ...] = ()
+    reason: str = ""
+    scope: tuple[int, int] | None = None
+    problem: str | None = None
+
+    def covers(self, line: int) -> bool:
+        if self.action == "disable":
+            return True
+        return self.scope is not None and self.scope[0] <= line <= self.scope[1]
+
+
+@dataclass(frozen=True)
 class Text:
     """A notice reduced to ordered blocks, format-independent."""
 
@@ -89,6 +113,7 @@ class Text:
     media_type: str
     title: str | None = None
     notes: tuple[str, ...] = ()  # e.g. "decoded as cp1252", "main content extracted"
+    directives: tuple[Directive, ...] = ()  # noticecheck comments the loader found (HTML, Markdown)
 
     @property
     def word_count(self) -> int:
@@ -196,3 +221,7 @@ class DocumentResult:
     media_type: str | None = None
     word_count: int = 0
     incomplete: Incompleteness | None = None
+    # (rule id, why) for each rule of the rulebook that did not run on this notice
+    not_applied: tuple[tuple[str, str], ...] = ()
+    # findings a suppression comment set aside (gate/suppress.Suppressed), when the caller asked for that step
+    suppressed: tuple = ()

@@ -11,6 +11,7 @@ the engine only ever sees compiled patterns.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass, field, replace
@@ -391,6 +392,15 @@ def _matchers(cues: Cues, rules: Iterable[Rule]):
                 yield from value.values()
             elif isinstance(value, list):
                 yield from (m for _, m in value)
+
+
+def did_you_mean(name: str, book, *, packs: bool = True) -> str:
+    """" (did you mean 'x'?)" for the closest rule id, alias (or pack) name, or ""."""
+    names = [r.id for r in book.rules] + [a for r in book.rules for a in r.aliases]
+    if packs:
+        names += list(book.packs)
+    close = difflib.get_close_matches(name, names, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from noticecheck.gate.exit_codes import ExitCode
 @ISOLATED_OPTION
 def explain(rule_id, config_path, isolated):
     """Print one rule in full: what it checks, why (source), when it applies, its message, fix and examples."""
-    from noticecheck.gate.config import did_you_mean
+    from noticecheck.rulebook import did_you_mean
     from noticecheck.rule_docs import explain_text
 
     book = selection_for(config_path, isolated).catalogue

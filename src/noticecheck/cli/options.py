@@ -42,7 +42,7 @@ def open_gate(paths: Sequence[str], **options):
     if isinstance(options.get("as_of"), str):
         options["as_of"] = parse_as_of(options["as_of"])
     try:
-        return build_gate(paths, **options)
+        return build_gate(paths, **options, today=date.today())
     except ConfigError as exc:
         fail(f"config error: {exc}")
     except RuleFileError as exc:

@@ -35,6 +35,7 @@ from typing import Any
 
 from noticecheck.context import PHASE_AGES
 from noticecheck.model import AUDIENCES, JURISDICTIONS, SCHOOL_TYPES
+from noticecheck.rulebook import did_you_mean
 
 CONFIG_NAMES = ("noticecheck.toml", ".noticecheck.toml")
 PYPROJECT = "pyproject.toml"
@@ -332,15 +333,6 @@ class RuleSelection:
         return book
 
 
-def did_you_mean(name: str, book, *, packs: bool = True) -> str:
-    """" (did you mean 'x'?)" for the closest rule id, alias (or pack) name, or ""."""
-    names = [r.id for r in book.rules] + [a for r in book.rules for a in r.aliases]
-    if packs:
-        names += list(book.packs)
-    close = difflib.get_close_matches(name, names, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def resolve_names(book, names: Iterable[str], where: str) -> set[str]:
     """Rule ids for `names` (ids, aliases, packs, "all"); an unknown name is a ConfigError saying where."""
     out: set[str] = set()
@@ -413,6 +405,6 @@ def with_overrides(config: Config, **options: Any) -> Config:
 
 __all__ = [
     "CONFIG_NAMES", "Config", "ConfigError", "FAIL_ON", "KEYS", "RuleSelection", "SourceIgnore",
-    "did_you_mean", "discover", "find_config", "load_catalogue", "load_config", "parse_age_range", "resolve_names",
+    "discover", "find_config", "load_catalogue", "load_config", "parse_age_range", "resolve_names",
     "select_rules", "with_overrides",
 ]  # fmt: skip

@@ -16,7 +16,7 @@ from datetime import date
 from noticecheck.gate.config import ConfigError
 from noticecheck.gate.exit_codes import ExitCode
 from noticecheck.gate.report.formats import Outcome
-from noticecheck.model import DocumentResult, Severity
+from noticecheck.model import Severity
 
 
 def split_names(values: Iterable[str]) -> tuple[str, ...]:
@@ -30,17 +30,18 @@ class Gate:
 
     selection: object  # config.RuleSelection
     options: object  # api.CheckOptions
+    today: date  # the run's clock: notices are judged as of options.as_of, else this
     fail_on: str = "error"
     allow_private: bool = False  # for URLs: allow loopback/private addresses (local demos and tests)
 
     def check_path(self, path: str, *, rules_for: str | None = None) -> Outcome:
-        """Read, load, check and apply suppression comments to one input.
+        """Read (or fetch) one input, then check it.
 
         `rules_for` picks the per-source rules by another path (diff checks
         an old copy as if it were the new file).
         """
+        from noticecheck.api import unreadable
         from noticecheck.fetch.single import is_url
-        from noticecheck.load import to_text
         from noticecheck.model import UnreadableInput
         from noticecheck.sources import read_document
 
@@ -49,10 +50,9 @@ class Gate:
                 doc = self._fetch(path)
             else:
                 doc = read_document(path, max_bytes=self.options.max_bytes)
-            text = to_text(doc, max_bytes=self.options.max_bytes)
         except UnreadableInput as exc:
-            return Outcome(DocumentResult(source=path, status="unreadable", error_code=exc.code, error=str(exc)))
-        return self.check_loaded(doc, text, rules_for=rules_for)
+            return Outcome(unreadable(path, exc))
+        return self.check_doc(doc, rules_for=rules_for)
 
     def _fetch(self, url: str):
         """One notice from the web, fetched the way a scan fetches (robots.txt, size cap, address guard)."""
@@ -61,22 +61,19 @@ class Gate:
 
         return fetch_document(url, policy=FetchPolicy(allow_private=self.allow_private, max_bytes=self.options.max_bytes))
 
-    def check_loaded(self, doc, text, *, rules_for: str | None = None) -> Outcome:
-        from noticecheck.api import check_text
-        from noticecheck.gate.suppress import apply_suppressions, parse_directives, raw_text, without_directives
+    def check_doc(self, doc, *, rules_for: str | None = None) -> Outcome:
+        """The pipeline with this file's rules, suppression comments applied last."""
+        from noticecheck.api import check_document
+        from noticecheck.gate.suppress import apply_suppressions
 
         source = rules_for or doc.source
-        raw = raw_text(doc, text.media_type)
-        directives = parse_directives(raw, text.blocks) if raw else []
-        if directives:
-            text = without_directives(text)
-        result = check_text(text, self.selection.engine_book(source), self.options)
-        kept = apply_suppressions(result.findings, directives, self.selection.catalogue, self.selection.active_ids(source))
-        return Outcome(
-            replace(result, findings=kept.findings),
-            suppressed=kept.suppressed,
-            ignored=self.selection.ignored_for(source),
-        )
+        catalogue, active = self.selection.catalogue, self.selection.active_ids(source)
+
+        def suppress(findings, directives):
+            return apply_suppressions(findings, directives, catalogue, active)
+
+        result = check_document(doc, self.selection.engine_book(source), self.options, today=self.today, suppress=suppress)
+        return Outcome(result, ignored=self.selection.ignored_for(source))
 
     def check_paths(self, paths: Sequence[str], on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
         from noticecheck.sources import iter_paths
@@ -107,6 +104,7 @@ def build_gate(
     jurisdiction: str | None = None,
     as_of: str | date | None = None,
     max_bytes: int | None = None,
+    today: date,
 ) -> Gate:
     """Config file + command-line overrides -> a Gate. Raises ConfigError (or RuleFileError) on bad input."""
     if isinstance(as_of, str):
@@ -146,7 +144,7 @@ def build_gate(
         as_of=as_of,
         max_bytes=max_bytes or DEFAULT_MAX_BYTES,
     )
-    return Gate(selection=select_rules(config), options=options, fail_on=config.fail_on or "error")
+    return Gate(selection=select_rules(config), options=options, today=today, fail_on=config.fail_on or "error")
 
 
 def apply_baseline(outcomes: list[Outcome], path: str, catalogue) -> tuple[list[Outcome], tuple]:

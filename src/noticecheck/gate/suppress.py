@@ -1,18 +1,10 @@
-"""Suppression comments in HTML and Markdown drafts, and the `unused-suppression` rule that polices them.
+"""Applying suppression comments to findings, and the `unused-suppression` rule that polices them.
 
-A draft can accept a finding on purpose, with a reason a reviewer can read:
-
-    <!-- noticecheck: disable=dpo-missing -- we are not a public authority -->
-    <!-- noticecheck: disable-next=outdated-url -- archived link, kept on purpose -->
-
-`disable` covers the whole document; `disable-next` covers only the next
-block (heading, paragraph or list item) after the comment, i.e. findings
-whose line falls between that block's first line and the next block's.
-Names may be rule ids or aliases, comma-separated; the reason after ` -- `
-is optional but recommended.
-
-Loaders drop comments (HTML) or keep them as text (Markdown), so directives
-are read here from the raw decoded text, with their own line numbers.
+The comments (`<!-- noticecheck: disable=... -->`, `disable-next=...`) are read
+by the HTML and Markdown loaders (load/comments.py) and arrive on
+`Text.directives`; this module applies them to the engine's findings, as the
+optional last step of the pipeline (`api.check_text(..., suppress=...)`),
+which only the CI gate asks for.
 
 Like ruff's RUF100, a comment that suppresses nothing is itself reported,
 as rule `unused-suppression`: a comment naming an unknown rule, a comment
@@ -33,14 +25,12 @@ select/ignore/severity, `rules`, `explain`, SARIF and the docs all know it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
-from noticecheck.gate.config import did_you_mean
-from noticecheck.model import Block, Document, Finding, Severity, Text
-from noticecheck.rulebook import Rule
+from noticecheck.rulebook import Rule, did_you_mean
+from noticecheck.model import Directive, Finding, Severity
 
 UNUSED_SUPPRESSION = "unused-suppression"
 META_PACK = "meta"
@@ -80,41 +70,6 @@ UNUSED_SUPPRESSION_RULE = Rule(
 META_RULES = (UNUSED_SUPPRESSION_RULE,)
 META_RULE_IDS = frozenset(r.id for r in META_RULES)
 
-DIRECTIVE_MEDIA_TYPES = frozenset({"text/html", "text/markdown"})
-
-_COMMENT = re.compile(r"<!--\s*noticecheck\s*:(?P<body>.*?)-->", re.S | re.I)
-# "disable=a,b -- reason": the reason starts at the first "--" after a space (ids hold single hyphens).
-_BODY = re.compile(r"\s*(?P<action>disable-next|disable)\s*=\s*(?P<names>.*?)(?:(?:(?<=\s)|(?<==))--\s*(?P<reason>.*?))?\s*", re.S)
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_TAG = re.compile(r"<[^>]*>")
-_ANY_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
-MAX_QUOTE = 160
-
-
-@dataclass(frozen=True)
-class Directive:
-    """One `<!-- noticecheck: ... -->` comment.
-
-    `scope` is the inclusive line range a `disable-next` covers (None for
-    `disable`, or when no block follows); `problem` says why a comment could
-    not be read, in which case `action` is None.
-    """
-
-    line: int
-    text: str
-    action: str | None
-    names: tuple[str, ...] = ()
-    reason: str = ""
-    scope: tuple[int, int] | None = None
-    problem: str | None = None
-
-    def covers(self, line: int) -> bool:
-        if self.action == "disable":
-            return True
-        return self.scope is not None and self.scope[0] <= line <= self.scope[1]
-
-
 @dataclass(frozen=True)
 class Suppressed:
     finding: Finding
@@ -128,113 +83,6 @@ class SuppressionResult:
 
 
 # ---------------------------------------------------------------- reading comments
-
-
-def raw_text(doc: Document, media_type: str) -> str | None:
-    """The decoded text of an HTML/Markdown draft that mentions noticecheck; None otherwise (cheap exit)."""
-    from noticecheck.load.encoding import bom_encoding, declared_charset, decode
-
-    if media_type not in DIRECTIVE_MEDIA_TYPES:
-        return None
-    # UTF-16/32 drafts (BOM) hide the ASCII bytes; everything else shows them.
-    if bom_encoding(doc.data) is None and re.search(rb"noticecheck", doc.data, re.I) is None:
-        return None
-    declared = declared_charset(doc.data, doc.media_type, html=media_type == "text/html")
-    return decode(doc.data, declared=declared).text
-
-
-def parse_directives(text: str, blocks: Sequence[Block] = ()) -> list[Directive]:
-    """Every noticecheck comment in `text`, with `disable-next` scopes worked out from `blocks`."""
-    out = []
-    for match in _COMMENT.finditer(text):
-        line = _line_at(text, match.start())
-        end_line = _line_at(text, match.end())
-        shown = _shorten(" ".join(match.group(0).split()))
-        directive = _parse_body(match.group("body"), line, shown)
-        if directive.action == "disable-next":
-            rest = text[match.end() : _line_end(text, match.end())]
-            directive = replace(directive, scope=_next_block_scope(blocks, line, end_line, rest))
-        out.append(directive)
-    return out
-
-
-def _parse_body(body: str, line: int, shown: str) -> Directive:
-    m = _BODY.fullmatch(body)
-    if m is None:
-        return Directive(line, shown, None, problem="it is not `disable=rule-id` or `disable-next=rule-id`")
-    names = tuple(n.strip() for n in m.group("names").split(",") if n.strip())
-    if not names:
-        return Directive(line, shown, None, problem=f"`{m.group('action')}=` names no rule")
-    bad = [n for n in names if not _NAME.match(n)]
-    if bad:
-        return Directive(line, shown, None, problem=f"{bad[0]!r} is not a rule id")
-    return Directive(line, shown, m.group("action"), names, (m.group("reason") or "").strip())
-
-
-def _line_at(text: str, offset: int) -> int:
-    return 1 + len(_LINE_BREAK.findall(text, 0, offset))
-
-
-def _line_end(text: str, offset: int) -> int:
-    m = _LINE_BREAK.search(text, offset)
-    return m.start() if m else len(text)
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
-
-
-def _squash(text: str) -> str:
-    return " ".join(_TAG.sub(" ", text).split()).lower()
-
-
-def _residue(text: str) -> str:
-    """A block's text without any HTML comments."""
-    return _ANY_COMMENT.sub(" ", text).strip()
-
-
-def _next_block_scope(blocks: Sequence[Block], line: int, end_line: int, rest_of_line: str) -> tuple[int, int] | None:
-    """Lines of the block a `disable-next` comment (lines `line`..`end_line`) is about."""
-    target = None
-    # Markdown keeps comments as text: a comment with the paragraph right under it
-    # (no blank line) is glued to that paragraph, which is then the block meant.
-    holder = next((i for i in range(len(blocks) - 1, -1, -1) if blocks[i].line <= line), None)
-    if holder is not None and blocks[holder].text.lstrip().startswith("<!--") and _residue(blocks[holder].text):
-        target = holder
-    rest = _squash(rest_of_line)
-    if target is None and rest:
-        # HTML written on one line: the next block is the one whose text follows the comment.
-        target = next(
-            (i for i, b in enumerate(blocks) if b.line == end_line and _residue(b.text) and rest.startswith(_squash(b.text)[:20])),
-            None,
-        )
-    if target is None:
-        # Comment-only blocks (Markdown) are never "the next block".
-        target = next((i for i, b in enumerate(blocks) if b.line > end_line and _residue(b.text)), None)
-    if target is None:
-        return None
-    start = blocks[target].line
-    later = next((b.line for b in blocks[target + 1 :] if b.line > start), None)
-    return start, (later - 1 if later is not None else 10**9)
-
-
-def without_directives(text: Text) -> Text:
-    """The loaded text minus noticecheck comments, which Markdown loading keeps as words.
-
-    Left in, a directive's reason ("we are an independent school") would be
-    read as part of the notice and change what the rules conclude.
-    """
-    if not any("<!--" in b.text for b in text.blocks):
-        return text
-    blocks = []
-    for block in text.blocks:
-        if _COMMENT.search(block.text):
-            cleaned = " ".join(_COMMENT.sub(" ", block.text).split())
-            if not cleaned:
-                continue
-            block = replace(block, text=cleaned)
-        blocks.append(block)
-    return replace(text, blocks=tuple(blocks))
 
 
 # ---------------------------------------------------------------- applying them
@@ -321,7 +169,6 @@ def _report(rule: Rule, directive: Directive, problem: str) -> Finding:
 
 
 __all__ = [
-    "DIRECTIVE_MEDIA_TYPES", "Directive", "META_PACK", "META_RULES", "META_RULE_IDS", "Suppressed",
-    "SuppressionResult", "UNUSED_SUPPRESSION", "UNUSED_SUPPRESSION_RULE", "apply_suppressions",
-    "parse_directives", "raw_text", "without_directives",
+    "META_PACK", "META_RULES", "META_RULE_IDS", "Suppressed", "SuppressionResult", "UNUSED_SUPPRESSION",
+    "UNUSED_SUPPRESSION_RULE", "apply_suppressions",
 ]  # fmt: skip

@@ -249,7 +249,7 @@ def _check_notice(found, session: _SchoolSession, rulebook, school, as_of: date)
         media_type=fetched.content_type,
     )
     try:
-        result = check_document(document, rulebook, _check_options(school, link_audience, as_of))
+        result = check_document(document, rulebook, _check_options(school, link_audience, as_of), today=as_of)
     except Exception as exc:  # a bug in a loader or rule must cost one notice, not the scan
         log.warning("checking %s failed: %s: %s", found.url, type(exc).__name__, exc)
         log.debug("traceback", exc_info=True)

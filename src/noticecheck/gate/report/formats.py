@@ -53,9 +53,13 @@ class Outcome:
     """
 
     result: DocumentResult
-    suppressed: tuple = ()  # tuple[suppress.Suppressed, ...]
     baselined: tuple[Finding, ...] = ()
     ignored: frozenset[str] = frozenset()
+
+    @property
+    def suppressed(self) -> tuple:
+        """(finding, directive) pairs suppression comments set aside (gate/suppress.Suppressed)."""
+        return self.result.suppressed
 
     @property
     def source(self) -> str:
