@@ -146,6 +146,7 @@ class Section:
     present: bool
     evidence: tuple[Evidence, ...] = ()
     heading_line: int | None = None  # where a heading for it sits, if any
+    label: str = ""  # its short name for reports, from rules/sections.yaml
 
 
 AUDIENCES = ("pupils", "parents", "workforce", "governors", "other")  # what each means: audience.py

@@ -33,20 +33,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from noticecheck.media import SERVED_AS
 from noticecheck.model import AUDIENCES, DocumentResult
 from noticecheck.scan.store import FetchRecord, FindingRecord, NoticeRecord, SchoolRecord, Store, StoreError, utc_now
 
 log = logging.getLogger(__name__)
 
-# What the scanner asks for when fetching a notice (HTML, PDF, Word, OpenDocument, text).
-NOTICE_ACCEPT = (
-    "text/html",
-    "application/xhtml+xml",
-    "application/pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.oasis.opendocument.text",
-    "text/plain",
-)
 _DISCOVERY_STATUSES = {"unreachable", "blocked-by-robots", "no-notice-found"}
 
 
@@ -217,10 +209,10 @@ class _SchoolSession:
     def fetch_notice(self, url: str):
         """The notice at `url`: the copy discovery fetched if it is one we accept, else a new request."""
         seen = self._pages.get(url)
-        if seen is not None and (seen.content_type or "").split(";")[0].strip().lower() in NOTICE_ACCEPT:
+        if seen is not None and (seen.content_type or "").split(";")[0].strip().lower() in SERVED_AS:
             # from_cache marks that no new request was made for it
             return replace(seen, from_cache=True, elapsed=0.0)
-        return self._session.get(url, accept=NOTICE_ACCEPT)
+        return self._session.get(url, accept=SERVED_AS)
 
     def __getattr__(self, name: str):
         return getattr(self._session, name)
