@@ -122,7 +122,7 @@ def test_notices_and_findings_are_stored_with_school_context(scans):
     assert sorted(n.audience for n in ash.notices) == ["pupils", "workforce"]
     pdf = next(n for n in ash.notices if n.audience == "pupils")
     assert pdf.media_type == "application/pdf" and pdf.status == "checked" and len(pdf.sha256) == 64
-    assert pdf.context["age_low"] == 11 and pdf.context["school_type"] == "academy" and pdf.context["as_of"] == AS_OF
+    assert pdf.context["age_range"][0] == 11 and pdf.context["school_type"] == "academy" and pdf.context["as_of"] == AS_OF
     assert pdf.sections["retention"] is True
 
     oak = schools["Oak <script>alert(1)</script> Primary"]

@@ -171,6 +171,18 @@ class Context:
     jurisdiction: str | None = "england"
     detected: tuple[str, ...] = ()  # which fields were inferred from the text
 
+    def to_dict(self) -> dict:
+        """Plain data, as the JSON report and the scan store keep it."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "audience": self.audience,
+            "age_range": [self.age_low, self.age_high] if self.age_low is not None else None,
+            "phase": self.phase,
+            "school_type": self.school_type,
+            "jurisdiction": self.jurisdiction,
+            "detected": list(self.detected),
+        }
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -194,6 +206,24 @@ class Finding:
     kind: str = "fault"
     column: int = 1
     note: str | None = None  # e.g. why a "missing" finding may only mean "not in the part we saw"
+
+    def to_dict(self) -> dict:
+        """Plain data: the JSON report's shape, which every other record of a finding picks from."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "title": self.title,
+            "pack": self.pack,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "quote": self.quote,
+            "fix": self.fix,
+            "source_link": self.source_link,
+            "section": self.section,
+            "kind": self.kind,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)

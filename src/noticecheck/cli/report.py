@@ -64,7 +64,7 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
 
 
 def _text_report(data, totals, comparison, index: Path) -> str:
-    from noticecheck.scan.summary import STATUS_LABELS
+    from noticecheck.scan.status import STATUS_LABELS
 
     run = data.run
     lines = [

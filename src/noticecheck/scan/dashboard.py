@@ -20,10 +20,9 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from noticecheck.media import LABELS as MEDIA_LABELS
+from noticecheck.scan.status import STATUS_HELP, STATUS_LABELS
 from noticecheck.scan.summary import (
     KEY_CHECKS,
-    STATUS_HELP,
-    STATUS_LABELS,
     RunComparison,
     audiences,
     key_check_passes,

@@ -4,7 +4,7 @@
       -> normalise website -> discover notices -> fetch each -> check each
       -> one SchoolRecord -> stored in one transaction as soon as it is done
 
-Every school ends in exactly one status (store.SCHOOL_STATUSES):
+Every school ends in exactly one status (status.SchoolStatus):
 
     checked            at least one notice was fetched and checked
     no-website         the school list gives no usable website
@@ -29,7 +29,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 
@@ -143,30 +143,9 @@ def _check_options(school, audience: str | None, as_of: date):
     )
 
 
-def _context_json(result: DocumentResult) -> dict:
-    c = result.context
-    if c is None:
-        return {}
-    return {
-        "as_of": c.as_of.isoformat(),
-        "audience": c.audience,
-        "age_low": c.age_low,
-        "age_high": c.age_high,
-        "phase": c.phase,
-        "school_type": c.school_type,
-        "jurisdiction": c.jurisdiction,
-        "detected": list(c.detected),
-    }
-
-
 def _findings(result: DocumentResult) -> tuple[FindingRecord, ...]:
-    return tuple(
-        FindingRecord(
-            rule=f.rule, severity=f.severity.label, message=f.message, line=f.line, quote=f.quote, fix=f.fix,
-            section=f.section, title=f.title, kind=f.kind, source_link=f.source_link,
-        )
-        for f in result.findings
-    )
+    kept = [f.name for f in fields(FindingRecord)]
+    return tuple(FindingRecord(**{key: data[key] for key in kept}) for data in (f.to_dict() for f in result.findings))
 
 
 def _fetch_record(fetched) -> FetchRecord:
@@ -263,7 +242,7 @@ def _check_notice(found, session: _SchoolSession, rulebook, school, as_of: date)
         error=result.error,
         word_count=result.word_count,
         sections={name: section.present for name, section in sorted(result.sections.items())},
-        context=_context_json(result),
+        context=result.context.to_dict() if result.context else {},
         findings=_findings(result),
     )
     return notice, _fetch_record(fetched)

@@ -27,16 +27,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from noticecheck import __version__
+from noticecheck.scan.status import SCHOOL_STATUSES
 
-# Every school ends in exactly one of these (see scheduler.py for what each means).
-SCHOOL_STATUSES = (
-    "checked",
-    "no-website",
-    "unreachable",
-    "blocked-by-robots",
-    "no-notice-found",
-    "notice-unreadable",
-)
 
 # Ordered; index + 1 is the schema version after applying the script.
 # Never edit a released entry: append a new one.

@@ -38,6 +38,8 @@ FORMATS = {
 }
 FORMAT_NAMES = tuple(FORMATS)
 
+ROW_FIELDS = ("rule", "severity", "line", "section", "message", "quote", "fix", "source_link", "note")
+
 # SARIF and GitHub both speak error / warning / note.
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -203,15 +205,15 @@ def render_text(report: Report) -> str:
 
 def render_json(report: Report) -> str:
     """The versioned JSON report; set-aside findings are listed too, flagged `suppressed` or `baseline`."""
-    from noticecheck.gate.report.json_report import finding_to_dict, report_to_dict
+    from noticecheck.gate.report.json_report import report_to_dict
 
     data = report_to_dict(report.results)
     for outcome, doc in zip(report.outcomes, data["documents"]):
         if report.baseline is not None:
             for item in doc["findings"]:
                 item["baseline"] = "new"
-            doc["findings"] += [{**finding_to_dict(f), "baseline": "unchanged"} for f in outcome.baselined]
-        doc["findings"] += [{**finding_to_dict(s.finding), "suppressed": True} for s in outcome.suppressed]
+            doc["findings"] += [{**f.to_dict(), "baseline": "unchanged"} for f in outcome.baselined]
+        doc["findings"] += [{**s.finding.to_dict(), "suppressed": True} for s in outcome.suppressed]
     if report.baseline is not None:
         data["baseline"] = {
             "file": report.baseline,
@@ -222,19 +224,12 @@ def render_json(report: Report) -> str:
 
 
 def finding_row(outcome: Outcome, finding: Finding, root: Path) -> dict:
-    """The flat record CSV and JSON Lines share."""
-    return {
-        "document": display_path(outcome.source, root),
-        "rule": finding.rule,
-        "severity": finding.severity.label,
-        "line": finding.line,
-        "section": finding.section or "",
-        "message": finding.message,
-        "quote": finding.quote,
-        "fix": finding.fix,
-        "source_link": finding.source_link,
-        "note": finding.note or "",
-    }
+    """The flat record CSV and JSON Lines share: the document, then some of `Finding.to_dict`."""
+    data = finding.to_dict()
+    row = {"document": display_path(outcome.source, root), **{key: data[key] for key in ROW_FIELDS}}
+    row["section"] = row["section"] or ""
+    row["note"] = row["note"] or ""
+    return row
 
 
 def with_findings(outcome: Outcome, findings) -> Outcome:
