@@ -12,6 +12,8 @@ import pytest
 from noticecheck.evaluate import evaluate, format_table, read_labels
 from noticecheck.rulebook import default_rulebook
 
+pytestmark = [pytest.mark.slow, pytest.mark.corpus]
+
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 

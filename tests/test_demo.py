@@ -144,6 +144,7 @@ def test_site_server_serves_records_and_refuses_other_addresses():
         server.stop()
 
 
+@pytest.mark.slow
 def test_demo_command_scans_twice_and_writes_the_dashboard(tmp_path):
     out = tmp_path / "demo"
     result = CliRunner().invoke(main, ["demo", "--out", str(out), "--schools", "12", "--quiet"])

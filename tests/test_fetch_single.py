@@ -40,6 +40,7 @@ def test_http_errors_become_unreadable_input():
             fetch_document(site.url("/gone"), policy=FetchPolicy(allowed_networks=("127.0.0.1/32",), retries=0))
 
 
+@pytest.mark.slow
 def test_check_command_takes_a_url(tmp_path):
     import json
     import subprocess

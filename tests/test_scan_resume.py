@@ -9,6 +9,8 @@ the sites of schools already stored.
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import signal
 import sqlite3
@@ -21,6 +23,8 @@ import noticecheck
 from noticecheck.demo.notices import built_in
 from noticecheck.demo.runner import DemoSites
 from noticecheck.demo.sites import PublishedNotice, SchoolPlan, write_gias_csv
+
+pytestmark = pytest.mark.slow
 
 SCHOOLS = 8
 

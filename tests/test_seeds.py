@@ -15,7 +15,7 @@ from noticecheck.sources import read_document
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 AS_OF = date(2026, 11, 24)
 
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")
+pytestmark = [pytest.mark.corpus, pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")]
 
 
 def _check(name: str, **options):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from noticecheck.evaluate import CORE_SECTIONS
+from noticecheck.gate.config import Config, load_catalogue
 from noticecheck.rulebook import RuleFileError, default_rulebook, load_rulebook, section_references
 
 
@@ -103,3 +106,67 @@ def test_sniffing_folds_a_served_alias_into_its_type():
 
     doc = Document(source="https://s.example/notice", data=b"# Privacy notice\n\nWe use data.\n", media_type="text/x-markdown")
     assert sniff(doc) == MARKDOWN
+
+
+# ---------------------------------------------------------------- rule ids named outside the rule packs
+
+CATALOGUE = load_catalogue(Config())  # the built-in packs plus the meta rule, as `rules` lists them
+# Prose a person reads: docs/rules.md is generated from the rule packs (test_rule_docs holds it to them).
+PROSE = sorted(
+    p for p in [REPO / "README.md", REPO / "CONTRIBUTING.md", *REPO.glob("corpus/*.md"), *REPO.glob("corpus/heldout*/*.md"), *REPO.glob("src/**/README.md")]
+    if p.is_file()
+)
+_TOML_BLOCK = re.compile(r"```toml\n(.*?)```", re.S)
+_DIRECTIVE = re.compile(r"<!--\s*noticecheck:\s*disable(?:-next)?=([^>]*?)(?:\s--\s.*?)?-->")
+_OPTION = re.compile(r"--(?:select|extend-select|ignore)[ =]([a-z0-9,-]+)")
+_EXPLAIN = re.compile(r"noticecheck explain ([a-z][a-z0-9-]+)")
+
+
+def _names_in_config(data: dict) -> list[str]:
+    names = [*data.get("select", []), *data.get("extend-select", []), *data.get("ignore", [])]
+    names += list(data.get("severity", {}))
+    for ignored in data.get("per-source-ignores", {}).values():
+        names += ignored
+    return names
+
+
+def rule_names_in(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    names = []
+    for block in _TOML_BLOCK.findall(text):
+        data = tomllib.loads(block)
+        names += _names_in_config(data.get("tool", {}).get("noticecheck", data))
+    for match in _DIRECTIVE.finditer(text):
+        names += [n.strip() for n in match.group(1).split(",")]
+    for match in _OPTION.finditer(text):
+        names += match.group(1).split(",")
+    names += _EXPLAIN.findall(text)
+    return [n for n in names if n and n != "RULE"]
+
+
+def test_the_prose_names_rules_to_check():
+    assert sum(len(rule_names_in(p)) for p in PROSE) >= 5
+
+
+@pytest.mark.parametrize("path", PROSE, ids=lambda p: str(p.relative_to(REPO)))
+def test_rule_ids_named_in_docs_and_config_examples_exist(path: Path):
+    unknown = [name for name in rule_names_in(path) if not _known(name)]
+    assert unknown == []
+
+
+LABEL_FILES = sorted(REPO.glob("corpus/**/labels.jsonl"))
+
+
+@pytest.mark.parametrize("path", LABEL_FILES, ids=lambda p: str(p.relative_to(REPO)))
+def test_rule_ids_in_corpus_labels_exist(path: Path):
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    named = {rule for item in lines for rule in item["findings"]}
+    assert named and sorted(n for n in named if CATALOGUE.get(n) is None) == []
+
+
+def _known(name: str) -> bool:
+    try:
+        CATALOGUE.resolve_ids([name])
+    except ValueError:
+        return False
+    return True

@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote as url_quote
 
@@ -232,11 +232,7 @@ def finding_row(outcome: Outcome, finding: Finding, root: Path) -> dict:
     return row
 
 
-def with_findings(outcome: Outcome, findings) -> Outcome:
-    return replace(outcome, result=replace(outcome.result, findings=tuple(findings)))
-
-
 __all__ = [
     "FORMATS", "FORMAT_NAMES", "LEVELS", "Outcome", "Report", "artifact_uri", "by_severity", "display_path",
-    "finding_row", "fixed_lines", "generic", "message_with_note", "render", "render_json", "render_text", "summary_line", "with_findings",
+    "finding_row", "fixed_lines", "generic", "message_with_note", "render", "render_json", "render_text", "summary_line",
 ]  # fmt: skip
