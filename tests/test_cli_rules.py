@@ -1,4 +1,4 @@
-"""`noticecheck rules` and `noticecheck explain`: listing, JSON, config awareness, aliases, unknown ids."""
+"""`noticecheck rules` and `noticecheck explain`: listing, JSON, config awareness, aliases, unknown ids, `--test`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,21 @@ import json
 
 from cli_helpers import run
 from noticecheck.rulebook import default_rulebook
+
+HOUSE_PACK = """
+pack: house
+description: House rules.
+rules:
+  - id: trust-named
+    title: The trust is named
+    severity: info
+    source: {title: "House style", url: "https://example.org/style"}
+    applies_from: "2018-05-25"
+    check: {kind: absent, patterns: ['Oakwood Trust']}
+    message: The notice does not name the trust.
+    fix: Name the Oakwood Trust.
+    examples: {fail: ["Text."], pass: ["The Oakwood Trust runs this school."]}
+"""
 
 
 def test_rules_lists_every_rule_with_severity_pack_and_title(tmp_path):
@@ -46,45 +61,13 @@ def test_explain_unknown_rule_suggests_the_nearest():
 
 def test_explain_accepts_an_alias_from_an_extra_pack(tmp_path):
     (tmp_path / "house").mkdir()
-    (tmp_path / "house" / "p.yaml").write_text(
-        """
-pack: house
-description: House rules.
-rules:
-  - id: trust-named
-    aliases: [trust-logo]
-    title: The trust is named
-    severity: info
-    source: {title: "House style", url: "https://example.org/style"}
-    applies_from: "2018-05-25"
-    check: {kind: absent, patterns: ['Oakwood Trust']}
-    message: The notice does not name the trust.
-    fix: Name the Oakwood Trust.
-    examples: {fail: ["Text."], pass: ["The Oakwood Trust."]}
-""",
-        encoding="utf-8",
-    )
+    aliased = HOUSE_PACK.replace("    title: The trust is named", "    aliases: [trust-logo]\n    title: The trust is named")
+    (tmp_path / "house" / "p.yaml").write_text(aliased, encoding="utf-8")
     config = tmp_path / "noticecheck.toml"
     config.write_text('extra-rules = ["house"]\n', encoding="utf-8")
     result = run("explain", "trust-logo", "--config", str(config))
     assert result.exit_code == 0 and result.stdout.startswith("trust-named: The trust is named")
     assert "Aliases:    trust-logo" in result.stdout and "Pack:       house (House rules.)" in result.stdout
-
-
-HOUSE_PACK = """
-pack: house
-description: House rules.
-rules:
-  - id: trust-named
-    title: The trust is named
-    severity: info
-    source: {title: "House style", url: "https://example.org/style"}
-    applies_from: "2018-05-25"
-    check: {kind: absent, patterns: ['Oakwood Trust']}
-    message: The notice does not name the trust.
-    fix: Name the Oakwood Trust.
-    examples: {fail: ["Text."], pass: ["The Oakwood Trust runs this school."]}
-"""
 
 
 def test_rules_test_runs_the_built_in_examples():
