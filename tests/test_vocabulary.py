@@ -170,3 +170,28 @@ def _known(name: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# ---------------------------------------------------------------- scan statuses and CONTRIBUTING.md
+
+
+def test_every_school_status_has_a_label_help_and_a_colour():
+    from noticecheck.scan.status import SchoolStatus
+
+    css = (REPO / "src/noticecheck/scan/templates/assets/dashboard.css").read_text(encoding="utf-8")
+    for status in SchoolStatus:
+        assert status.label and status.help and status == status.value
+        assert f".pill.status-{status.value}" in css and f".card.status-{status.value}" in css
+
+
+def test_every_file_contributing_md_names_exists():
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    paths = set(re.findall(r"`((?:src|rules|corpus|tests|docs)/[^`<>…\s]+)`", text))
+    assert len(paths) >= 15
+    assert sorted(p for p in paths if not (REPO / p).exists()) == []
+    # and the names it says to edit are where it says
+    from noticecheck.gate.report.formats import FORMATS
+    from noticecheck.load import _LOADERS
+    from noticecheck.scan.summary import KEY_CHECKS
+
+    assert FORMATS and _LOADERS and KEY_CHECKS
