@@ -110,22 +110,7 @@ def _text(value: str | None) -> str | None:
 
 def _base_record(school, status: str, **extra) -> SchoolRecord:
     """A stored record for a `registry.School` with the given outcome."""
-    return SchoolRecord(
-        key=school_key(school),
-        urn=school.urn,
-        name=school.name,
-        website=school.website,
-        la_name=school.la_name,
-        type_name=school.type_name,
-        phase=school.phase,
-        age_low=school.age_low,
-        age_high=school.age_high,
-        trust=school.trust,
-        school_type=school.school_type,
-        status=status,
-        finished_at=utc_now(),
-        **extra,
-    )
+    return SchoolRecord(key=school_key(school), status=status, school=school, finished_at=utc_now(), **extra)
 
 
 def _check_options(school, audience: str | None, as_of: date):
