@@ -31,7 +31,7 @@ SIZES = {"full": {"files": 200, "rounds": 3}, "quick": {"files": 200, "rounds": 
 
 
 def report_format() -> str:
-    from noticecheck.report.formats import FORMAT_NAMES
+    from noticecheck.gate.report.formats import FORMAT_NAMES
 
     return "sarif" if "sarif" in FORMAT_NAMES else "json"
 

@@ -56,7 +56,7 @@ from datetime import date
 from loopback import LoopbackServer, Reply, html, loopback_policy
 from noticecheck.fetch.http import PoliteSession
 from noticecheck.fetch.registry import School
-from noticecheck.scan import scan_school
+from noticecheck.scan.scheduler import scan_school
 n = 300 if hostile else 2
 site = LoopbackServer({"/": html("".join(f'<a href="/d/privacy-notice-{i}.pdf">Privacy notice {i}</a>' for i in range(n)))})
 for i in range(n):
@@ -99,12 +99,14 @@ except UnreadableInput as exc:
     print(exc.code)
 """,
     "80 KB of 'a.' before a retired URL (check)": """
-from noticecheck.api import check_text
-from noticecheck.load import to_text
+from datetime import date
+from noticecheck.api import CheckOptions, check_document
 from noticecheck.model import Document
+from noticecheck.rulebook import default_rulebook
 notice = open({notice!r}, encoding="utf-8").read()
 text = "a." * 40_000 + " see direct.gov.uk for details." if hostile else (notice * 20)[:80_000]
-result = check_text(to_text(Document(source="x.txt", data=text.encode(), filename="x.txt")))
+doc = Document(source="x.txt", data=text.encode(), filename="x.txt")
+result = check_document(doc, default_rulebook(), CheckOptions(), today=date(2026, 11, 24))
 print(len(result.findings), "findings")
 """,
     "293 KB of unclosed suppression comments (check)": """

@@ -55,9 +55,13 @@ def calibrate() -> tuple[float, float]:
 def worker(spec_path: str, out_path: str) -> None:
     spec = json.loads(Path(spec_path).read_text())
     os.sched_setaffinity(0, {spec["cpu"]})
-    from noticecheck.api import check_document
+    from datetime import date
+
+    from noticecheck.api import CheckOptions, check_document
     from noticecheck.rulebook import default_rulebook
     from noticecheck.sources import read_document
+
+    OPTIONS, TODAY = CheckOptions(), date.today()  # as `noticecheck check` runs without --as-of
 
     t0 = time.perf_counter()
     rulebook = default_rulebook()
@@ -68,7 +72,7 @@ def worker(spec_path: str, out_path: str) -> None:
     warm_docs = [read_document(path, max_bytes=MAX_BYTES) for path in spec["warmup"]] if "warmup" in spec else docs
     for doc in warm_docs:
         w0 = time.perf_counter()
-        result = check_document(doc, rulebook)
+        result = check_document(doc, rulebook, OPTIONS, today=TODAY)
         warm.append(time.perf_counter() - w0)
         if result.status != "checked":
             raise SystemExit(f"{doc.source}: {result.status} {result.error}")
@@ -82,7 +86,7 @@ def worker(spec_path: str, out_path: str) -> None:
         cpu = [0.0] * len(docs)
         for i in order:
             w0, c0 = time.perf_counter(), time.thread_time()
-            check_document(docs[i], rulebook)
+            check_document(docs[i], rulebook, OPTIONS, today=TODAY)
             cpu[i] = time.thread_time() - c0
             wall[i] = time.perf_counter() - w0
         reps.append({"calibration": cal, "wall": wall, "cpu": cpu})

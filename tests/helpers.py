@@ -6,13 +6,15 @@ from datetime import date
 
 from noticecheck.api import CheckOptions, check_document
 from noticecheck.model import Document, DocumentResult
+from noticecheck.rulebook import default_rulebook
 
 AS_OF = date(2026, 11, 24)
 
 
 def check_snippet(text: str, filename: str = "notice.txt", **options) -> DocumentResult:
     options.setdefault("as_of", AS_OF)
-    return check_document(Document(source=filename, data=text.encode("utf-8"), filename=filename), None, CheckOptions(**options))
+    return check_document(Document(source=filename, data=text.encode("utf-8"), filename=filename), default_rulebook(),
+                          CheckOptions(**options), today=date.today())
 
 
 def rules_fired(result: DocumentResult) -> set[str]:
@@ -21,3 +23,16 @@ def rules_fired(result: DocumentResult) -> set[str]:
 
 def present(result: DocumentResult) -> set[str]:
     return {name for name, s in result.sections.items() if s.present}
+
+
+def school_record(key: str, status: str, *, notices=(), error=None, home_url=None, pages_visited=0, finished_at=None, **school):
+    """A stored scan record for a school given by its register fields (name, urn, ages...)."""
+    from noticecheck.fetch.registry import School
+    from noticecheck.scan.store import SchoolRecord
+
+    school.setdefault("urn", None)
+    school.setdefault("website", None)
+    return SchoolRecord(
+        key=key, status=status, school=School(**school), notices=tuple(notices), error=error,
+        home_url=home_url, pages_visited=pages_visited, finished_at=finished_at,
+    )

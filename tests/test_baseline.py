@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from cli_helpers import run
-from noticecheck.baseline import Baseline, BaselineError, load_baseline, normalise_path
+from noticecheck.gate.baseline import Baseline, BaselineError, load_baseline, normalise_path
 from noticecheck.model import Finding, Severity
 
 DPA = "We comply with the Data Protection Act 1998."

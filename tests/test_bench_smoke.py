@@ -25,6 +25,8 @@ from bench.la_scan import lower_bounds  # noqa: E402
 from bench.sites import NOTICE_PATHS, Sites, build_notices, site_format, site_host, site_latency  # noqa: E402
 from bench.stats import summary  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 TITLES = {
     "throughput": "Checker throughput (one core)",
     "coldstart": "CLI cold start",

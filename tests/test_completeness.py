@@ -66,8 +66,8 @@ def test_a_draft_cut_mid_sentence_gets_the_note_and_missing_findings_drop_one_le
     text = _text(cut)
     options = CheckOptions(as_of=AS_OF)
     book = default_rulebook()
-    marked = check_text(text, book, options)
-    plain = check_text(text, replace(book, completeness=None), options)  # the same text, judged as if complete
+    marked = check_text(text, book, options, today=AS_OF)
+    plain = check_text(text, replace(book, completeness=None), options, today=AS_OF)  # the same text, judged as if complete
     assert marked.incomplete is not None
     assert marked.incomplete.note.startswith("the text appears incomplete: it stops mid-")
     assert "loc" in marked.incomplete.note

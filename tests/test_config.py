@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run
-from noticecheck.config import Config, ConfigError, discover, find_config, load_config, select_rules
+from noticecheck.gate.config import Config, ConfigError, discover, find_config, load_config, select_rules
 
 NOTICE = "Privacy notice for parents\n\nWe use pupil data to support learning. This follows the Data Protection Act 1998.\n"
 

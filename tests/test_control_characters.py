@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from noticecheck.cli import main
-from noticecheck.store import SchoolRecord, Store
+from helpers import school_record
+from noticecheck.scan.store import SchoolRecord, Store
 
 HOSTILE = "x\x1b[2J\x1b]0;pwned\x07"
 RAW = ("\x1b", "\x07")
@@ -62,7 +63,7 @@ def test_csv_format_drops_control_characters(hostile_files):
 
 
 def _school(name: str, status: str) -> SchoolRecord:
-    return SchoolRecord(key="100001", urn="100001", name=name, status=status, website="https://school.example/")
+    return school_record("100001", status, urn="100001", name=name, website="https://school.example/")
 
 
 def test_school_names_with_escapes_are_safe_in_report_since_and_schools_csv(tmp_path):

@@ -23,6 +23,8 @@ import pytest
 
 import labelling_rules  # the LABELLING.md consistency checks, applied here to the B half
 
+pytestmark = [pytest.mark.slow, pytest.mark.corpus]
+
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 NOTICES = CORPUS / "notices"
 LABELS_B = CORPUS / "labels.jsonl"

@@ -18,6 +18,8 @@ import pytest
 
 import labelling_rules as rules
 
+pytestmark = pytest.mark.corpus
+
 CORPUS = rules.CORPUS
 LABELS = CORPUS / "labels.jsonl"
 NOTICE_SUFFIXES = {".txt", ".md", ".html"}

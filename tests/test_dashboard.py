@@ -7,10 +7,11 @@ import json
 
 import pytest
 
-from noticecheck.report.dashboard import render_dashboard, safe_url, school_page_name
-from noticecheck.report.scan_exports import write_results_jsonl, write_schools_csv
-from noticecheck.report.scan_summary import KEY_CHECKS, compare_runs, key_check_passes, run_totals
-from noticecheck.store import FindingRecord, NoticeRecord, SchoolRecord, Store
+from helpers import school_record
+from noticecheck.scan.dashboard import render_dashboard, safe_url, school_page_name
+from noticecheck.scan.exports import write_results_jsonl, write_schools_csv
+from noticecheck.scan.summary import KEY_CHECKS, compare_runs, key_check_passes, run_totals
+from noticecheck.scan.store import FindingRecord, NoticeRecord, Store
 
 EVIL = "<script>alert('x')</script>"
 
@@ -32,7 +33,7 @@ def store(tmp_path):
         yield s
 
 
-def _run(store: Store, schools: list[SchoolRecord], la: str = "Kent") -> int:
+def _run(store: Store, schools: list, la: str = "Kent") -> int:
     run = store.start_run("/data/edubasealldata.csv", la, {})
     for school in schools:
         store.save_school(run, school)
@@ -42,7 +43,7 @@ def _run(store: Store, schools: list[SchoolRecord], la: str = "Kent") -> int:
 
 def test_scraped_text_is_escaped_everywhere(store, tmp_path):
     evil_quote = f"Contact {EVIL} about the Data Protection Act 1998"
-    school = SchoolRecord(
+    school = school_record(
         key="100", urn="100", name=f"St Mary's {EVIL} School", status="checked",
         notices=(NoticeRecord(url="javascript:alert(1)", status="checked", audience="pupils",
                               link_text=f"Notice {EVIL}", findings=(_finding("outdated-dpa-1998", quote=evil_quote),)),),
@@ -78,11 +79,11 @@ def test_school_page_names_are_safe_and_distinct():
 
 def test_index_shows_counts_chart_and_key_check_columns(store, tmp_path):
     schools = [
-        SchoolRecord(key="1", urn="1", name="Alpha Primary", status="checked",
+        school_record(key="1", urn="1", name="Alpha Primary", status="checked",
                      notices=(_notice(_finding("outdated-dpa-1998"), _finding("npd-missing", "warning")),)),
-        SchoolRecord(key="2", urn="2", name="Beta High", status="checked",
+        school_record(key="2", urn="2", name="Beta High", status="checked",
                      notices=(_notice(_finding("npd-missing", "warning")), _notice(audience="workforce"))),
-        SchoolRecord(key="3", urn="3", name="Gamma Infants", status="unreachable", error="timed out"),
+        school_record(key="3", urn="3", name="Gamma Infants", status="unreachable", error="timed out"),
     ]
     run = _run(store, schools)
     index = render_dashboard(store.load_run(run), tmp_path / "out").read_text(encoding="utf-8")
@@ -96,7 +97,7 @@ def test_index_shows_counts_chart_and_key_check_columns(store, tmp_path):
 
 
 def test_school_page_lists_findings_with_fix_and_source(store, tmp_path):
-    school = SchoolRecord(
+    school = school_record(
         key="1", urn="1", name="Alpha Primary", status="checked", age_low=4, age_high=11, type_name="Community school",
         notices=(_notice(_finding("npd-missing", "warning"), _finding("outdated-dpa-1998")),
                  _notice(url="https://a.example/scan.pdf", status="unreadable")),
@@ -121,19 +122,19 @@ def test_key_checks_pass_fail_or_unknown():
 
 def test_compare_runs_fixed_new_stayed_and_status_changes(store):
     old = _run(store, [
-        SchoolRecord(key="1", urn="1", name="Alpha", status="checked",
+        school_record(key="1", urn="1", name="Alpha", status="checked",
                      notices=(_notice(_finding("outdated-dpa-1998"), _finding("npd-missing")),)),
-        SchoolRecord(key="2", urn="2", name="Beta", status="unreachable"),
-        SchoolRecord(key="3", urn="3", name="Gamma", status="checked", notices=(_notice(_finding("dpo-missing")),)),
-        SchoolRecord(key="4", urn="4", name="Delta", status="checked", notices=(_notice(_finding("dpo-missing")),)),
+        school_record(key="2", urn="2", name="Beta", status="unreachable"),
+        school_record(key="3", urn="3", name="Gamma", status="checked", notices=(_notice(_finding("dpo-missing")),)),
+        school_record(key="4", urn="4", name="Delta", status="checked", notices=(_notice(_finding("dpo-missing")),)),
     ])
     new = _run(store, [
-        SchoolRecord(key="1", urn="1", name="Alpha", status="checked",
+        school_record(key="1", urn="1", name="Alpha", status="checked",
                      notices=(_notice(_finding("npd-missing"), _finding("placeholder-text"),
                                       url="https://a.example/new-name.pdf"),)),
-        SchoolRecord(key="2", urn="2", name="Beta", status="checked", notices=(_notice(),)),
-        SchoolRecord(key="3", urn="3", name="Gamma", status="unreachable"),
-        SchoolRecord(key="4", urn="4", name="Delta", status="checked", notices=(_notice(_finding("dpo-missing")),)),
+        school_record(key="2", urn="2", name="Beta", status="checked", notices=(_notice(),)),
+        school_record(key="3", urn="3", name="Gamma", status="unreachable"),
+        school_record(key="4", urn="4", name="Delta", status="checked", notices=(_notice(_finding("dpo-missing")),)),
     ])
     comparison = compare_runs(store.load_run(old), store.load_run(new))
     by_key = {c.key: c for c in comparison.schools}
@@ -150,9 +151,9 @@ def test_compare_runs_fixed_new_stayed_and_status_changes(store):
 
 
 def test_changes_page_and_school_since_box(store, tmp_path):
-    old = _run(store, [SchoolRecord(key="1", urn="1", name="Alpha", status="checked",
+    old = _run(store, [school_record(key="1", urn="1", name="Alpha", status="checked",
                                     notices=(_notice(_finding("outdated-dpa-1998")),))])
-    new = _run(store, [SchoolRecord(key="1", urn="1", name="Alpha", status="checked", notices=(_notice(),))])
+    new = _run(store, [school_record(key="1", urn="1", name="Alpha", status="checked", notices=(_notice(),))])
     old_data, new_data = store.load_run(old), store.load_run(new)
     render_dashboard(new_data, tmp_path / "out", compare_runs(old_data, new_data), old_data.run)
     changes = (tmp_path / "out" / "changes.html").read_text(encoding="utf-8")
@@ -164,9 +165,9 @@ def test_changes_page_and_school_since_box(store, tmp_path):
 
 def test_csv_rows_and_formula_neutralising(store, tmp_path):
     run = _run(store, [
-        SchoolRecord(key="1", urn="1", name="=HYPERLINK(\"http://evil\")", status="checked", la_name="Kent",
+        school_record(key="1", urn="1", name="=HYPERLINK(\"http://evil\")", status="checked", la_name="Kent",
                      notices=(_notice(_finding("dpo-missing")), _notice(audience="workforce"))),
-        SchoolRecord(key="2", urn="2", name="Beta", status="no-website"),
+        school_record(key="2", urn="2", name="Beta", status="no-website"),
     ])
     path = write_schools_csv(store.load_run(run), tmp_path / "schools.csv")
     with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -178,9 +179,9 @@ def test_csv_rows_and_formula_neutralising(store, tmp_path):
 
 def test_jsonl_and_totals(store, tmp_path):
     run = _run(store, [
-        SchoolRecord(key="1", urn="1", name="Alpha", status="checked", notices=(_notice(_finding("dpo-missing")),)),
-        SchoolRecord(key="2", urn="2", name="Beta", status="checked", notices=(_notice(_finding("npd-missing", "warning")),)),
-        SchoolRecord(key="3", urn="3", name="Gamma", status="no-notice-found"),
+        school_record(key="1", urn="1", name="Alpha", status="checked", notices=(_notice(_finding("dpo-missing")),)),
+        school_record(key="2", urn="2", name="Beta", status="checked", notices=(_notice(_finding("npd-missing", "warning")),)),
+        school_record(key="3", urn="3", name="Gamma", status="no-notice-found"),
     ])
     data = store.load_run(run)
     lines = write_results_jsonl(data, tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()

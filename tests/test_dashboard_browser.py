@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from noticecheck.report.dashboard import render_dashboard
-from noticecheck.store import FindingRecord, NoticeRecord, SchoolRecord, Store
+from helpers import school_record
+from noticecheck.scan.dashboard import render_dashboard
+from noticecheck.scan.store import FindingRecord, NoticeRecord, Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -34,13 +35,13 @@ def _notice(*findings: FindingRecord) -> NoticeRecord:
 
 
 SCHOOLS = [
-    SchoolRecord(key="101", urn="101", name="Willow Primary", status="checked",
+    school_record(key="101", urn="101", name="Willow Primary", status="checked",
                  notices=(_notice(_finding("outdated-dpa-1998"), _finding("npd-missing"), _finding("dpo-missing")),)),
-    SchoolRecord(key="102", urn="102", name="Aspen High", status="checked", notices=(_notice(_finding("npd-missing")),)),
-    SchoolRecord(key="103", urn="103", name="Maple Infants", status="unreachable", error="timed out"),
-    SchoolRecord(key="104", urn="104", name="Rowan Academy", status="checked",
+    school_record(key="102", urn="102", name="Aspen High", status="checked", notices=(_notice(_finding("npd-missing")),)),
+    school_record(key="103", urn="103", name="Maple Infants", status="unreachable", error="timed out"),
+    school_record(key="104", urn="104", name="Rowan Academy", status="checked",
                  notices=(_notice(_finding("npd-missing"), _finding("dpo-missing")),)),
-    SchoolRecord(key="105", urn="105", name="Cherry Tree Nursery", status="no-notice-found"),
+    school_record(key="105", urn="105", name="Cherry Tree Nursery", status="no-notice-found"),
 ]
 
 

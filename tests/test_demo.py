@@ -20,6 +20,7 @@ from noticecheck.demo.server import SiteServer
 from noticecheck.demo.sites import BROKEN_KINDS, DEMO_LA, plan_schools, site_pages, two_terms, write_gias_csv
 from noticecheck.fetch.registry import read_schools
 from noticecheck.model import Document
+from noticecheck.rulebook import default_rulebook
 
 BLOCKS = [Block("h1", "Privacy notice for pupils"), Block("p", "We are the data controller (see below). " * 40),
           Block("h2", "How long we keep it"), Block("li", "Pupil file: until the pupil is 25"),
@@ -37,8 +38,8 @@ def test_scanned_pdf_is_unreadable_for_want_of_a_text_layer():
     data = to_scanned_pdf()
     pdf = pypdfium2.PdfDocument(data)
     assert len(pdf) == 1 and pdf[0].get_textpage().get_text_range().strip() == ""
-    result = check_document(Document(source="scan.pdf", data=data, filename="scan.pdf"), None,
-                            CheckOptions(as_of=date(2026, 11, 24)))
+    result = check_document(Document(source="scan.pdf", data=data, filename="scan.pdf"), default_rulebook(),
+                            CheckOptions(), today=date(2026, 11, 24))
     assert result.status == "unreadable" and result.error_code == "no-text-layer"
 
 
@@ -53,9 +54,9 @@ def test_built_in_notices_read_back_from_every_format():
     notice = built_in("current-pupils").for_school("Oak School")
     as_html = f"<html><body>{to_html_fragment(notice)}</body></html>".encode()
     for data, name in ((as_html, "n.html"), (to_pdf(notice), "n.pdf"), (to_docx(notice), "n.docx")):
-        result = check_document(Document(source=name, data=data, filename=name), None,
+        result = check_document(Document(source=name, data=data, filename=name), default_rulebook(),
                                 CheckOptions(audience="pupils", age_range=(11, 16), school_type="maintained",
-                                             as_of=date(2026, 11, 24)))
+                                             as_of=date(2026, 11, 24)), today=date(2026, 11, 24))
         assert result.status == "checked", (name, result.error)
         assert result.sections["retention"].present and result.sections["dpo"].present, name
         assert not [f for f in result.findings if f.severity.label == "error"], name
@@ -143,6 +144,7 @@ def test_site_server_serves_records_and_refuses_other_addresses():
         server.stop()
 
 
+@pytest.mark.slow
 def test_demo_command_scans_twice_and_writes_the_dashboard(tmp_path):
     out = tmp_path / "demo"
     result = CliRunner().invoke(main, ["demo", "--out", str(out), "--schools", "12", "--quiet"])

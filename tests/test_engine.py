@@ -141,7 +141,7 @@ def test_user_severity_override_beats_a_variant_severity():
     text = "Our Data Protection Officer (if applicable) can be contacted at dpo@example.org."
     doc = Document(source="n.txt", data=text.encode(), filename="n.txt")
     options = CheckOptions(school_type="academy", as_of=date(2026, 11, 24))
-    default = [f.severity for f in check_document(doc, default_rulebook(), options).findings if f.rule == "dpo-if-applicable"]
+    default = [f.severity for f in check_document(doc, default_rulebook(), options, today=options.as_of).findings if f.rule == "dpo-if-applicable"]
     book = default_rulebook().with_severities({"dpo-if-applicable": "info"})
-    overridden = [f.severity for f in check_document(doc, book, options).findings if f.rule == "dpo-if-applicable"]
+    overridden = [f.severity for f in check_document(doc, book, options, today=options.as_of).findings if f.rule == "dpo-if-applicable"]
     assert default == [Severity.WARNING] and overridden == [Severity.INFO]

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from loopback import DripServer, LoopbackServer, Reply, closed_port, html, loopback_policy, redirect, sequence, with_etag
 
 from noticecheck.fetch import safety
-from noticecheck.fetch.http import DOCX_TYPE, HTML_TYPES, NOTICE_TYPES, FetchPolicy, PoliteSession
+from noticecheck.fetch.http import HTML_TYPES, NOTICE_TYPES, FetchPolicy, PoliteSession
+from noticecheck.media import DOCX as DOCX_TYPE
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
 """`noticecheck check URL`: one notice fetched from a real loopback server, refused when private."""
 
+from datetime import date
+
 import pytest
 
 from loopback import LoopbackServer, Reply, html
-from noticecheck.api import check_document
+from noticecheck.api import CheckOptions, check_document
 from noticecheck.fetch.http import FetchPolicy
 from noticecheck.fetch.single import fetch_document, is_url
 from noticecheck.model import UnreadableInput
+from noticecheck.rulebook import default_rulebook
 
 NOTICE = "<html><body><main><h1>Privacy notice</h1><p>We use pupil data to support learning. Data Protection Act 1998.</p></main></body></html>"
 
@@ -19,7 +22,7 @@ def test_fetches_and_checks_a_notice_from_an_allowed_loopback_site():
     with LoopbackServer({"/privacy-notice": html(NOTICE)}) as site:
         doc = fetch_document(site.url("/privacy-notice"), policy=FetchPolicy(allowed_networks=("127.0.0.1/32",), per_host_interval=0, per_ip_interval=0))
         assert "/robots.txt" in site.paths()  # robots.txt is honoured for single checks too
-    result = check_document(doc)
+    result = check_document(doc, default_rulebook(), CheckOptions(), today=date(2026, 11, 24))
     assert result.source.endswith("/privacy-notice")
     assert "outdated-dpa-1998" in {f.rule for f in result.findings}
 
@@ -37,6 +40,7 @@ def test_http_errors_become_unreadable_input():
             fetch_document(site.url("/gone"), policy=FetchPolicy(allowed_networks=("127.0.0.1/32",), retries=0))
 
 
+@pytest.mark.slow
 def test_check_command_takes_a_url(tmp_path):
     import json
     import subprocess

@@ -17,7 +17,7 @@ from datetime import date
 import pytest
 
 from helpers import check_snippet, rules_fired
-from noticecheck.engine import applicable_severity, with_variant
+from noticecheck.engine import applicability, with_variant
 from noticecheck.model import Context, Text
 from noticecheck.rulebook import default_rulebook
 from noticecheck.sections import find_sections
@@ -41,7 +41,7 @@ def fixes(context_name: str) -> list[tuple[str, str]]:
     """(rule id, the fix the engine would give in that context) for every rule that applies there."""
     context = CONTEXTS[context_name]
     chosen = [with_variant(rule, _EMPTY, context) for rule in BOOK.rules]
-    return [(rule.id, rule.fix) for rule in chosen if applicable_severity(rule, context) is not None]
+    return [(rule.id, rule.fix) for rule in chosen if applicability(rule, context)[0] is not None]
 
 
 ALL_FIXES = sorted({(rid, fix) for name in CONTEXTS for rid, fix in fixes(name)} | {

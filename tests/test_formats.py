@@ -18,12 +18,12 @@ import pytest
 
 from cli_helpers import run
 from noticecheck.api import CheckOptions
-from noticecheck.cli.check import Gate
-from noticecheck.config import Config, select_rules
+from noticecheck.gate.run import Gate
+from noticecheck.gate.config import Config, select_rules
 from noticecheck.model import DocumentResult
-from noticecheck.report.formats import Outcome, Report, render
-from noticecheck.report.github import command, escape_data, escape_property, step_summary
-from noticecheck.report.sarif import to_sarif
+from noticecheck.gate.report.formats import Outcome, Report, render
+from noticecheck.gate.report.github import command, escape_data, escape_property, step_summary
+from noticecheck.gate.report.sarif import to_sarif
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-2.1.0.json"
 AS_OF = date(2026, 6, 1)
@@ -35,7 +35,7 @@ HOSTILE = (
 
 @pytest.fixture(scope="module")
 def gate() -> Gate:
-    return Gate(selection=select_rules(Config()), options=CheckOptions(as_of=AS_OF))
+    return Gate(selection=select_rules(Config()), options=CheckOptions(), today=AS_OF)
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ import pytest
 
 import labelling_rules as rules
 
+pytestmark = pytest.mark.corpus
+
 CORPUS = rules.CORPUS
 SET_DIR = CORPUS / "heldout2"
 NOTICES = SET_DIR / "notices"

@@ -19,6 +19,8 @@ import pytest
 
 import labelling_rules as rules
 
+pytestmark = pytest.mark.corpus
+
 CORPUS = rules.CORPUS
 HELDOUT = CORPUS / "heldout"
 LABELS = HELDOUT / "labels.jsonl"

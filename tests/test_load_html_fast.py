@@ -143,6 +143,7 @@ def test_golden_input_and_demo_pages_read_alike():
     assert_read_alike(to_html_fragment([Block("h1", "Privacy notice"), Block("p", "We are the controller."), Block("li", "DfE")]))
 
 
+@pytest.mark.slow
 def test_word_documents_converted_by_mammoth_read_alike():
     from noticecheck.load.docx import _to_html
 

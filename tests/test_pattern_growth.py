@@ -24,7 +24,9 @@ from re import _parser as sre_parse
 
 import pytest
 
-from noticecheck import completeness, suppress
+from noticecheck import completeness
+from noticecheck.load import comments
+from noticecheck.load.plain import drop_html_comments
 from noticecheck.matching import Matcher
 from noticecheck.rulebook import default_rulebook
 
@@ -69,7 +71,7 @@ def _all_patterns() -> list[tuple[str, re.Pattern]]:
                 found.append((f"completeness.yaml {name}", getattr(cues, name)))
         for kind in ("forward", "named"):
             found.extend((f"completeness.yaml {kind}/{i}", p.regex) for i, p in enumerate(getattr(cues, kind, ())))
-    for module in (suppress, completeness):  # regexes compiled in code; searched as the engine would not, whole
+    for module in (comments, completeness):  # regexes compiled in code; searched as the engine would not, whole
         for name in dir(module):
             value = getattr(module, name)
             if isinstance(value, re.Pattern):
@@ -217,7 +219,7 @@ UNBOUNDED = [(owner, regex) for owner, regex in PATTERNS if _unbounded(sre_parse
 
 def test_the_packs_were_read():
     assert len(PATTERNS) > 400
-    assert any(owner.startswith("suppress._HEAD") for owner, _ in UNBOUNDED)
+    assert any(owner.startswith("comments._HEAD") for owner, _ in UNBOUNDED)
     assert END_ANCHORED <= {owner for owner, _ in PATTERNS}  # the special cases still exist
 
 
@@ -289,14 +291,14 @@ _DIRECTIVE_UNITS = (
 
 @pytest.mark.parametrize("unit", _DIRECTIVE_UNITS)
 def test_reading_suppression_comments_grows_linearly(unit):
-    from noticecheck.model import Block, BlockKind, Text
+    from noticecheck.model import Block, BlockKind
 
     def read(text: str) -> None:
         body = "<!-- noticecheck: disable-next=a" + text + "-->\nnext paragraph"
         blocks = (Block(BlockKind.PARAGRAPH, text, 1), Block(BlockKind.PARAGRAPH, "next paragraph", 3))
-        suppress.parse_directives(text + "\n" + body, blocks)
-        suppress.without_directives(Text("draft.md", blocks, "text/markdown"))
-        suppress._squash(text)
+        comments.parse_directives(text + "\n" + body, blocks)
+        drop_html_comments((text + "\n" + body).split("\n"))
+        comments._squash(text)
 
     assert_grows_like_prose(read, unit, 32_000)
 
@@ -307,15 +309,16 @@ _CHECK_UNITS = ("a.", "a@", "-1", "<!-- noticecheck: ", "x ")
 
 @pytest.mark.parametrize("unit", _CHECK_UNITS)
 def test_checking_a_notice_grows_linearly(unit):
-    from noticecheck.api import check_text
-    from noticecheck.load import to_text
-    from noticecheck.model import Document, UnreadableInput
+    from datetime import date
+
+    from noticecheck.api import CheckOptions, check_document
+    from noticecheck.model import Document
+
+    book = default_rulebook()
 
     def check(text: str) -> None:
+        # all of it inside a comment reads as unreadable: nothing to check, quickly
         data = (text + " see direct.gov.uk or email dpo@school.gsi.gov.uk for details.").encode()
-        try:
-            check_text(to_text(Document(source="x.md", data=data, filename="x.md")))
-        except UnreadableInput:
-            pass  # all of it inside a comment: nothing to check, quickly
+        check_document(Document(source="x.md", data=data, filename="x.md"), book, CheckOptions(), today=date(2026, 11, 24))
 
     assert_grows_like_prose(check, unit, 4_000)

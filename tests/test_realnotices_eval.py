@@ -6,12 +6,14 @@ improves; never lower them to make a change pass.
 """
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from cli_helpers import run
 
 from noticecheck.evaluate import LabelError, evaluate, evaluate_naive, format_table, read_labels
+from noticecheck.rulebook import default_rulebook
 
 REAL_SET = Path(__file__).resolve().parents[2] / "shared" / "realnotices"
 
@@ -37,7 +39,7 @@ def _figures(ev) -> dict[str, float]:
 
 @pytest.mark.skipif(not (REAL_SET / "labels.jsonl").exists(), reason=f"the real-notice set is not here ({REAL_SET} is absent)")
 def test_real_notices_stay_above_their_floors():
-    ev = evaluate(REAL_SET, read_labels(REAL_SET / "labels.jsonl"))
+    ev = evaluate(REAL_SET, read_labels(REAL_SET / "labels.jsonl"), default_rulebook(), date.today())
     assert ev.documents >= 60 and not ev.unreadable
     below = {name: round(value, 3) for name, value in _figures(ev).items() if value < REAL_FLOORS[name]}
     assert not below, f"below the floor: {below}\n" + format_table(ev, details=True)
@@ -121,7 +123,7 @@ def test_real_format_is_scored_like_the_labels_say(small_set):
     from noticecheck.evaluate import case_from_label
 
     labels = read_labels(small_set / "labels.jsonl")
-    ev = evaluate(small_set, labels)
+    ev = evaluate(small_set, labels, default_rulebook(), date.today())
     assert ev.documents == 3 and not ev.unreadable
     assert set(ev.rules) == set().union(*(case_from_label(x).rules for x in labels))  # nothing else is judged
     assert ev.rules["outdated-dpa-1998"].tp == 1, format_table(ev, details=True)

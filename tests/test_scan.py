@@ -23,9 +23,9 @@ from noticecheck.cli import main
 from noticecheck.demo.notices import built_in
 from noticecheck.demo.runner import DemoSites
 from noticecheck.demo.sites import PublishedNotice, SchoolPlan, write_gias_csv
-from noticecheck.report.scan_exports import CSV_COLUMNS
-from noticecheck.report.scan_summary import KEY_CHECKS
-from noticecheck.store import Store
+from noticecheck.scan.exports import CSV_COLUMNS
+from noticecheck.scan.summary import KEY_CHECKS
+from noticecheck.scan.store import Store
 
 AS_OF = "2026-11-24"
 
@@ -122,7 +122,7 @@ def test_notices_and_findings_are_stored_with_school_context(scans):
     assert sorted(n.audience for n in ash.notices) == ["pupils", "workforce"]
     pdf = next(n for n in ash.notices if n.audience == "pupils")
     assert pdf.media_type == "application/pdf" and pdf.status == "checked" and len(pdf.sha256) == 64
-    assert pdf.context["age_low"] == 11 and pdf.context["school_type"] == "academy" and pdf.context["as_of"] == AS_OF
+    assert pdf.context["age_range"][0] == 11 and pdf.context["school_type"] == "academy" and pdf.context["as_of"] == AS_OF
     assert pdf.sections["retention"] is True
 
     oak = schools["Oak <script>alert(1)</script> Primary"]

@@ -4,7 +4,7 @@ from click.testing import CliRunner
 
 from loopback import LoopbackServer, html, with_etag
 from noticecheck.cli import main
-from noticecheck.store import Store
+from noticecheck.scan.store import Store
 
 HOME = '<html><body><nav><a href="/privacy-notice">Privacy notice</a></nav></body></html>'
 NOTICE = "<html><body><main><h1>Privacy notice for parents</h1><p>We use pupil data to support learning.</p></main></body></html>"

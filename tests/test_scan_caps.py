@@ -17,8 +17,8 @@ from noticecheck.fetch.discover import MAX_SITEMAP_ENTRIES, discover_notices
 from noticecheck.fetch.http import PoliteSession
 from noticecheck.fetch.registry import School
 from noticecheck.rulebook import default_rulebook
-from noticecheck.scan import DEFAULT_MAX_DOCUMENTS, scan_school
-from noticecheck.store import Store
+from noticecheck.scan.scheduler import DEFAULT_MAX_DOCUMENTS, scan_school
+from noticecheck.scan.store import Store
 
 NOTICE = Reply(200, {"Content-Type": "text/plain"}, b"Privacy notice for pupils.\n\nWe are the data controller.\n")
 
@@ -90,8 +90,8 @@ def test_a_farm_of_hostile_sites_beside_normal_ones_finishes_with_one_status_eac
     from fixtures_make import make_pdf_bomb
     from loopback import DripServer
 
-    from noticecheck.scan import ScanSettings, run_scan
-    from noticecheck.store import SCHOOL_STATUSES
+    from noticecheck.scan.scheduler import ScanSettings, run_scan
+    from noticecheck.scan.store import SCHOOL_STATUSES
 
     notice = "<h1>Privacy notice for pupils</h1><p>We are the data controller for the information we hold about you.</p>"
     bomb = open(make_pdf_bomb(tmp_path / "bomb.pdf", inflated_mib=150), "rb").read()

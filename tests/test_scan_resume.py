@@ -9,6 +9,8 @@ the sites of schools already stored.
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import signal
 import sqlite3
@@ -21,6 +23,8 @@ import noticecheck
 from noticecheck.demo.notices import built_in
 from noticecheck.demo.runner import DemoSites
 from noticecheck.demo.sites import PublishedNotice, SchoolPlan, write_gias_csv
+
+pytestmark = pytest.mark.slow
 
 SCHOOLS = 8
 
@@ -135,7 +139,7 @@ def test_a_second_resume_of_a_run_in_progress_is_refused(tmp_path):
     from click.testing import CliRunner
 
     from noticecheck.cli import main
-    from noticecheck.store import Store
+    from noticecheck.scan.store import Store
 
     school_list = tmp_path / "schools.csv"
     school_list.write_text("name,website\nNo Site Primary,\n", encoding="utf-8")

@@ -9,17 +9,18 @@ from pathlib import Path
 import pytest
 
 from noticecheck.api import CheckOptions, check_document
+from noticecheck.rulebook import default_rulebook
 from noticecheck.sources import read_document
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 AS_OF = date(2026, 11, 24)
 
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")
+pytestmark = [pytest.mark.corpus, pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")]
 
 
 def _check(name: str, **options):
     path = next(SEEDS.glob(f"{name}_*.txt"))
-    result = check_document(read_document(str(path), max_bytes=10_000_000), None, CheckOptions(as_of=AS_OF, **options))
+    result = check_document(read_document(str(path), max_bytes=10_000_000), default_rulebook(), CheckOptions(**options), today=AS_OF)
     assert result.status == "checked"
     return result, {f.rule for f in result.findings}
 

@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from noticecheck.store import (
+from helpers import school_record
+from noticecheck.scan.store import (
     SCHEMA_VERSION,
     FetchRecord,
     FindingRecord,
@@ -31,7 +32,7 @@ def _school(key: str, status: str = "checked", rules: tuple[str, ...] = ("dpo-mi
         if status == "checked"
         else ()
     )
-    return SchoolRecord(key=key, urn=key, name=f"School {key}", status=status, notices=notices, **extra)
+    return school_record(key=key, urn=key, name=f"School {key}", status=status, notices=notices, **extra)
 
 
 def test_new_database_is_migrated_to_the_current_schema_in_wal_mode(tmp_path):
@@ -103,7 +104,7 @@ def test_a_failed_write_leaves_nothing_of_that_school(tmp_path):
         broken = FindingRecord(rule="x", severity=None, message="m")  # severity is NOT NULL
         notice = NoticeRecord(url="http://x/n", status="checked", findings=(broken,))
         with pytest.raises(sqlite3.IntegrityError):
-            store.save_school(run, SchoolRecord(key="9", name="Nine", status="checked", notices=(notice,)))
+            store.save_school(run, school_record(key="9", name="Nine", status="checked", notices=(notice,)))
         assert store.count_schools(run) == 0
         assert store._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
 
@@ -112,7 +113,7 @@ def test_unknown_status_is_rejected(tmp_path):
     with Store(tmp_path / "h.sqlite") as store:
         run = store.start_run("s.csv", None, {})
         with pytest.raises(ValueError, match="unknown school status"):
-            store.save_school(run, SchoolRecord(key="1", name="One", status="fine"))
+            store.save_school(run, school_record(key="1", name="One", status="fine"))
 
 
 def test_writes_from_many_threads_are_all_kept(tmp_path):
@@ -191,7 +192,7 @@ def test_twenty_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
 
 
 def test_a_run_being_scanned_cannot_be_scanned_again(tmp_path):
-    from noticecheck.store import RunLocked
+    from noticecheck.scan.store import RunLocked
 
     db = tmp_path / "h.sqlite"
     with Store(db) as first, Store(db) as second:

@@ -20,7 +20,8 @@ from loopback import LoopbackServer
 
 import noticecheck
 from noticecheck.cli import main
-from noticecheck.store import SchoolRecord, Store
+from helpers import school_record
+from noticecheck.scan.store import Store
 
 
 def _env() -> dict[str, str]:
@@ -60,7 +61,7 @@ def _damaged_history(path: Path) -> None:
     with Store(path) as store:
         run = store.start_run("list.csv", None, {})
         for i in range(300):
-            store.save_school(run, SchoolRecord(key=str(i), name=f"School {i} " + "x" * 200, status="no-website"))
+            store.save_school(run, school_record(str(i), "no-website", name=f"School {i} " + "x" * 200))
         store.finish_run(run)
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -11,12 +11,12 @@ import pytest
 
 from cli_helpers import run
 from noticecheck.api import CheckOptions
-from noticecheck.cli.check import Gate
-from noticecheck.config import Config, select_rules
-from noticecheck.load import to_text
+from noticecheck.gate.run import Gate
+from noticecheck.gate.config import Config, select_rules
 from noticecheck.model import Document
 from noticecheck.rulebook import default_rulebook
-from noticecheck.suppress import UNUSED_SUPPRESSION_RULE, parse_directives
+from noticecheck.gate.suppress import UNUSED_SUPPRESSION_RULE
+from noticecheck.load.comments import parse_directives
 
 AS_OF = date(2026, 6, 1)
 DPA = "We are registered under the Data Protection Act 1998."
@@ -24,12 +24,12 @@ DPA = "We are registered under the Data Protection Act 1998."
 
 @pytest.fixture(scope="module")
 def gate() -> Gate:
-    return Gate(selection=select_rules(Config()), options=CheckOptions(as_of=AS_OF))
+    return Gate(selection=select_rules(Config()), options=CheckOptions(), today=AS_OF)
 
 
 def check(gate: Gate, text: str, name: str = "draft.md"):
     doc = Document(source=name, data=text.encode("utf-8"), filename=name)
-    return gate.check_loaded(doc, to_text(doc))
+    return gate.check_doc(doc)
 
 
 def fired(outcome, rule: str):
@@ -111,9 +111,9 @@ def test_rules_that_did_not_run_are_not_reported(gate):
     """A comment for a rule switched off by configuration may matter under another one (unlike ruff's RUF100)."""
     text = "# Notice\n\n<!-- noticecheck: disable=outdated-dpa-1998 -->\nWe use pupil data to support learning.\n"
     assert fired(check(gate, text), "unused-suppression")
-    narrow = Gate(selection=select_rules(Config(ignore=("outdated",))), options=CheckOptions(as_of=AS_OF))
+    narrow = Gate(selection=select_rules(Config(ignore=("outdated",))), options=CheckOptions(), today=AS_OF)
     assert not fired(check(narrow, text), "unused-suppression")
-    silent = Gate(selection=select_rules(Config(ignore=("unused-suppression",))), options=CheckOptions(as_of=AS_OF))
+    silent = Gate(selection=select_rules(Config(ignore=("unused-suppression",))), options=CheckOptions(), today=AS_OF)
     assert not fired(check(silent, f"# Notice\n\n<!-- noticecheck: disable=nonsense -->\n{DPA}\n"), "unused-suppression")
 
 
@@ -130,7 +130,7 @@ def test_reports_about_comments_can_themselves_be_suppressed(gate):
 def test_a_renamed_rule_is_found_by_its_old_id(gate):
     book = default_rulebook()
     renamed = tuple(replace(r, aliases=("dpa-1998-cited",)) if r.id == "outdated-dpa-1998" else r for r in book.rules)
-    aliased = Gate(selection=select_rules(Config(), base=replace(book, rules=renamed)), options=CheckOptions(as_of=AS_OF))
+    aliased = Gate(selection=select_rules(Config(), base=replace(book, rules=renamed)), options=CheckOptions(), today=AS_OF)
     outcome = check(aliased, f"# N\n\n<!-- noticecheck: disable=dpa-1998-cited -->\n\n{DPA}\n")
     assert not fired(outcome, "outdated-dpa-1998") and not fired(outcome, "unused-suppression")
 

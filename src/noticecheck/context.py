@@ -111,8 +111,11 @@ def detect_jurisdiction(body: str) -> str:
     return best if best_score >= 2 and best_score > england else "england"
 
 
-def resolve_context(text: Text, analysis, options) -> Context:
-    """Merge what the caller knows with what the notice says about itself."""
+def resolve_context(text: Text, analysis, options, today: date) -> Context:
+    """Merge what the caller knows with what the notice says about itself.
+
+    `today` is the caller's clock: the notice is judged as of `options.as_of`, else `today`.
+    """
     body = analysis.joined
     detected: list[str] = []
 
@@ -142,7 +145,7 @@ def resolve_context(text: Text, analysis, options) -> Context:
         detected.append("jurisdiction")
 
     return Context(
-        as_of=options.as_of or date.today(),
+        as_of=options.as_of or today,
         audience=audience,
         age_low=ages[0] if ages else None,
         age_high=ages[1] if ages else None,

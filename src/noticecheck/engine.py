@@ -47,28 +47,38 @@ _CONDITIONS = {
 }
 
 
-def applicable_severity(rule: Rule, context: Context) -> Severity | None:
-    """The severity the rule runs at in this context, or None if it does not apply."""
+# Why a rule did not run, per condition: (value, allowed) -> words for reports.
+_WHY_NOT = {
+    "audiences": lambda value, allowed: f"it is for {' or '.join(allowed)} notices; this one is for {value}",
+    "min_age": lambda value, minimum: f"it is for schools with pupils aged {minimum} or over; the oldest here are {value}",
+    "school_types": lambda value, allowed: f"it is for {' or '.join(allowed)} schools; this one is {value}",
+    "jurisdictions": lambda value, allowed: f"it is for notices in {' or '.join(allowed)}; this one is for {value}",
+}
+_UNKNOWN_WORDS = {"audiences": "audience", "min_age": "pupils' ages", "school_types": "school type", "jurisdictions": "jurisdiction"}
+
+
+def applicability(rule: Rule, context: Context) -> tuple[Severity | None, str]:
+    """(the severity the rule runs at, "") in this context, or (None, why it does not apply)."""
     if context.as_of < rule.applies_from:
-        return None
+        return None, f"it applies from {rule.applies_from.isoformat()}"
     if rule.applies_until is not None and context.as_of > rule.applies_until:
-        return None
+        return None, f"it applied until {rule.applies_until.isoformat()}"
+    unknown: list[str] = []
     cond = rule.applies_to
     # an unknown school type is not "independent": most schools are state schools
     if context.school_type is not None and context.school_type in cond.get("except_school_types", ()):
-        return None
-    unknown = False
+        return None, f"it is not for {context.school_type} schools"
     for key, (read, meets) in _CONDITIONS.items():
         if key not in cond:
             continue
         value = read(context)
         if value is None:
-            unknown = True
+            unknown.append(_UNKNOWN_WORDS[key])
         elif not meets(value, cond[key]):
-            return None
+            return None, _WHY_NOT[key](value, cond[key])
     if unknown and cond.get("unknown") == "skip":
-        return None
-    return rule.severity.lowered() if unknown else rule.severity
+        return None, f"the notice does not say its {' or '.join(unknown)}"
+    return (rule.severity.lowered() if unknown else rule.severity), ""
 
 
 # context keys of a variant's `when` -> whether a known context meets them (unknown never does)
@@ -336,15 +346,20 @@ def mark_incomplete(findings: list[Finding], incomplete: Incompleteness | None) 
     ]
 
 
-def run_rules(analysis: Analysis, rulebook: Rulebook, context: Context, incomplete: Incompleteness | None = None) -> list[Finding]:
-    """Every finding for one notice, most severe first, then in document order."""
+def run_rules(
+    analysis: Analysis, rulebook: Rulebook, context: Context, incomplete: Incompleteness | None = None
+) -> tuple[list[Finding], tuple[tuple[str, str], ...]]:
+    """Every finding for one notice, most severe first, then in document order;
+    and (rule id, why) for each rule that does not apply to it."""
     findings: list[Finding] = []
+    not_applied: list[tuple[str, str]] = []
     for rule in rulebook.rules:
         rule = with_variant(rule, analysis, context) if rule.variants else rule
-        severity = applicable_severity(rule, context)
+        severity, why = applicability(rule, context)
         if severity is None:
+            not_applied.append((rule.id, why))
             continue
         findings.extend(_KINDS[rule.check["kind"]](rule, severity, analysis, context))
     findings = mark_incomplete(findings, incomplete)
     findings.sort(key=lambda f: (-f.severity, f.line, f.rule))
-    return findings
+    return findings, tuple(not_applied)

@@ -292,17 +292,17 @@ class Outcome:
 class EngineChecker:
     """noticecheck itself, through the same front door as `check`."""
 
-    def __init__(self, rulebook=None):
-        from noticecheck.rulebook import default_rulebook
-
-        self.rulebook = rulebook or default_rulebook()
+    def __init__(self, rulebook, today: date):
+        self.rulebook = rulebook
+        self.today = today  # for labels that give no as_of
         self.known_rules = frozenset(r.id for r in self.rulebook.rules)
 
     def run(self, path: Path, options) -> Outcome | str:
         from noticecheck.api import check_document
         from noticecheck.sources import read_document
 
-        result = check_document(read_document(str(path), max_bytes=options.max_bytes), self.rulebook, options)
+        doc = read_document(str(path), max_bytes=options.max_bytes)
+        result = check_document(doc, self.rulebook, options, today=self.today)
         if result.status != "checked":
             return result.error or result.status
         fired: dict[str, str] = {}
@@ -373,9 +373,9 @@ def score(corpus_dir: Path, labels: Sequence[dict], checker) -> Evaluation:
     return ev
 
 
-def evaluate(corpus_dir: Path, labels: Sequence[dict], rulebook=None) -> Evaluation:
-    """Check every labelled notice with noticecheck and compare with its labels."""
-    return score(corpus_dir, labels, EngineChecker(rulebook))
+def evaluate(corpus_dir: Path, labels: Sequence[dict], rulebook, today: date) -> Evaluation:
+    """Check every labelled notice with `rulebook` and compare with its labels (`today` for labels without a date)."""
+    return score(corpus_dir, labels, EngineChecker(rulebook, today))
 
 
 def evaluate_naive(corpus_dir: Path, labels: Sequence[dict]) -> Evaluation:

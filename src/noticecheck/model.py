@@ -81,6 +81,30 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Directive:
+    """One `<!-- noticecheck: ... -->` comment in an HTML or Markdown draft, as its loader found it.
+
+    `scope` is the inclusive line range a `disable-next` covers (None for
+    `disable`, or when no block follows); `problem` says why a comment could
+    not be read, in which case `action` is None. Only the CI gate acts on
+    them (gate/suppress.py); a scan of school websites ignores them.
+    """
+
+    line: int
+    text: str
+    action: str | None
+    names: tuple[str, ...] = ()
+    reason: str = ""
+    scope: tuple[int, int] | None = None
+    problem: str | None = None
+
+    def covers(self, line: int) -> bool:
+        if self.action == "disable":
+            return True
+        return self.scope is not None and self.scope[0] <= line <= self.scope[1]
+
+
+@dataclass(frozen=True)
 class Text:
     """A notice reduced to ordered blocks, format-independent."""
 
@@ -89,6 +113,7 @@ class Text:
     media_type: str
     title: str | None = None
     notes: tuple[str, ...] = ()  # e.g. "decoded as cp1252", "main content extracted"
+    directives: tuple[Directive, ...] = ()  # noticecheck comments the loader found (HTML, Markdown)
 
     @property
     def word_count(self) -> int:
@@ -121,6 +146,7 @@ class Section:
     present: bool
     evidence: tuple[Evidence, ...] = ()
     heading_line: int | None = None  # where a heading for it sits, if any
+    label: str = ""  # its short name for reports, from rules/sections.yaml
 
 
 AUDIENCES = ("pupils", "parents", "workforce", "governors", "other")  # what each means: audience.py
@@ -145,6 +171,18 @@ class Context:
     jurisdiction: str | None = "england"
     detected: tuple[str, ...] = ()  # which fields were inferred from the text
 
+    def to_dict(self) -> dict:
+        """Plain data, as the JSON report and the scan store keep it."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "audience": self.audience,
+            "age_range": [self.age_low, self.age_high] if self.age_low is not None else None,
+            "phase": self.phase,
+            "school_type": self.school_type,
+            "jurisdiction": self.jurisdiction,
+            "detected": list(self.detected),
+        }
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -168,6 +206,24 @@ class Finding:
     kind: str = "fault"
     column: int = 1
     note: str | None = None  # e.g. why a "missing" finding may only mean "not in the part we saw"
+
+    def to_dict(self) -> dict:
+        """Plain data: the JSON report's shape, which every other record of a finding picks from."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "title": self.title,
+            "pack": self.pack,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "quote": self.quote,
+            "fix": self.fix,
+            "source_link": self.source_link,
+            "section": self.section,
+            "kind": self.kind,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -196,3 +252,7 @@ class DocumentResult:
     media_type: str | None = None
     word_count: int = 0
     incomplete: Incompleteness | None = None
+    # (rule id, why) for each rule of the rulebook that did not run on this notice
+    not_applied: tuple[tuple[str, str], ...] = ()
+    # findings a suppression comment set aside (gate/suppress.Suppressed), when the caller asked for that step
+    suppressed: tuple = ()

@@ -210,7 +210,7 @@ def explain_text(rule, book) -> str:
 
 def builtin_book():
     """The built-in rules plus the meta pack: what docs/rules.md documents."""
-    from noticecheck.config import Config, load_catalogue
+    from noticecheck.gate.config import Config, load_catalogue
 
     return load_catalogue(Config())
 

@@ -11,6 +11,7 @@ the engine only ever sees compiled patterns.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass, field, replace
@@ -72,6 +73,7 @@ class SectionCue:
 
     name: str
     title: str
+    label: str
     core: bool
     headings: Matcher | None
     strong: Matcher | None  # one matching sentence is enough
@@ -166,13 +168,37 @@ class Rulebook:
         rules = list(self.rules)
         packs = dict(self.packs)
         known = {r.id for r in rules} | {a for r in rules for a in r.aliases}
+        sections = set(self.cues.names)
         for rule in other_rules:
             if rule.id in known:
                 raise RuleFileError(f"{rule.file}: rule {rule.id!r} clashes with an existing rule id or alias")
+            unknown = sorted(set(section_references(rule.check)) - sections)
+            if unknown:
+                raise RuleFileError(
+                    f"{rule.file}: rule {rule.id!r} names section {unknown[0]!r}, which rules/sections.yaml does not define"
+                    f"{closest(unknown[0], sorted(sections))}"
+                )
             known.add(rule.id)
             rules.append(rule)
             packs.setdefault(rule.pack, "")
         return replace(self, rules=tuple(rules), packs=packs)
+
+
+def section_references(check: Mapping[str, Any]):
+    """Every section name a rule's check refers to (`section`, `sections`, `anchor`, `within`, in conditions too)."""
+    for key, value in check.items():
+        if key in ("section", "anchor", "within") and isinstance(value, str):
+            yield value
+        elif key == "sections" and isinstance(value, list):
+            yield from value
+        elif isinstance(value, Mapping):
+            yield from section_references(value)
+
+
+def closest(name: str, names: Iterable[str]) -> str:
+    """" (did you mean 'x'?)" for the closest of `names`, or ""."""
+    close = difflib.get_close_matches(name, list(names), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 # ---------------------------------------------------------------- loading
@@ -338,6 +364,7 @@ def load_cues(path: Path, schema_dir: Path | None = None) -> Cues:
             SectionCue(
                 name=name,
                 title=raw["title"],
+                label=raw["label"],
                 core=bool(raw.get("core", False)),
                 headings=_compile(raw.get("headings"), path, owner, "headings"),
                 strong=_compile(raw.get("strong"), path, owner, "strong"),
@@ -419,6 +446,14 @@ def _matchers(cues: Cues, rules: Iterable[Rule]):
                 yield from value.values()
             elif isinstance(value, list):
                 yield from (m for _, m in value)
+
+
+def did_you_mean(name: str, book, *, packs: bool = True) -> str:
+    """" (did you mean 'x'?)" for the closest rule id, alias (or pack) name, or ""."""
+    names = [r.id for r in book.rules] + [a for r in book.rules for a in r.aliases]
+    if packs:
+        names += list(book.packs)
+    return closest(name, names)
 
 
 @functools.lru_cache(maxsize=1)

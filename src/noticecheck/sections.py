@@ -549,6 +549,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
             present=present,
             evidence=tuple(dict.fromkeys(evidence))[:3],
             heading_line=heading_line,
+            label=cue.label,
         )
         members[cue.name] = frozenset(member)
 

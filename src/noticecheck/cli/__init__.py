@@ -17,11 +17,11 @@ from noticecheck import __version__
 _COMMANDS = {
     "check": "noticecheck.cli.check:check",
     "diff": "noticecheck.cli.diff:diff",
-    "explain": "noticecheck.cli.rules:explain",
+    "explain": "noticecheck.cli.explain:explain",
     "rules": "noticecheck.cli.rules:rules",
     "eval": "noticecheck.cli.eval:eval_command",
-    "demo": "noticecheck.cli.scan:demo",
-    "report": "noticecheck.cli.scan:report",
+    "demo": "noticecheck.cli.demo:demo",
+    "report": "noticecheck.cli.report:report",
     "scan": "noticecheck.cli.scan:scan",
 }
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import click
 
-from noticecheck.cli.check import context_options, fail, open_gate, rule_options
-from noticecheck.cli.exit_codes import ExitCode
-from noticecheck.config import FAIL_ON
+from noticecheck.cli.options import context_options, fail, open_gate, rule_options
+from noticecheck.gate.exit_codes import ExitCode
+from noticecheck.gate.config import FAIL_ON
 from noticecheck.model import Finding, Severity
+from noticecheck.pairing import pair
 
 
 @dataclass(frozen=True)
@@ -32,27 +32,10 @@ class Change:
 
 
 def compare(old: Sequence[Finding], new: Sequence[Finding]) -> Change:
-    """Match findings by (rule, section), same quote first, then in order."""
-    groups_old, groups_new = defaultdict(list), defaultdict(list)
-    for f in old:
-        groups_old[(f.rule, f.section)].append(f)
-    for f in new:
-        groups_new[(f.rule, f.section)].append(f)
-    introduced, fixed, unchanged = [], [], 0
-    for key in {**groups_old, **groups_new}:
-        before, after = list(groups_old.get(key, ())), list(groups_new.get(key, ()))
-        for f in list(after):
-            same = next((g for g in before if g.quote == f.quote), None)
-            if same is not None:
-                before.remove(same)
-                after.remove(f)
-                unchanged += 1
-        paired = min(len(before), len(after))
-        unchanged += paired
-        introduced += after[paired:]
-        fixed += before[paired:]
+    """Match findings by (rule, section), same quote first, then in order (pairing.pair)."""
+    matched = pair(old, new, key=lambda f: (f.rule, f.section), same=lambda a, b: a.quote == b.quote)
     order = lambda f: (-f.severity, f.line, f.rule)  # noqa: E731
-    return Change(tuple(sorted(introduced, key=order)), tuple(sorted(fixed, key=order)), unchanged)
+    return Change(tuple(sorted(matched.added, key=order)), tuple(sorted(matched.gone, key=order)), len(matched.kept))
 
 
 def _text(old_path: str, new_path: str, change: Change) -> str:
@@ -68,13 +51,12 @@ def _text(old_path: str, new_path: str, change: Change) -> str:
 
 
 def _json(old_path: str, new_path: str, change: Change) -> str:
-    from noticecheck.report.json_report import finding_to_dict
 
     data = {
         "old": old_path,
         "new": new_path,
-        "introduced": [finding_to_dict(f) for f in change.introduced],
-        "fixed": [finding_to_dict(f) for f in change.fixed],
+        "introduced": [f.to_dict() for f in change.introduced],
+        "fixed": [f.to_dict() for f in change.fixed],
         "unchanged": change.unchanged,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from noticecheck.cli.exit_codes import ExitCode
+from noticecheck.gate.exit_codes import ExitCode
 
 
 @click.command("eval")
@@ -40,7 +40,14 @@ def eval_command(corpus, labels, fmt, details, min_section_f1, min_precision, mi
     except LabelError as exc:
         click.echo(f"noticecheck: {exc}", err=True)
         sys.exit(ExitCode.USAGE)
-    ev = evaluate_naive(corpus, items) if naive else evaluate(corpus, items)
+    if naive:
+        ev = evaluate_naive(corpus, items)
+    else:
+        from datetime import date
+
+        from noticecheck.rulebook import default_rulebook
+
+        ev = evaluate(corpus, items, default_rulebook(), date.today())
     if fmt == "json":
         click.echo(json.dumps(ev.as_dict(), indent=2))
     else:

@@ -1,6 +1,6 @@
-"""`noticecheck rules` (list the rules) and `noticecheck explain RULE` (one rule in full).
+"""`noticecheck rules`: list the rules.
 
-Both read the same catalogue a check would use: the built-in packs, the
+It reads the same catalogue a check would use: the built-in packs, the
 `meta` pack, and the extra packs and severity overrides of the config found
 from the current directory (or --config; --isolated for built-ins only).
 """
@@ -12,12 +12,12 @@ import sys
 
 import click
 
-from noticecheck.cli.check import fail
-from noticecheck.cli.exit_codes import ExitCode
+from noticecheck.cli.options import fail
+from noticecheck.gate.exit_codes import ExitCode
 
 
-def _selection(config_path: str | None, isolated: bool):
-    from noticecheck.config import ConfigError, discover, select_rules
+def selection_for(config_path: str | None, isolated: bool):
+    from noticecheck.gate.config import ConfigError, discover, select_rules
     from noticecheck.rulebook import RuleFileError
 
     try:
@@ -45,19 +45,27 @@ def rule_to_dict(rule, selected: bool) -> dict:
     }
 
 
-_CONFIG = click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file to read (default: discovered from the current directory).")
-_ISOLATED = click.option("--isolated", is_flag=True, help="Ignore config files: built-in rules and severities only.")
+CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file to read (default: discovered from the current directory).")
+ISOLATED_OPTION = click.option("--isolated", is_flag=True, help="Ignore config files: built-in rules and severities only.")
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-@_CONFIG
-@_ISOLATED
-def rules(fmt, config_path, isolated):
-    """List every rule: id, severity, pack and title (* = not selected by the config)."""
+@click.option("--test", "test_dir", is_flag=False, flag_value="", default=None, metavar="[DIR]",
+              help="Run the rules' pass/fail examples instead of listing them: the built-in packs, or the packs in DIR (an LA's own).")
+@CONFIG_OPTION
+@ISOLATED_OPTION
+def rules(fmt, test_dir, config_path, isolated):
+    """List every rule: id, severity, pack and title (* = not selected by the config).
+
+    With --test, run the examples every rule carries (exit 1 if one fails).
+    """
+    if test_dir is not None:
+        _test_examples(test_dir)
+        return
     from noticecheck.rule_docs import ordered_packs, render_markdown
 
-    selection = _selection(config_path, isolated)
+    selection = selection_for(config_path, isolated)
     book = selection.catalogue
     chosen = {r.id for r in selection.selected.rules}
     ordered = [r for pack in ordered_packs(book) for r in book.rules if r.pack == pack]
@@ -77,19 +85,32 @@ def rules(fmt, config_path, isolated):
         click.echo(f"\n* not selected by the configuration ({unselected} rule(s))")
 
 
-@click.command()
-@click.argument("rule_id")
-@_CONFIG
-@_ISOLATED
-def explain(rule_id, config_path, isolated):
-    """Print one rule in full: what it checks, why (source), when it applies, its message, fix and examples."""
-    from noticecheck.config import did_you_mean
-    from noticecheck.rule_docs import explain_text
+def _test_examples(directory: str) -> None:
+    """`rules --test [DIR]`: run the examples of the built-in packs, or of the packs in DIR on top of them."""
+    from pathlib import Path
 
-    book = _selection(config_path, isolated).catalogue
-    rule = book.get(rule_id.strip())
-    if rule is None:
-        hint = did_you_mean(rule_id, book, packs=False)
-        click.echo(f"noticecheck: unknown rule {rule_id!r}{hint}; `noticecheck rules` lists them all", err=True)
-        sys.exit(ExitCode.USAGE)
-    click.echo(explain_text(rule, book), nl=False)
+    from noticecheck.rule_examples import examples_of, rules_without_examples, run_example
+    from noticecheck.rulebook import RuleFileError, default_rulebook, load_rulebook
+
+    built_in = default_rulebook()
+    if directory:
+        if not Path(directory).is_dir():
+            fail(f"{directory} is not a directory of rule packs")
+        try:
+            book = load_rulebook(extra_dirs=[Path(directory)])
+        except RuleFileError as exc:
+            fail(f"rule file error: {exc}")
+        known = {r.id for r in built_in.rules}
+        chosen = [r for r in book.rules if r.id not in known]
+        if not chosen:
+            fail(f"no rule packs (*.yaml) in {directory}")
+    else:
+        book, chosen = built_in, list(built_in.rules)
+    examples = examples_of(chosen)
+    problems = [f"{e.name}: {problem}" for e in examples if (problem := run_example(e, book)) is not None]
+    problems += [f"{rule_id}: needs at least one failing and one passing example" for rule_id in rules_without_examples(chosen)]
+    for line in problems:
+        click.echo(f"FAIL {line}")
+    verdict = f"{len(problems)} problem(s)" if problems else "all as expected"
+    click.echo(f"{len(examples)} example(s) of {len(chosen)} rule(s): {verdict}")
+    sys.exit(ExitCode.FINDINGS if problems else ExitCode.OK)

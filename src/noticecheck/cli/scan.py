@@ -1,4 +1,4 @@
-"""`noticecheck scan`, `report` and `demo`: the LA commands (thin: parse, call, print, exit code).
+"""`noticecheck scan`: scan every school of a list and write the LA's dashboard (thin: parse, call, print, exit code).
 
 Output discipline: the progress bar and warnings go to stderr, the summary
 and the paths of what was written go to stdout. Unreachable schools are
@@ -8,84 +8,22 @@ unusable school list or database exit 2.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 import click
 
-from noticecheck.cli.check import parse_as_of
-from noticecheck.cli.exit_codes import ExitCode
+from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, fail, parse_as_of
+from noticecheck.cli.progress import Progress
+from noticecheck.gate.exit_codes import ExitCode
 
-DEFAULT_DB = "reports/noticecheck.sqlite"
-DEFAULT_OUT = "reports"
 _DEFAULTS = {"concurrency": 8, "per_host_interval": 1.0}
-
-
-def _fail(message: str) -> None:
-    click.echo(f"noticecheck: {message}", err=True)
-    sys.exit(ExitCode.USAGE)
 
 
 def _parse_date(ctx, param, value: str | None) -> date | None:
     return parse_as_of(value)
-
-
-class _Progress:
-    """A rich progress bar on stderr: done/total, rate, time left. Silent when quiet."""
-
-    def __init__(self, quiet: bool):
-        self.quiet = quiet
-        self._bar = None
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
-
-    def callbacks(self, label: str):
-        """(on_start, on_school) for run_scan, drawing one bar labelled `label`."""
-        if self.quiet:
-            return None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.stop()
-        self._bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TextColumn("time left"),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=False,
-        )
-        bar = self._bar
-        state = {}
-
-        def on_start(total: int, already: int) -> None:
-            state.update(task=bar.add_task(label, total=total, completed=already, rate=""), started=time.monotonic(), done=0)
-            bar.start()
-
-        def on_school(record) -> None:
-            # Rate over this session (a resumed scan's earlier schools do not count);
-            # shown after a few seconds, when it means something.
-            state["done"] += 1
-            elapsed = time.monotonic() - state["started"]
-            rate = f"{state['done'] / elapsed * 60:.0f} schools/min" if elapsed >= 3 else ""
-            bar.update(state["task"], advance=1, rate=rate)
-
-        return on_start, on_school
 
 
 @click.command()
@@ -120,14 +58,14 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
     Finds each school's privacy notices, checks them, stores everything in
     --db and writes a dashboard. With --resume, SCHOOLS_CSV may be left out.
     """
-    from noticecheck.report.controls import printable
-    from noticecheck.scan import ScanError, ScanSettings, find_resumable, load_schools, settings_from_json
-    from noticecheck.store import RunLocked, Store, StoreError
+    from noticecheck.controls import printable
+    from noticecheck.scan.scheduler import ScanError, ScanSettings, find_resumable, load_schools, settings_from_json
+    from noticecheck.scan.store import RunLocked, Store, StoreError
 
     if run_id is not None and not resume:
-        _fail("--run is only for --resume (to choose which unfinished scan to continue)")
+        fail("--run is only for --resume (to choose which unfinished scan to continue)")
     if cache_path and no_cache:
-        _fail("--cache and --no-cache contradict each other")
+        fail("--cache and --no-cache contradict each other")
     if contact and not user_agent:
         from noticecheck.fetch.http import user_agent_for
 
@@ -144,39 +82,39 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
         store = Store(db_path)
         store.check_integrity()  # before any school list is read or site contacted
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     with store:
         try:
             if resume:
                 run_id = find_resumable(store, run_id)
                 run = store.get_run(run_id)
                 if la and (run.la or "").casefold() != la.strip().casefold():
-                    _fail(f"run {run_id} scans LA {run.la or '(all)'}, not {la}; resume it without --la")
+                    fail(f"run {run_id} scans LA {run.la or '(all)'}, not {la}; resume it without --la")
                 if as_of and run.options.get("as_of") not in (None, as_of.isoformat()):
-                    _fail(f"run {run_id} judges notices as of {run.options.get('as_of')}; resume it without --as-of")
+                    fail(f"run {run_id} judges notices as of {run.options.get('as_of')}; resume it without --as-of")
                 source = schools_csv or Path(run.source)
                 settings = settings_from_json(run.options, **overrides)
                 la = run.la
             else:
                 if schools_csv is None:
-                    _fail("give the school list to scan (a GIAS export or a CSV with name and website columns)")
+                    fail("give the school list to scan (a GIAS export or a CSV with name and website columns)")
                 source = schools_csv
                 values = {k: v for k, v in overrides.items() if v is not None}
                 settings = ScanSettings(**{**_DEFAULTS, **values, "as_of": as_of or date.today()})
             schools, problems = load_schools(source, la)
         except (ScanError, StoreError, ValueError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
         for problem in problems:
             click.echo(f"noticecheck: skipped {printable(problem)}", err=True)
         if not schools:
-            _fail(f"no open schools to scan in {source}" + (f" for LA {la!r}" if la else ""))
+            fail(f"no open schools to scan in {source}" + (f" for LA {la!r}" if la else ""))
         if not resume:
             run_id = store.start_run(str(source.resolve()), la, settings.to_json(), len(schools))
         try:
             with store.run_lock(run_id):
                 _scan_and_report(store, run_id, schools, settings, out_root, quiet)
         except RunLocked as exc:
-            _fail(str(exc))
+            fail(str(exc))
 
 
 def _leave(store, run_id: int, total: int, why: str, code: int, then: str = "Carry on") -> None:
@@ -197,11 +135,11 @@ def _leave(store, run_id: int, total: int, why: str, code: int, then: str = "Car
 
 
 def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool) -> None:
-    from noticecheck.report.scan_summary import compare_runs
-    from noticecheck.scan import run_scan, write_run_reports
-    from noticecheck.store import StoreWriteError
+    from noticecheck.scan.scheduler import run_scan, write_run_reports
+    from noticecheck.scan.store import StoreWriteError
+    from noticecheck.scan.summary import compare_runs
 
-    with _Progress(quiet) as progress:
+    with Progress(quiet) as progress:
         on_start, on_school = progress.callbacks(f"Scan {run_id}") or (None, None)
         try:
             summary = run_scan(store, run_id, schools, settings, on_start=on_start, on_school=on_school)
@@ -218,117 +156,7 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
     try:
         index = write_run_reports(data, out_root / f"run-{run_id}", comparison, previous)
     except OSError as exc:
-        _fail(f"the scan is saved in {store.path}, but its reports could not be written to {out_root}: "
+        fail(f"the scan is saved in {store.path}, but its reports could not be written to {out_root}: "
               f"{exc.strerror or exc}; free some space, then run: noticecheck report --db {store.path} --run {run_id}")
     click.echo(f"Dashboard: {index}")
     click.echo(f"Spreadsheet: {index.parent / 'schools.csv'}")
-
-
-@click.command()
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--run", "run_ref", default="latest", show_default=True, help="'latest' or a run number.")
-@click.option("--since", "since_ref", help="Compare with 'previous' (the scan before) or a run number.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="What to print on stdout.")
-@click.option("--out", "out_root", default=DEFAULT_OUT, show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Write the dashboard, schools.csv and results.jsonl to OUT/run-N/.")
-def report(db_path, run_ref, since_ref, fmt, out_root):
-    """Re-write a stored scan's dashboard and exports, and print a summary (or the changes --since)."""
-    from noticecheck.report.controls import printable
-    from noticecheck.report.scan_summary import compare_runs, comparison_to_json, run_totals
-    from noticecheck.scan import write_run_reports
-    from noticecheck.store import Store, StoreError
-
-    if not db_path.exists():
-        _fail(f"{db_path} does not exist; run `noticecheck scan` first (or give --db)")
-    try:
-        with Store(db_path) as store:
-            store.check_integrity()
-            run = store.resolve_run(run_ref)
-            old_run = None
-            if since_ref:
-                if since_ref.strip().lower() == "previous":
-                    old_run = store.previous_run(run.id)
-                    if old_run is None:
-                        _fail(f"there is no finished scan before run {run.id} to compare with")
-                else:
-                    old_run = store.resolve_run(since_ref)
-                if old_run.id == run.id:
-                    _fail("--since must name a different run from --run")
-            data = store.load_run(run.id)
-            old_data = store.load_run(old_run.id) if old_run else None
-    except StoreError as exc:
-        _fail(str(exc))
-    comparison = compare_runs(old_data, data) if old_data else None
-    index = write_run_reports(data, out_root / f"run-{run.id}", comparison, old_run)
-    totals = run_totals(data)
-    if fmt == "json":
-        payload = {
-            "run": {"id": run.id, "started": run.started, "finished": run.finished, "la": run.la, "source": run.source},
-            "schools": totals.schools,
-            "by_status": totals.by_status,
-            "notices": totals.notices,
-            "notices_checked": totals.notices_checked,
-            "schools_without_errors": totals.compliant_schools,
-            "by_rule": [{"rule": r, "title": t, "schools": c} for r, t, c in totals.by_rule],
-            "changes": comparison_to_json(comparison) if comparison else None,
-            "dashboard": str(index),
-        }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-        return
-    click.echo(printable(_text_report(data, totals, comparison, index)))
-
-
-def _text_report(data, totals, comparison, index: Path) -> str:
-    from noticecheck.report.scan_summary import STATUS_LABELS
-
-    run = data.run
-    lines = [
-        f"Scan {run.id} of {run.la or run.source} ({run.started}{'' if run.finished else ', not finished'})",
-        f"  {totals.schools} schools, {totals.notices} notices found, {totals.notices_checked} checked, "
-        f"{totals.compliant_schools} schools with no errors",
-    ]
-    lines += [f"  {count:5d}  {STATUS_LABELS[status]}" for status, count in totals.by_status.items() if count]
-    if totals.by_rule:
-        lines.append("Most common gaps (schools affected):")
-        lines += [f"  {count:5d}  {title} [{rule}]" for rule, title, count in totals.by_rule[:10]]
-    if comparison is not None:
-        t = comparison.totals()
-        lines.append(
-            f"Since scan {comparison.old_run}: {t['schools_changed']} schools changed, {t['fixed']} fixed, "
-            f"{t['new']} new, {t['stayed']} still there, {t['status_changes']} result changes"
-        )
-        for change in comparison.changed:
-            lines.append(f"  {change.name}")
-            if change.status_changed:
-                before = STATUS_LABELS.get(change.old_status, "not in that scan")
-                after = STATUS_LABELS.get(change.new_status, "not in this scan")
-                lines.append(f"    result: {before} -> {after}")
-            for word, items in (("fixed", change.fixed), ("new", change.new), ("stayed", change.stayed)):
-                for item in items:
-                    lines.append(f"    {word:6s} {item.rule} ({item.audience} notice)")
-    lines.append(f"Dashboard: {index}")
-    return "\n".join(lines)
-
-
-@click.command()
-@click.option("--out", "out_dir", default="reports/demo", show_default=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--schools", "count", default=30, show_default=True, type=click.IntRange(1, 500), help="How many demo schools.")
-@click.option("--corpus", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Publish the notices in this directory (default: the project's corpus/notices, else built-in ones).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def demo(out_dir, count, corpus, quiet):
-    """Scan a pretend local authority whose school websites run on this computer, and write its dashboard.
-
-    Nothing leaves the machine: the sites listen on 127.0.0.x addresses and
-    fetching is allowed only there, 0.05 s apart per site.
-    """
-    from noticecheck.demo.runner import run_demo
-
-    with _Progress(quiet) as progress:
-        result = run_demo(out_dir, count, corpus, progress=progress.callbacks)
-    for line in result.summaries:
-        click.echo(line)
-    click.echo(f"School list: {result.school_list}")
-    click.echo(f"History database: {result.db}")
-    click.echo(f"Dashboard: {result.index}  (open it in a web browser)")

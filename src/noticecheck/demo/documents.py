@@ -45,18 +45,6 @@ def to_html_fragment(blocks: list[Block]) -> str:
     return "\n".join(out)
 
 
-def to_plain_text(blocks: list[Block]) -> str:
-    lines = []
-    for block in blocks:
-        if block.kind == "h1":
-            lines += [block.text.upper(), ""]
-        elif block.kind == "li":
-            lines.append(f"- {block.text}")
-        else:
-            lines += [block.text, ""]
-    return "\n".join(lines).strip() + "\n"
-
-
 # -- PDF -------------------------------------------------------------------
 
 _PAGE_W, _PAGE_H, _MARGIN = 595, 842, 56  # A4 in points

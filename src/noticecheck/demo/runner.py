@@ -91,9 +91,9 @@ def run_demo(
     `progress(label)` is called before each scan and must return a pair of
     callbacks `(on_start, on_school)` for `run_scan` (or None for silence).
     """
-    from noticecheck.report.scan_summary import compare_runs
-    from noticecheck.scan import ScanSettings, load_schools, run_scan, write_run_reports
-    from noticecheck.store import Store
+    from noticecheck.scan.summary import compare_runs
+    from noticecheck.scan.scheduler import ScanSettings, load_schools, run_scan, write_run_reports
+    from noticecheck.scan.store import Store
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

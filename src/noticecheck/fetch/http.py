@@ -43,12 +43,10 @@ from noticecheck.fetch.politeness import Scheduler
 from noticecheck.fetch.safety import AddressGuard, AddressRefused, HostUnresolvable, Resolver, parse_networks
 from noticecheck.fetch.transport import BodyTimeout, Budget, GuardedAdapter, TooLarge, WrongType, attachment_name, type_accepted
 from noticecheck.fetch.urls import dedupe_key
+from noticecheck.media import HTML, SERVED_AS, served_as
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT_TYPE = "application/vnd.oasis.opendocument.text"
-DOCUMENT_TYPES = ("application/pdf", DOCX_TYPE, ODT_TYPE, "text/plain")
-NOTICE_TYPES = HTML_TYPES + DOCUMENT_TYPES  # what a privacy notice may be served as
+HTML_TYPES = served_as(HTML)  # what a page to crawl may be served as
+NOTICE_TYPES = SERVED_AS  # what a privacy notice may be served as (noticecheck/media.py)
 
 OUTCOMES = (
     "ok",
@@ -459,13 +457,10 @@ def _short(exc: BaseException) -> str:
 
 
 __all__ = [
-    "DOCUMENT_TYPES",
-    "DOCX_TYPE",
     "FetchPolicy",
     "FetchResult",
     "HTML_TYPES",
     "NOTICE_TYPES",
-    "ODT_TYPE",
     "OUTCOMES",
     "PoliteSession",
     "user_agent_for",

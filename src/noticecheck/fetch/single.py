@@ -11,21 +11,14 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
+from noticecheck.media import SERVED_AS
 from noticecheck.model import Document, UnreadableInput
 
 URL_RE = re.compile(r"^https?://", re.I)
 
-# What a privacy notice can be served as (same list the scanner accepts).
-NOTICE_TYPES = (
-    "text/html",
-    "application/xhtml+xml",
-    "text/plain",
-    "text/markdown",
-    "application/pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.oasis.opendocument.text",
-    "application/octet-stream",
-)
+# What a privacy notice can be served as, plus any download: one URL the user chose
+# is sniffed by its content, whatever the server calls it.
+ACCEPT = (*SERVED_AS, "application/octet-stream")
 
 _OUTCOME_CODES = {
     "too-large": "too-large",
@@ -43,7 +36,7 @@ def fetch_document(url: str, *, policy=None) -> Document:
 
     policy = policy or FetchPolicy()
     with PoliteSession(policy) as session:
-        result = session.get(url, accept=NOTICE_TYPES)
+        result = session.get(url, accept=ACCEPT)
     if not result.ok:
         reason = result.error or result.outcome
         status = f" (HTTP {result.status})" if result.status else ""

@@ -32,6 +32,7 @@ from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
 from noticecheck.fetch.deadline import Deadline
 from noticecheck.fetch.safety import AddressGuard
+from noticecheck.media import BY_SUFFIX, canonical
 
 CHUNK = 16 * 1024  # small chunks bound how far a compressed body can expand before we check
 
@@ -40,16 +41,7 @@ CHUNK = 16 * 1024  # small chunks bound how far a compressed body can expand bef
 GENERIC_TYPES = frozenset(
     {"application/octet-stream", "binary/octet-stream", "application/download", "application/x-download", "application/force-download", "application/unknown"}
 )
-EXTENSION_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".doc": "application/msword",
-    ".txt": "text/plain",
-    ".htm": "text/html",
-    ".html": "text/html",
-}
-ALIASES = {"application/x-pdf": "application/pdf", "application/acrobat": "application/pdf"}
+EXTENSION_TYPES = BY_SUFFIX  # ".pdf" -> "application/pdf" (noticecheck/media.py)
 
 
 class TooLarge(Exception):
@@ -84,7 +76,7 @@ def media_type(content_type: str | None) -> str | None:
     if not content_type:
         return None
     value = content_type.split(";", 1)[0].strip().lower()
-    return ALIASES.get(value, value) or None
+    return canonical(value) or None
 
 
 def type_accepted(content_type: str | None, urls: tuple[str, ...], accept: tuple[str, ...] | None) -> bool:
@@ -97,7 +89,7 @@ def type_accepted(content_type: str | None, urls: tuple[str, ...], accept: tuple
     """
     if accept is None:
         return True
-    wanted = {ALIASES.get(a.lower(), a.lower()) for a in accept}
+    wanted = {canonical(a.lower()) for a in accept}
     actual = media_type(content_type)
     if actual is not None and actual not in GENERIC_TYPES:
         major = actual.split("/", 1)[0]

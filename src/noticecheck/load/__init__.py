@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from noticecheck.api import DEFAULT_MAX_BYTES
 from noticecheck.load.errors import human_size, too_large
 from noticecheck.load.sniff import DOCX, HTML, MARKDOWN, ODT, PDF, PLAIN, SUPPORTED_SUFFIXES, sniff
 from noticecheck.model import Document, Text, UnreadableInput
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # far above any real notice; guards memory
 
 
 def _plain(doc: Document, media_type: str) -> Text:

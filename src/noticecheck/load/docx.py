@@ -33,17 +33,6 @@ STYLES = "word/styles.xml"
 REFERRING_PARTS = ("word/document.xml", "word/numbering.xml", "word/footnotes.xml", "word/endnotes.xml")
 _STYLE_REFS = tuple(f"{W}{name}" for name in ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink"))
 SLIM_STYLES_ABOVE = 64 * 1024
-STYLE_MAP = "\n".join(
-    (
-        "p[style-name='Title'] => h1:fresh",
-        "p[style-name='Subtitle'] => h2:fresh",
-        "p[style-name='List Bullet'] => ul > li:fresh",
-        "p[style-name='List Bullet 2'] => ul > li:fresh",
-        "p[style-name='List Number'] => ol > li:fresh",
-        "p[style-name='List Number 2'] => ol > li:fresh",
-        "p[style-name='List Paragraph'] => ul > li:fresh",
-    )
-)
 FAST_NOTE = "read from the Word XML"
 MAMMOTH_NOTE = "converted from Word with mammoth"
 
@@ -144,6 +133,8 @@ def _slim_styles(archive: zipfile.ZipFile) -> bytes:
 
 def _to_html(data: bytes) -> str:
     import mammoth
+
+    from noticecheck.load.wordtree import STYLE_MAP
 
     # Skip images: mammoth would otherwise inline every picture as base64.
     skip_images = mammoth.images.img_element(lambda image: {})

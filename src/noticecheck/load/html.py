@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from noticecheck.load.assemble import Assembler
 from noticecheck.load.blocks import is_short_title, link_suffix, normalise
+from noticecheck.load.comments import find_directives
 from noticecheck.load.encoding import declared_charset, decode
 from noticecheck.load.errors import empty
 from noticecheck.model import Block, BlockKind, Document, Text
@@ -88,7 +89,7 @@ class TreeKind:
 
 
 def light_tree() -> TreeKind:
-    from noticecheck.load import htmltree
+    import noticecheck.load.htmltree as htmltree
 
     return TreeKind(htmltree.parse, htmltree.Tag, htmltree.NavigableString, htmltree.PreformattedString)
 
@@ -113,6 +114,7 @@ def load_html(doc: Document, media_type: str) -> Text:
         media_type=media_type,
         title=title,
         notes=(decoded.note, *notes),
+        directives=find_directives(decoded.text, blocks, media_type),
     )
 
 

@@ -38,6 +38,7 @@ from noticecheck.load.blocks import (
     last_char,
     make_block,
 )
+from noticecheck.load.comments import find_directives
 from noticecheck.load.encoding import declared_charset, decode
 from noticecheck.load.errors import empty
 from noticecheck.load.lines import Line, Shape, classify, split_lines
@@ -478,4 +479,11 @@ def load_plain(doc: Document, media_type: str) -> Text:
             raise empty("the file has no words, only punctuation or symbols")
         raise empty("the file contains only whitespace")
     title = blocks[0].text if blocks[0].is_heading else None
-    return Text(source=doc.source, blocks=tuple(blocks), media_type=media_type, title=title, notes=tuple(notes))
+    return Text(
+        source=doc.source,
+        blocks=tuple(blocks),
+        media_type=media_type,
+        title=title,
+        notes=tuple(notes),
+        directives=find_directives(decoded.text, blocks, media_type),
+    )

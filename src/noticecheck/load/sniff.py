@@ -15,41 +15,17 @@ import zipfile
 
 from noticecheck.load.encoding import bom_encoding, bomless_utf16
 from noticecheck.load.errors import corrupt, empty, unknown_type
+from noticecheck.media import DOCX, HTML, LOADABLE, MARKDOWN, NOTICE_TYPES, ODT, PDF, PLAIN
 from noticecheck.model import Document, UnreadableInput
 
-PLAIN = "text/plain"
-MARKDOWN = "text/markdown"
-HTML = "text/html"
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT = "application/vnd.oasis.opendocument.text"
-
-MEDIA_TYPES = (PLAIN, MARKDOWN, HTML, PDF, DOCX, ODT)
+MEDIA_TYPES = LOADABLE
 TEXT_TYPES = (PLAIN, MARKDOWN, HTML)
 
-BY_SUFFIX = {
-    ".txt": PLAIN,
-    ".md": MARKDOWN,
-    ".markdown": MARKDOWN,
-    ".html": HTML,
-    ".htm": HTML,
-    ".pdf": PDF,
-    ".docx": DOCX,
-    ".odt": ODT,
-}
+BY_SUFFIX = {suffix: t.name for t in NOTICE_TYPES if t.loads for suffix in t.suffixes}
 SUPPORTED_SUFFIXES = tuple(BY_SUFFIX)
 
-_HINT_ALIASES = {
-    "text/plain": PLAIN,
-    "text/markdown": MARKDOWN,
-    "text/x-markdown": MARKDOWN,
-    "text/html": HTML,
-    "application/xhtml+xml": HTML,
-    "application/pdf": PDF,
-    "application/x-pdf": PDF,
-    DOCX: DOCX,
-    ODT: ODT,
-}
+# A caller's hint (e.g. a Content-Type header) -> the loadable type it means.
+_HINT_ALIASES = {name: t.name for t in NOTICE_TYPES if t.loads for name in (t.name, *t.aliases)}
 
 # Formats we recognise only to refuse them with a useful message.
 _FOREIGN_MAGIC: tuple[tuple[bytes, str], ...] = (

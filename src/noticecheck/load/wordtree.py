@@ -4,7 +4,7 @@ The mammoth route wrote HTML and html.py parsed it back into a tree.
 Here the same HTML is built as a small node tree and walked directly:
 
 1. convert: each model element becomes the nodes mammoth's converter makes
-   with our style map (docx.STYLE_MAP) and mammoth's default one: Title,
+   with our style map (STYLE_MAP) and mammoth's default one: Title,
    Heading N and list styles or numbering pick the paragraph's path;
    bold, italic, strike-through and sub/superscript wrap runs; links,
    bookmarks, tables, breaks, note references and the notes list at the end
@@ -25,7 +25,6 @@ import re
 
 from noticecheck.load.assemble import Assembler
 from noticecheck.load.blocks import link_suffix
-from noticecheck.load.docx import STYLE_MAP
 from noticecheck.load.html import _FRESH_CONTAINERS, BLOCK_TAGS, BOLD_HEADING_CONTAINERS, BOLD_TAGS, HEADINGS
 from noticecheck.load.wordxml import (
     COMMENT_REFERENCE,
@@ -46,6 +45,19 @@ from noticecheck.load.wordxml import (
     WordDocument,
 )
 from noticecheck.model import Block, BlockKind
+
+# The mammoth route's style map (load/docx.py passes it); the fast route reads the same rules from it.
+STYLE_MAP = "\n".join(
+    (
+        "p[style-name='Title'] => h1:fresh",
+        "p[style-name='Subtitle'] => h2:fresh",
+        "p[style-name='List Bullet'] => ul > li:fresh",
+        "p[style-name='List Bullet 2'] => ul > li:fresh",
+        "p[style-name='List Number'] => ol > li:fresh",
+        "p[style-name='List Number 2'] => ol > li:fresh",
+        "p[style-name='List Paragraph'] => ul > li:fresh",
+    )
+)
 
 VOID_TAGS = frozenset({"br", "hr", "img", "input"})
 UP_ARROW = "\u2191"  # mammoth's link from a note back to its reference
@@ -86,7 +98,7 @@ _STYLE_RULE = re.compile(r"^p\[style-name='([^']+)'\] => ([a-z0-9 >:]+)$")
 
 
 def _our_rules(style_map: str) -> tuple:
-    """The rules of docx.STYLE_MAP (the map the mammoth route passes), so both routes read one map."""
+    """The rules of STYLE_MAP (the map the mammoth route passes), so both routes read one map."""
     rules = []
     for line in style_map.splitlines():
         match = _STYLE_RULE.match(line.strip())

@@ -25,7 +25,7 @@ import re
 
 from noticecheck import __version__
 from noticecheck.model import Finding
-from noticecheck.report.formats import LEVELS, Outcome, Report, artifact_uri, display_path, generic
+from noticecheck.gate.report.formats import LEVELS, Outcome, Report, artifact_uri, display_path, generic
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "noticecheck/v1"

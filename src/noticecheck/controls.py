@@ -8,7 +8,7 @@ file spoils it. So:
 * text meant for a terminal shows each control character escaped (`\\x1b`),
   keeping line breaks and tabs, and the colour codes our own renderer adds;
 * CSV cells lose control characters and cannot start a formula;
-* XML loses the characters XML 1.0 forbids (see report/junit.py).
+* XML loses the characters XML 1.0 forbids (see gate/report/junit.py).
 """
 
 from __future__ import annotations

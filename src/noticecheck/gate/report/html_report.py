@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 
 from noticecheck import __version__
-from noticecheck.report.formats import Report, display_path, fixed_lines, summary_line
-from noticecheck.report.text import SECTION_LABELS
+from noticecheck.gate.report.formats import Report, display_path, fixed_lines, summary_line
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
@@ -113,7 +112,7 @@ def render(report: Report) -> str:
                 "suppressed": len(outcome.suppressed),
                 "context": _context_line(outcome.result),
                 "incomplete": outcome.result.incomplete.note if outcome.result.incomplete else None,
-                "sections": [(SECTION_LABELS.get(n, n), s.present) for n, s in outcome.result.sections.items()],
+                "sections": [(s.label or n, s.present) for n, s in outcome.result.sections.items()],
                 "findings": outcome.findings,
             }
         )

@@ -29,16 +29,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from noticecheck import __version__
+from noticecheck.fetch.registry import School
+from noticecheck.scan.status import SCHOOL_STATUSES
 
-# Every school ends in exactly one of these (see scan.py for what each means).
-SCHOOL_STATUSES = (
-    "checked",
-    "no-website",
-    "unreachable",
-    "blocked-by-robots",
-    "no-notice-found",
-    "notice-unreadable",
-)
 
 # Ordered; index + 1 is the schema version after applying the script.
 # Never edit a released entry: append a new one.
@@ -215,26 +208,30 @@ class FetchRecord:
 
 @dataclass(frozen=True)
 class SchoolRecord:
-    """One school in one run, with its notices."""
+    """One school in one run: the school as the list gives it (`school`), and what the scan found.
+
+    The school's own fields read through: `record.name`, `record.urn`,
+    `record.age_low`, `record.school_type`... are `record.school`'s, so the
+    registry's `School` is declared once and never copied field by field.
+    `status` is the scan's result (scan/status.py), not the register's.
+    """
 
     key: str
-    name: str
     status: str
-    urn: str | None = None
-    website: str | None = None
-    la_name: str | None = None
-    type_name: str | None = None
-    phase: str | None = None
-    age_low: int | None = None
-    age_high: int | None = None
-    trust: str | None = None
-    school_type: str | None = None
+    school: School
     error: str | None = None
     home_url: str | None = None
     pages_visited: int = 0  # every request made for this school: pages, sitemaps and documents
     finished_at: str | None = None
     notices: tuple[NoticeRecord, ...] = ()
     limits: tuple[str, ...] = ()  # caps the scan reached for this school, in words
+
+    def __getattr__(self, name: str):
+        # Only called for names the record itself lacks: they are the school's.
+        school = self.__dict__.get("school")
+        if school is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(school, name)
 
     @property
     def errors(self) -> int:
@@ -598,9 +595,11 @@ class Store:
             )
         schools = tuple(
             SchoolRecord(
-                key=r["school_key"], urn=r["urn"], name=r["name"], website=r["website"], la_name=r["la_name"],
-                type_name=r["type_name"], phase=r["phase"], age_low=r["age_low"], age_high=r["age_high"],
-                trust=r["trust"], school_type=r["school_type"], status=r["status"], error=r["error"],
+                key=r["school_key"], status=r["status"], error=r["error"],
+                school=School(
+                    urn=r["urn"], name=r["name"], website=r["website"], la_name=r["la_name"], type_name=r["type_name"],
+                    phase=r["phase"], age_low=r["age_low"], age_high=r["age_high"], trust=r["trust"],
+                ),
                 home_url=r["home_url"], pages_visited=r["pages_visited"], finished_at=r["finished_at"],
                 notices=tuple(docs_by_school.get(r["id"], ())), limits=tuple(json.loads(r["limits"] or "[]")),
             )

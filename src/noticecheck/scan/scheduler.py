@@ -4,7 +4,7 @@
       -> normalise website -> discover notices -> fetch each -> check each
       -> one SchoolRecord -> stored in one transaction as soon as it is done
 
-Every school ends in exactly one status (store.SCHOOL_STATUSES):
+Every school ends in exactly one status (status.SchoolStatus):
 
     checked            at least one notice was fetched and checked
     no-website         the school list gives no usable website
@@ -29,24 +29,16 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 
+from noticecheck.media import SERVED_AS
 from noticecheck.model import AUDIENCES, DocumentResult
-from noticecheck.store import FetchRecord, FindingRecord, NoticeRecord, SchoolRecord, Store, StoreError, utc_now
+from noticecheck.scan.store import FetchRecord, FindingRecord, NoticeRecord, SchoolRecord, Store, StoreError, utc_now
 
 log = logging.getLogger(__name__)
 
-# What the scanner asks for when fetching a notice (HTML, PDF, Word, OpenDocument, text).
-NOTICE_ACCEPT = (
-    "text/html",
-    "application/xhtml+xml",
-    "application/pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.oasis.opendocument.text",
-    "text/plain",
-)
 _DISCOVERY_STATUSES = {"unreachable", "blocked-by-robots", "no-notice-found"}
 # A school publishes a handful of notices (pupils, parents, workforce,
 # governors, applicants, visitors...); a site linking hundreds of documents
@@ -127,22 +119,7 @@ def _text(value: str | None) -> str | None:
 
 def _base_record(school, status: str, **extra) -> SchoolRecord:
     """A stored record for a `registry.School` with the given outcome."""
-    return SchoolRecord(
-        key=school_key(school),
-        urn=school.urn,
-        name=school.name,
-        website=school.website,
-        la_name=school.la_name,
-        type_name=school.type_name,
-        phase=school.phase,
-        age_low=school.age_low,
-        age_high=school.age_high,
-        trust=school.trust,
-        school_type=school.school_type,
-        status=status,
-        finished_at=utc_now(),
-        **extra,
-    )
+    return SchoolRecord(key=school_key(school), status=status, school=school, finished_at=utc_now(), **extra)
 
 
 def _check_options(school, audience: str | None, as_of: date):
@@ -160,30 +137,9 @@ def _check_options(school, audience: str | None, as_of: date):
     )
 
 
-def _context_json(result: DocumentResult) -> dict:
-    c = result.context
-    if c is None:
-        return {}
-    return {
-        "as_of": c.as_of.isoformat(),
-        "audience": c.audience,
-        "age_low": c.age_low,
-        "age_high": c.age_high,
-        "phase": c.phase,
-        "school_type": c.school_type,
-        "jurisdiction": c.jurisdiction,
-        "detected": list(c.detected),
-    }
-
-
 def _findings(result: DocumentResult) -> tuple[FindingRecord, ...]:
-    return tuple(
-        FindingRecord(
-            rule=f.rule, severity=f.severity.label, message=f.message, line=f.line, quote=f.quote, fix=f.fix,
-            section=f.section, title=f.title, kind=f.kind, source_link=f.source_link,
-        )
-        for f in result.findings
-    )
+    kept = [f.name for f in fields(FindingRecord)]
+    return tuple(FindingRecord(**{key: data[key] for key in kept}) for data in (f.to_dict() for f in result.findings))
 
 
 def _fetch_record(fetched) -> FetchRecord:
@@ -228,11 +184,11 @@ class _SchoolSession:
     def fetch_notice(self, url: str):
         """The notice at `url`: the copy discovery fetched if it is one we accept, else a new request."""
         seen = self._pages.get(url)
-        if seen is not None and (seen.content_type or "").split(";")[0].strip().lower() in NOTICE_ACCEPT:
+        if seen is not None and (seen.content_type or "").split(";")[0].strip().lower() in SERVED_AS:
             # from_cache marks that no new request was made for it
             return replace(seen, from_cache=True, elapsed=0.0)
         self.requests += 1
-        return self._session.get(url, accept=NOTICE_ACCEPT)
+        return self._session.get(url, accept=SERVED_AS)
 
     def __getattr__(self, name: str):
         return getattr(self._session, name)
@@ -261,7 +217,7 @@ def _check_notice(found, session: _SchoolSession, rulebook, school, as_of: date)
         media_type=fetched.content_type,
     )
     try:
-        result = check_document(document, rulebook, _check_options(school, link_audience, as_of))
+        result = check_document(document, rulebook, _check_options(school, link_audience, as_of), today=as_of)
     except Exception as exc:  # a bug in a loader or rule must cost one notice, not the scan
         log.warning("checking %s failed: %s: %s", found.url, type(exc).__name__, exc)
         log.debug("traceback", exc_info=True)
@@ -283,7 +239,7 @@ def _check_notice(found, session: _SchoolSession, rulebook, school, as_of: date)
         error=result.error,
         word_count=result.word_count,
         sections={name: section.present for name, section in sorted(result.sections.items())},
-        context=_context_json(result),
+        context=result.context.to_dict() if result.context else {},
         findings=_findings(result),
     )
     return notice, _fetch_record(fetched)
@@ -534,8 +490,8 @@ def write_run_reports(data, out_dir: Path, comparison=None, old_run=None) -> Pat
     `data` is a `store.RunData`; with `comparison` (a `RunComparison`
     against `old_run`) the dashboard gains its "changes since" page.
     """
-    from noticecheck.report.dashboard import render_dashboard
-    from noticecheck.report.scan_exports import write_results_jsonl, write_schools_csv
+    from noticecheck.scan.dashboard import render_dashboard
+    from noticecheck.scan.exports import write_results_jsonl, write_schools_csv
 
     out_dir = Path(out_dir)
     index = render_dashboard(data, out_dir, comparison, old_run)

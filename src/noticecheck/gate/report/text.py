@@ -16,24 +16,6 @@ from rich.text import Text as RichText
 
 from noticecheck.model import DocumentResult, Severity
 
-SECTION_LABELS = {
-    "purposes": "Why data is used",
-    "categories": "Kinds of data",
-    "recipients": "Who it is shared with",
-    "retention": "How long it is kept",
-    "rights": "People's rights",
-    "contacts": "Who to contact",
-    "lawful_basis": "Lawful basis",
-    "controller": "Data controller",
-    "dpo": "Data protection officer",
-    "special_category": "Special category data",
-    "transfers": "Transfers outside the UK",
-    "automated_decisions": "Automated decisions",
-    "source": "Where data comes from",
-    "complaints": "How to complain",
-    "government_use": "How the DfE uses data",
-    "youth_support": "Youth support services (13+)",
-}
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -63,7 +45,7 @@ def print_document(console: Console, result: DocumentResult, *, show_sections: b
     if show_sections:
         console.print("\n[bold]Sections[/]")
         for name, section in result.sections.items():
-            label = SECTION_LABELS.get(name, name)
+            label = section.label or name
             if section.present:
                 ev = section.evidence[0] if section.evidence else None
                 where = f"line {ev.line}: {ev.quote}" if ev else ""

@@ -7,7 +7,7 @@ line says how many there were.
 
 from __future__ import annotations
 
-from noticecheck.report.formats import Report, by_severity, display_path, message_with_note, summary_line
+from noticecheck.gate.report.formats import Report, by_severity, display_path, message_with_note, summary_line
 
 
 def render(report: Report) -> str:

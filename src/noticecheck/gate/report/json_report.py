@@ -1,7 +1,8 @@
 """The JSON report (`--format json`): a versioned, schema-validated document.
 
-`document_to_dict` is the one place a DocumentResult becomes plain data; the
-other machine-readable formats (JSON Lines, the scan store, CSV) reuse it.
+`document_to_dict` is the one place a DocumentResult becomes plain data
+(`Finding.to_dict` and `Context.to_dict` in model.py are the one place each
+of those does; JSON Lines, CSV and the scan store pick from them).
 The schema ships in the package at `noticecheck/schemas/report.schema.json`.
 """
 
@@ -16,24 +17,6 @@ from noticecheck import __version__
 from noticecheck.model import DocumentResult, Finding, Severity
 
 SCHEMA_VERSION = "1.1"
-
-
-def finding_to_dict(f: Finding) -> dict:
-    return {
-        "rule": f.rule,
-        "severity": f.severity.label,
-        "title": f.title,
-        "pack": f.pack,
-        "message": f.message,
-        "line": f.line,
-        "column": f.column,
-        "quote": f.quote,
-        "fix": f.fix,
-        "source_link": f.source_link,
-        "section": f.section,
-        "kind": f.kind,
-        "note": f.note,
-    }
 
 
 def severity_counts(findings: Sequence[Finding]) -> dict[str, int]:
@@ -53,17 +36,7 @@ def document_to_dict(result: DocumentResult) -> dict:
         if result.incomplete is None
         else {"note": result.incomplete.note, "reasons": list(result.incomplete.reasons), "line": result.incomplete.line},
         "audience": ctx.audience if ctx else None,
-        "context": None
-        if ctx is None
-        else {
-            "as_of": ctx.as_of.isoformat(),
-            "audience": ctx.audience,
-            "age_range": [ctx.age_low, ctx.age_high] if ctx.age_low is not None else None,
-            "phase": ctx.phase,
-            "school_type": ctx.school_type,
-            "jurisdiction": ctx.jurisdiction,
-            "detected": list(ctx.detected),
-        },
+        "context": ctx.to_dict() if ctx is not None else None,
         "sections": {
             name: {
                 "present": s.present,
@@ -71,7 +44,7 @@ def document_to_dict(result: DocumentResult) -> dict:
             }
             for name, s in result.sections.items()
         },
-        "findings": [finding_to_dict(f) for f in result.findings],
+        "findings": [f.to_dict() for f in result.findings],
         "summary": severity_counts(result.findings),
     }
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import asdict
 from pathlib import Path
 
-from noticecheck.report.controls import csv_cell
-from noticecheck.report.scan_summary import KEY_CHECKS, STATUS_LABELS, key_check_passes, yes_no
-from noticecheck.store import NoticeRecord, RunData, SchoolRecord
+from noticecheck.controls import csv_cell
+from noticecheck.scan.status import STATUS_LABELS
+from noticecheck.scan.summary import KEY_CHECKS, key_check_passes, yes_no
+from noticecheck.scan.store import NoticeRecord, RunData, SchoolRecord
 
 CSV_COLUMNS = (
     "urn", "name", "la", "phase", "type", "school_type", "status", "status_label", "error", "limits",
@@ -94,18 +96,7 @@ def school_to_json(school: SchoolRecord, run_id: int) -> dict:
                 "word_count": n.word_count,
                 "sections": n.sections,
                 "findings": [
-                    {
-                        "rule": f.rule,
-                        "severity": f.severity,
-                        "title": f.title,
-                        "message": f.message,
-                        "line": f.line,
-                        "quote": f.quote,
-                        "fix": f.fix,
-                        "section": f.section,
-                        "kind": f.kind,
-                        "source_link": f.source_link,
-                    }
+                    asdict(f)
                     for f in n.findings
                 ],
             }

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 
 from noticecheck.model import Severity
-from noticecheck.report.formats import Report, by_severity, display_path, message_with_note, summary_line
+from noticecheck.gate.report.formats import Report, by_severity, display_path, message_with_note, summary_line
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -66,7 +66,7 @@ SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024  # GitHub refuses a step summary over 1 
 
 
 def step_summary(report: Report, limit: int = SUMMARY_LIMIT) -> str:
-    from noticecheck.report.markdown import render as render_markdown
+    from noticecheck.gate.report.markdown import render as render_markdown
 
     full = render_markdown(report) + "\n"
     if len(full.encode("utf-8")) <= limit:
@@ -75,7 +75,7 @@ def step_summary(report: Report, limit: int = SUMMARY_LIMIT) -> str:
 
 
 def _compact_summary(report: Report, limit: int) -> str:
-    from noticecheck.report.markdown import escape, headline
+    from noticecheck.gate.report.markdown import escape, headline
 
     head = [headline(report), "", "| Severity | Document | Line | Rule | Finding |", "|---|---|---:|---|---|"]
     size = sum(len(line.encode("utf-8")) + 1 for line in head)

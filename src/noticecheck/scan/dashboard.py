@@ -19,32 +19,22 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from noticecheck.report.scan_summary import (
+from noticecheck.media import LABELS as MEDIA_LABELS
+from noticecheck.scan.status import STATUS_HELP, STATUS_LABELS
+from noticecheck.scan.summary import (
     KEY_CHECKS,
-    STATUS_HELP,
-    STATUS_LABELS,
     RunComparison,
     audiences,
     key_check_passes,
     run_totals,
 )
-from noticecheck.store import FindingRecord, RunData, RunInfo, SchoolRecord
+from noticecheck.scan.store import FindingRecord, RunData, RunInfo, SchoolRecord
 
 TEMPLATES = Path(__file__).parent / "templates"
 TOP_GAPS = 12  # bars in the "most common gaps" chart; the rest are behind a <details>
 
 _SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 _SEVERITY_LABEL = {"error": "Problem", "warning": "Warning", "info": "Suggestion"}
-_DOC_KINDS = {
-    "text/html": "web page",
-    "application/xhtml+xml": "web page",
-    "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
-    "application/msword": "Word document",
-    "application/vnd.oasis.opendocument.text": "OpenDocument text",
-    "text/plain": "text file",
-    "text/markdown": "text file",
-}
 
 
 def safe_url(url: str | None) -> str:
@@ -95,7 +85,7 @@ def _environment() -> Environment:
         basename=lambda p: Path(p).name if p else "",
         by_severity=_by_severity,
         severity_label=lambda s: _SEVERITY_LABEL.get(s, s),
-        doc_kind=lambda mt: _DOC_KINDS.get((mt or "").split(";")[0].strip().lower(), mt or ""),
+        doc_kind=lambda mt: MEDIA_LABELS.get((mt or "").split(";")[0].strip().lower(), mt or ""),
         check_mark=lambda v: {True: "✓", False: "✗", None: "–"}[v],
         check_class=lambda v: {True: "pass", False: "fail", None: "none"}[v],
         check_sort=lambda v: {True: 1, False: 0, None: -1}[v],

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from noticecheck.model import Finding
+from noticecheck.pairing import pair
 
 BASELINE_VERSION = 1
 
@@ -99,16 +100,10 @@ class Baseline:
 
     def split(self, source: str, findings: Sequence[Finding]) -> tuple[list[Finding], list[Finding]]:
         """(new, baselined) for one document's findings, in their order."""
-        budget = Counter()
-        new, known = [], []
-        for finding in findings:
-            key = key_of(source, finding)
-            if budget[key] < self.counts.get(key, 0):
-                budget[key] += 1
-                known.append(finding)
-            else:
-                new.append(finding)
-        return new, known
+        document = normalise_path(source)
+        accepted = [key for key, count in self.counts.items() if key[0] == document for _ in range(count)]
+        matched = pair(accepted, findings, key=lambda f: key_of(source, f), old_key=lambda key: key)
+        return list(matched.added), [f for _, f in matched.kept]
 
     def fixed(self, checked: dict[str, Sequence[Finding]]) -> list[FixedEntry]:
         """Entries (or parts) whose findings are gone from the documents checked this run.
@@ -116,16 +111,13 @@ class Baseline:
         `checked` maps each checked document's source to all its current
         findings; documents not checked this run are not judged.
         """
-        current: Counter = Counter()
-        docs = set()
+        gone: Counter = Counter()
         for source, findings in checked.items():
-            docs.add(normalise_path(source))
-            current.update(key_of(source, f) for f in findings)
-        out = []
-        for key, count in sorted(self.counts.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
-            if key[0] in docs and current[key] < count:
-                out.append(FixedEntry(key[0], key[1], key[2], count - current[key]))
-        return out
+            document = normalise_path(source)
+            accepted = [key for key, count in self.counts.items() if key[0] == document for _ in range(count)]
+            gone.update(pair(accepted, findings, key=lambda f: key_of(source, f), old_key=lambda key: key).gone)
+        ordered = sorted(gone.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
+        return [FixedEntry(key[0], key[1], key[2], count) for key, count in ordered]
 
 
 def load_baseline(path: str | os.PathLike) -> Baseline:

@@ -1,4 +1,4 @@
-"""What a scan means to a reader: plain-English labels, key checks per school, and changes between runs.
+"""What a scan means to a reader: key checks per school, run totals, and changes between runs.
 
 The dashboard, the CSV/JSONL exports and `noticecheck report --since` all
 show the same facts; this module computes them once from stored records
@@ -10,27 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from noticecheck.store import SCHOOL_STATUSES, NoticeRecord, RunData, SchoolRecord
+from noticecheck.pairing import pair
+from noticecheck.scan.status import SCHOOL_STATUSES
+from noticecheck.scan.store import NoticeRecord, RunData, SchoolRecord
 
-STATUS_LABELS = {
-    "checked": "Notice checked",
-    "no-website": "No website listed",
-    "unreachable": "Website could not be reached",
-    "blocked-by-robots": "Website asks crawlers to stay away",
-    "no-notice-found": "No privacy notice found",
-    "notice-unreadable": "Notice found but could not be read",
-}
-assert set(STATUS_LABELS) == set(SCHOOL_STATUSES)
-
-STATUS_HELP = {
-    "checked": "At least one privacy notice was found and checked.",
-    "no-website": "The school list gives no website for this school.",
-    "unreachable": "The website did not answer, or answered with an error.",
-    "blocked-by-robots": "The website's robots.txt forbids automated visits, so it was not read.",
-    "no-notice-found": "The website was read, but no link to a privacy notice was found.",
-    "notice-unreadable": "Every notice found was unreadable (for example a scanned PDF with no text) "
-    "or its link was broken.",
-}
 
 
 @dataclass(frozen=True)
@@ -209,15 +192,16 @@ def compare_runs(old: RunData, new: RunData) -> RunComparison:
         # both scans: a site that went offline has not fixed anything, and one
         # that came back online has not made its old gaps new.
         comparable = before is not None and after is not None and before.status == after.status == "checked"
+        matched = pair(list(a.values()), list(b.values()), key=lambda item: (item.audience, item.rule))
         changes.append(
             SchoolChange(
                 key=key,
                 name=(after or before).name,
                 old_status=before.status if before else None,
                 new_status=after.status if after else None,
-                fixed=tuple(sorted((a[k] for k in a if k not in b), key=_order)) if comparable else (),
-                new=tuple(sorted((b[k] for k in b if k not in a), key=_order)) if comparable else (),
-                stayed=tuple(sorted((b[k] for k in b if k in a), key=_order)),
+                fixed=tuple(sorted(matched.gone, key=_order)) if comparable else (),
+                new=tuple(sorted(matched.added, key=_order)) if comparable else (),
+                stayed=tuple(sorted((item for _, item in matched.kept), key=_order)),
             )
         )
     return RunComparison(old_run=old.run.id, new_run=new.run.id, schools=tuple(changes))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from noticecheck.report.formats import Report, by_severity, display_path, finding_row
+from noticecheck.gate.report.formats import Report, by_severity, display_path, finding_row
 
 
 def render(report: Report) -> str:

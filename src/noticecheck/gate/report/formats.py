@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote as url_quote
 
@@ -25,18 +25,20 @@ from noticecheck.model import DocumentResult, Finding, Severity
 
 # name -> "module:function"
 FORMATS = {
-    "text": "noticecheck.report.formats:render_text",
-    "concise": "noticecheck.report.concise:render",
-    "json": "noticecheck.report.formats:render_json",
-    "jsonl": "noticecheck.report.jsonl:render",
-    "csv": "noticecheck.report.csv_report:render",
-    "sarif": "noticecheck.report.sarif:render",
-    "junit": "noticecheck.report.junit:render",
-    "github": "noticecheck.report.github:render",
-    "markdown": "noticecheck.report.markdown:render",
-    "html": "noticecheck.report.html_report:render",
+    "text": "noticecheck.gate.report.formats:render_text",
+    "concise": "noticecheck.gate.report.concise:render",
+    "json": "noticecheck.gate.report.formats:render_json",
+    "jsonl": "noticecheck.gate.report.jsonl:render",
+    "csv": "noticecheck.gate.report.csv_report:render",
+    "sarif": "noticecheck.gate.report.sarif:render",
+    "junit": "noticecheck.gate.report.junit:render",
+    "github": "noticecheck.gate.report.github:render",
+    "markdown": "noticecheck.gate.report.markdown:render",
+    "html": "noticecheck.gate.report.html_report:render",
 }
 FORMAT_NAMES = tuple(FORMATS)
+
+ROW_FIELDS = ("rule", "severity", "line", "section", "message", "quote", "fix", "source_link", "note")
 
 # SARIF and GitHub both speak error / warning / note.
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -53,9 +55,13 @@ class Outcome:
     """
 
     result: DocumentResult
-    suppressed: tuple = ()  # tuple[suppress.Suppressed, ...]
     baselined: tuple[Finding, ...] = ()
     ignored: frozenset[str] = frozenset()
+
+    @property
+    def suppressed(self) -> tuple:
+        """(finding, directive) pairs suppression comments set aside (gate/suppress.Suppressed)."""
+        return self.result.suppressed
 
     @property
     def source(self) -> str:
@@ -116,7 +122,7 @@ _TERMINAL_FORMATS = frozenset({"text", "concise", "github", "markdown"})
 
 
 def render(name: str, report: Report) -> str:
-    from noticecheck.report.controls import printable
+    from noticecheck.controls import printable
 
     module_name, attr = FORMATS[name].split(":")
     out = getattr(importlib.import_module(module_name), attr)(report)
@@ -193,7 +199,7 @@ def fixed_lines(report: Report) -> list[str]:
 
 
 def render_text(report: Report) -> str:
-    from noticecheck.report.text import render as render_results
+    from noticecheck.gate.report.text import render as render_results
 
     out = render_results(report.results, color=report.color, show_sections=report.show_sections)
     notes = []
@@ -209,15 +215,15 @@ def render_text(report: Report) -> str:
 
 def render_json(report: Report) -> str:
     """The versioned JSON report; set-aside findings are listed too, flagged `suppressed` or `baseline`."""
-    from noticecheck.report.json_report import finding_to_dict, report_to_dict
+    from noticecheck.gate.report.json_report import report_to_dict
 
     data = report_to_dict(report.results)
     for outcome, doc in zip(report.outcomes, data["documents"]):
         if report.baseline is not None:
             for item in doc["findings"]:
                 item["baseline"] = "new"
-            doc["findings"] += [{**finding_to_dict(f), "baseline": "unchanged"} for f in outcome.baselined]
-        doc["findings"] += [{**finding_to_dict(s.finding), "suppressed": True} for s in outcome.suppressed]
+            doc["findings"] += [{**f.to_dict(), "baseline": "unchanged"} for f in outcome.baselined]
+        doc["findings"] += [{**s.finding.to_dict(), "suppressed": True} for s in outcome.suppressed]
     if report.baseline is not None:
         data["baseline"] = {
             "file": report.baseline,
@@ -228,26 +234,15 @@ def render_json(report: Report) -> str:
 
 
 def finding_row(outcome: Outcome, finding: Finding, root: Path) -> dict:
-    """The flat record CSV and JSON Lines share."""
-    return {
-        "document": display_path(outcome.source, root),
-        "rule": finding.rule,
-        "severity": finding.severity.label,
-        "line": finding.line,
-        "section": finding.section or "",
-        "message": finding.message,
-        "quote": finding.quote,
-        "fix": finding.fix,
-        "source_link": finding.source_link,
-        "note": finding.note or "",
-    }
-
-
-def with_findings(outcome: Outcome, findings) -> Outcome:
-    return replace(outcome, result=replace(outcome.result, findings=tuple(findings)))
+    """The flat record CSV and JSON Lines share: the document, then some of `Finding.to_dict`."""
+    data = finding.to_dict()
+    row = {"document": display_path(outcome.source, root), **{key: data[key] for key in ROW_FIELDS}}
+    row["section"] = row["section"] or ""
+    row["note"] = row["note"] or ""
+    return row
 
 
 __all__ = [
     "FORMATS", "FORMAT_NAMES", "LEVELS", "Outcome", "Report", "artifact_uri", "by_severity", "display_path",
-    "finding_row", "fixed_lines", "generic", "message_with_note", "render", "render_json", "render_text", "summary_line", "with_findings",
+    "finding_row", "fixed_lines", "generic", "message_with_note", "render", "render_json", "render_text", "summary_line",
 ]  # fmt: skip

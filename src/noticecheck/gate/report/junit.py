@@ -21,8 +21,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from noticecheck.report.formats import Outcome, Report, display_path, message_with_note
-from noticecheck.suppress import META_RULE_IDS
+from noticecheck.gate.report.formats import Outcome, Report, display_path, message_with_note
 
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -39,14 +38,12 @@ def _finding_text(finding) -> str:
     )
 
 
-def _not_applicable(rule, outcome: Outcome) -> str | None:
-    from noticecheck.engine import applicable_severity
-
+def _not_applicable(rule, outcome: Outcome, not_applied: dict[str, str]) -> str | None:
+    """Why `rule` was skipped for this document, as the gate and the engine recorded it."""
     if rule.id in outcome.ignored:
         return "ignored for this file by per-source-ignores"
-    context = outcome.result.context
-    if context is not None and rule.id not in META_RULE_IDS and applicable_severity(rule, context) is None:
-        return "does not apply to this notice (audience, ages, school type, jurisdiction or date)"
+    if rule.id in not_applied:
+        return f"does not apply to this notice: {not_applied[rule.id]}"
     return None
 
 
@@ -61,6 +58,7 @@ def _suite(report: Report, outcome: Outcome) -> ET.Element:
         counts.update(tests=1, errors=1)
     else:
         fired, aside = defaultdict(list), defaultdict(list)
+        not_applied = dict(outcome.result.not_applied)
         for f in outcome.findings:
             fired[f.rule].append(f)
         for f in outcome.baselined:
@@ -78,7 +76,7 @@ def _suite(report: Report, outcome: Outcome) -> ET.Element:
                 )
                 failure.text = _clean("\n".join(_finding_text(f) for f in found))
                 counts["failures"] += 1
-            elif (reason := _not_applicable(rule, outcome)) is not None:
+            elif (reason := _not_applicable(rule, outcome, not_applied)) is not None:
                 ET.SubElement(case, "skipped", message=reason)
                 counts["skipped"] += 1
             if rule.id in aside:

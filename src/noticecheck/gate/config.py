@@ -35,6 +35,7 @@ from typing import Any
 
 from noticecheck.context import PHASE_AGES
 from noticecheck.model import AUDIENCES, JURISDICTIONS, SCHOOL_TYPES
+from noticecheck.rulebook import did_you_mean
 
 CONFIG_NAMES = ("noticecheck.toml", ".noticecheck.toml")
 PYPROJECT = "pyproject.toml"
@@ -322,7 +323,7 @@ class RuleSelection:
         return frozenset(r.id for r in self.selected.rules) - self.ignored_for(source)
 
     def engine_book(self, source: str):
-        from noticecheck.suppress import META_RULE_IDS
+        from noticecheck.gate.suppress import META_RULE_IDS
 
         ignored = self.ignored_for(source) | META_RULE_IDS
         book = self._cache.get(ignored)
@@ -330,15 +331,6 @@ class RuleSelection:
             book = replace(self.selected, rules=tuple(r for r in self.selected.rules if r.id not in ignored))
             self._cache[ignored] = book
         return book
-
-
-def did_you_mean(name: str, book, *, packs: bool = True) -> str:
-    """" (did you mean 'x'?)" for the closest rule id, alias (or pack) name, or ""."""
-    names = [r.id for r in book.rules] + [a for r in book.rules for a in r.aliases]
-    if packs:
-        names += list(book.packs)
-    close = difflib.get_close_matches(name, names, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def resolve_names(book, names: Iterable[str], where: str) -> set[str]:
@@ -355,7 +347,7 @@ def resolve_names(book, names: Iterable[str], where: str) -> set[str]:
 def load_catalogue(config: Config, base=None):
     """The built-in rulebook plus the suppression meta rule and the config's extra rule packs."""
     from noticecheck.rulebook import RuleFileError, default_rulebook, load_pack
-    from noticecheck.suppress import META_PACK, META_PACK_DESCRIPTION, META_RULES
+    from noticecheck.gate.suppress import META_PACK, META_PACK_DESCRIPTION, META_RULES
 
     book = base if base is not None else default_rulebook()
     if META_PACK not in book.packs:
@@ -413,6 +405,6 @@ def with_overrides(config: Config, **options: Any) -> Config:
 
 __all__ = [
     "CONFIG_NAMES", "Config", "ConfigError", "FAIL_ON", "KEYS", "RuleSelection", "SourceIgnore",
-    "did_you_mean", "discover", "find_config", "load_catalogue", "load_config", "parse_age_range", "resolve_names",
+    "discover", "find_config", "load_catalogue", "load_config", "parse_age_range", "resolve_names",
     "select_rules", "with_overrides",
 ]  # fmt: skip

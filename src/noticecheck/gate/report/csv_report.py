@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import io
 
-from noticecheck.report.controls import csv_cell
-from noticecheck.report.formats import Report, by_severity, finding_row
+from noticecheck.controls import csv_cell
+from noticecheck.gate.report.formats import Report, by_severity, finding_row
 
 COLUMNS = ("document", "rule", "severity", "line", "section", "message", "quote", "fix", "source_link", "note")
 

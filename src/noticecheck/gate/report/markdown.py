@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from noticecheck.report.formats import Outcome, Report, display_path, fixed_lines, message_with_note
+from noticecheck.gate.report.formats import Outcome, Report, display_path, fixed_lines, message_with_note
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#~|])")
 _ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
