@@ -15,7 +15,7 @@ from noticecheck.gate.run import Gate
 from noticecheck.gate.config import Config, select_rules
 from noticecheck.model import Document
 from noticecheck.rulebook import default_rulebook
-from noticecheck.gate.suppress import UNUSED_SUPPRESSION_RULE
+from noticecheck.rulebook import load_gate_packs
 from noticecheck.load.comments import parse_directives
 
 AS_OF = date(2026, 6, 1)
@@ -135,10 +135,11 @@ def test_a_renamed_rule_is_found_by_its_old_id(gate):
     assert not fired(outcome, "outdated-dpa-1998") and not fired(outcome, "unused-suppression")
 
 
+_META_RULE = next(rule for _, _, rules in load_gate_packs() for rule in rules if rule.id == "unused-suppression")
 CASES = [
     pytest.param(outcome, text, id=f"{outcome}-{i}")
     for outcome in ("fail", "pass")
-    for i, text in enumerate(UNUSED_SUPPRESSION_RULE.examples[outcome])
+    for i, text in enumerate(_META_RULE.examples[outcome])
 ]
 
 
@@ -156,3 +157,13 @@ def test_suppressed_findings_are_flagged_in_json_and_kept_out_of_the_gate(tmp_pa
     assert result.exit_code == 0
     [item] = json.loads(result.stdout)["documents"][0]["findings"]
     assert item["rule"] == "outdated-dpa-1998" and item["suppressed"] is True
+
+
+def test_the_engine_refuses_a_gate_kind_in_an_ordinary_pack(tmp_path):
+    """suppression-comments judges the gate's comments, after the engine: an engine pack cannot run it."""
+    from noticecheck.rulebook import RuleFileError, load_rulebook, rules_dir
+
+    meta = (rules_dir() / "gate" / "meta.yaml").read_text(encoding="utf-8")
+    (tmp_path / "house.yaml").write_text(meta.replace("pack: meta", "pack: house"), encoding="utf-8")
+    with pytest.raises(RuleFileError, match="only in a pack of rules/gate/"):
+        load_rulebook(rules_dir(), extra_dirs=[tmp_path])

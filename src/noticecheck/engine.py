@@ -96,7 +96,7 @@ def with_variant(rule: Rule, analysis: Analysis, context: Context) -> Rule:
         when = variant["when"]
         if not all(meets(context, when[key]) for key, meets in _VARIANT_CONTEXT.items() if key in when):
             continue
-        content = {k: when[k] for k in ("sections", "patterns") if k in when}
+        content = {k: when[k] for k in ("sections", "patterns", "phrases") if k in when}
         if content and not _condition_holds(analysis, content, rule.compiled["variants"].get(index)):
             continue
         changes = {key: variant[key].strip() for key in ("message", "fix") if key in variant}
@@ -240,7 +240,7 @@ def _missing_items(rule: Rule, sev: Severity, analysis: Analysis, context: Conte
     asked = [
         name
         for name, spec in check["items"].items()
-        if not isinstance(spec, dict) or _condition_holds(analysis, spec["when"], compiled["items_when"].get(name))
+        if not isinstance(spec, dict) or _condition_holds(analysis, spec.get("when"), compiled["items_when"].get(name))
     ]
     missing = [name for name in asked if not _found(analysis, compiled["items"][name], analysis.joined)]
     if missing and len(missing) >= check.get("min_missing", 1):

@@ -22,6 +22,20 @@ _CONTEXT_WORDS = {
 }
 
 
+def _quoted(phrases) -> str:
+    return ", ".join(f'"{p}"' for p in phrases)
+
+
+def _looks_for(spec) -> str:
+    """What a mapping with patterns and/or phrases matches, in words: phrases are quoted, as written."""
+    said = []
+    if spec.get("phrases"):
+        said.append(f"says one of {_quoted(spec['phrases'])}")
+    if spec.get("patterns"):
+        said.append(f"matches one of {len(spec['patterns'])} pattern(s)")
+    return " or ".join(said)
+
+
 def describe_check(rule) -> str:
     """One sentence saying when the rule fires, from its check kind."""
     check = rule.check
@@ -31,9 +45,11 @@ def describe_check(rule) -> str:
     if kind == "pattern":
         limit = check.get("max_findings")
         cap = f", at most {limit} per notice" if limit else ""
-        return f"Fires once for each sentence that matches one of its {len(check['patterns'])} pattern(s){cap}."
+        return f"Fires once for each sentence that {_looks_for(check)}{cap}."
     if kind == "absent":
         parts = ["Fires when the notice mentions none of what it looks for"]
+        if check.get("phrases"):
+            parts.append(f" ({_quoted(check['phrases'])})")
         if check.get("when"):
             parts.append(" and its precondition holds")
         if check.get("anchor"):
@@ -85,10 +101,9 @@ def describe_variant(variant) -> str:
         parts.append(f"the oldest pupils are {when['min_age']} or over")
     if "max_age" in when:
         parts.append(f"the oldest pupils are {when['max_age']} or under")
-    if "sections" in when or "patterns" in when:
+    if any(k in when for k in ("sections", "patterns", "phrases")):
         parts.append("the notice " + " or ".join(
-            ([f"has a `{s}` section" for s in when.get("sections", ())])
-            + ([f"matches one of {len(when['patterns'])} pattern(s)"] if "patterns" in when else [])
+            [f"has a `{s}` section" for s in when.get("sections", ())] + ([_looks_for(when)] if _looks_for(when) else [])
         ))
     return "When " + " and ".join(parts)
 

@@ -21,12 +21,17 @@ from typing import Any, Iterable, Mapping
 
 from noticecheck.matching import AnchorIndex, BadPattern, Matcher, compile_matcher
 from noticecheck.model import Severity
+from noticecheck.phrases import BadPhrase, phrase_patterns
 
 SECTIONS_FILE = "sections.yaml"
 COMPLETENESS_FILE = "completeness.yaml"
 PACK_SCHEMA = "schema.json"
 SECTIONS_SCHEMA = "sections.schema.json"
 COMPLETENESS_SCHEMA = "completeness.schema.json"
+# Packs the CI gate runs after the engine (rules/gate/): their check kinds judge
+# the gate's suppression comments, not the notice, so the engine never loads them.
+GATE_DIR = "gate"
+GATE_KINDS = frozenset({"suppression-comments"})
 
 
 class RuleFileError(Exception):
@@ -279,43 +284,62 @@ def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str)
 _REGEX_KEYS = ("patterns", "unless_sentence", "if_sentence", "unless_document", "cues")
 
 
+def _with_phrases(spec: Mapping[str, Any], file: Path, owner: str, key: str) -> list | None:
+    """A mapping's `patterns` followed by its plain-word `phrases` as patterns (see phrases.py)."""
+    patterns = list(spec.get("patterns") or ())
+    try:
+        patterns += phrase_patterns(spec.get("phrases") or [])
+    except BadPhrase as exc:
+        raise RuleFileError(f"{file} ({owner}): at {key}/phrases: {exc}") from None
+    return patterns or None
+
+
 def _compile_check(check: Mapping[str, Any], file: Path, rule_id: str) -> dict[str, Any]:
     compiled: dict[str, Any] = {}
+    owner = f"rule {rule_id!r}"
     flags = 0 if check.get("case_sensitive") else re.IGNORECASE
     for key in _REGEX_KEYS:
-        if key in check:
-            compiled[key] = _compile(check[key], file, f"rule {rule_id!r}", f"check/{key}", flags)
+        listed = _with_phrases(check, file, owner, "check") if key == "patterns" else check.get(key)
+        if listed:
+            compiled[key] = _compile(listed, file, owner, f"check/{key}", flags)
     for cond in ("when", "unless"):
-        if cond in check and "patterns" in check[cond]:
-            compiled[cond] = _compile(check[cond]["patterns"], file, f"rule {rule_id!r}", f"check/{cond}/patterns")
+        if cond in check:
+            listed = _with_phrases(check[cond], file, owner, f"check/{cond}")
+            if listed:
+                compiled[cond] = _compile(listed, file, owner, f"check/{cond}/patterns")
     if "dated_patterns" in check:
         compiled["dated"] = [
-            (date.fromisoformat(item["from"]), _compile([item["pattern"]], file, f"rule {rule_id!r}", f"check/dated_patterns/{i}", flags))
+            (date.fromisoformat(item["from"]), _compile([item["pattern"]], file, owner, f"check/dated_patterns/{i}", flags))
             for i, item in enumerate(check["dated_patterns"])
         ]
     if check["kind"] == "missing-items":
         compiled["items"], compiled["items_when"] = {}, {}
         for name, spec in check["items"].items():
-            pats = spec["patterns"] if isinstance(spec, dict) else spec
-            compiled["items"][name] = _compile(pats, file, f"rule {rule_id!r}", f"check/items/{name}")
-            if isinstance(spec, dict) and "patterns" in spec["when"]:
-                compiled["items_when"][name] = _compile(
-                    spec["when"]["patterns"], file, f"rule {rule_id!r}", f"check/items/{name}/when/patterns"
-                )
+            pats = _with_phrases(spec, file, owner, f"check/items/{name}") if isinstance(spec, dict) else spec
+            compiled["items"][name] = _compile(pats, file, owner, f"check/items/{name}")
+            when = spec.get("when") if isinstance(spec, dict) else None
+            listed = _with_phrases(when, file, owner, f"check/items/{name}/when") if when else None
+            if listed:
+                compiled["items_when"][name] = _compile(listed, file, owner, f"check/items/{name}/when/patterns")
     return compiled
 
 
 def _compile_variants(variants: list[Mapping[str, Any]], file: Path, rule_id: str) -> dict[int, Matcher]:
-    """The `when.patterns` of each variant, keyed by the variant's index."""
-    return {
-        i: _compile(v["when"]["patterns"], file, f"rule {rule_id!r}", f"variants/{i}/when/patterns")
-        for i, v in enumerate(variants)
-        if "patterns" in v["when"]
-    }
+    """The `when` patterns (and phrases) of each variant, keyed by the variant's index."""
+    owner = f"rule {rule_id!r}"
+    compiled = {}
+    for i, v in enumerate(variants):
+        listed = _with_phrases(v["when"], file, owner, f"variants/{i}/when")
+        if listed:
+            compiled[i] = _compile(listed, file, owner, f"variants/{i}/when/patterns")
+    return compiled
 
 
-def load_pack(path: Path, schema_dir: Path | None = None) -> tuple[str, str, list[Rule]]:
-    """Read one pack file; returns (pack name, description, rules)."""
+def load_pack(path: Path, schema_dir: Path | None = None, *, gate: bool = False) -> tuple[str, str, list[Rule]]:
+    """Read one pack file; returns (pack name, description, rules).
+
+    `gate`: the pack is one of rules/gate/, whose rules only the CI gate runs;
+    any other pack using one of their check kinds is refused."""
     schema_dir = schema_dir or rules_dir()
     data = _yaml_load(path)
     _validate(data, schema_dir / PACK_SCHEMA, path)
@@ -325,6 +349,9 @@ def load_pack(path: Path, schema_dir: Path | None = None) -> tuple[str, str, lis
         rid = raw["id"]
         if rid in seen:
             raise RuleFileError(f"{path}: rule id {rid!r} appears twice")
+        if (raw["check"]["kind"] in GATE_KINDS) != gate:
+            where = "only in a pack of rules/gate/" if not gate else "not in rules/gate/ (the engine runs it)"
+            raise RuleFileError(f"{path} (rule {rid!r}): check kind {raw['check']['kind']!r} belongs {where}")
         seen.add(rid)
         rules.append(
             Rule(
@@ -405,6 +432,12 @@ def load_completeness(path: Path, schema_dir: Path | None = None):
         return compile_cues(data)
     except re.error as exc:
         raise RuleFileError(f"{path}: bad regular expression: {exc}") from None
+
+
+def load_gate_packs(directory: Path | None = None) -> list[tuple[str, str, list[Rule]]]:
+    """The packs of `directory`/gate (default: the built-in rules), which the CI gate adds to its catalogue."""
+    folder = (directory or rules_dir()) / GATE_DIR
+    return [load_pack(path, directory or rules_dir(), gate=True) for path in sorted(folder.glob("*.yaml"))]
 
 
 def load_rulebook(directory: Path | None = None, extra_dirs: Iterable[Path] = ()) -> Rulebook:

@@ -24,6 +24,7 @@ rulebook only in `select_rules`, once extra rule packs are loaded.
 from __future__ import annotations
 
 import difflib
+import functools
 import fnmatch
 import os
 import re
@@ -323,12 +324,14 @@ class RuleSelection:
         return frozenset(r.id for r in self.selected.rules) - self.ignored_for(source)
 
     def engine_book(self, source: str):
-        from noticecheck.gate.suppress import META_RULE_IDS
+        from noticecheck.rulebook import GATE_KINDS
 
-        ignored = self.ignored_for(source) | META_RULE_IDS
+        ignored = self.ignored_for(source)
         book = self._cache.get(ignored)
         if book is None:
-            book = replace(self.selected, rules=tuple(r for r in self.selected.rules if r.id not in ignored))
+            # the gate's own rules (unused-suppression) run after the engine, not in it
+            kept = tuple(r for r in self.selected.rules if r.id not in ignored and r.check["kind"] not in GATE_KINDS)
+            book = replace(self.selected, rules=kept)
             self._cache[ignored] = book
         return book
 
@@ -344,15 +347,22 @@ def resolve_names(book, names: Iterable[str], where: str) -> set[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _gate_packs():
+    from noticecheck.rulebook import load_gate_packs
+
+    return tuple(load_gate_packs())
+
+
 def load_catalogue(config: Config, base=None):
-    """The built-in rulebook plus the suppression meta rule and the config's extra rule packs."""
+    """The built-in rulebook plus the gate's own packs (rules/gate/: the suppression meta rule) and the config's extra rule packs."""
     from noticecheck.rulebook import RuleFileError, default_rulebook, load_pack
-    from noticecheck.gate.suppress import META_PACK, META_PACK_DESCRIPTION, META_RULES
 
     book = base if base is not None else default_rulebook()
-    if META_PACK not in book.packs:
-        book = book.extended(META_RULES)
-        book = replace(book, packs={**book.packs, META_PACK: META_PACK_DESCRIPTION})
+    for name, description, rules in _gate_packs():
+        if name not in book.packs:
+            book = book.extended(rules)
+            book = replace(book, packs={**book.packs, name: description})
     for folder in config.extra_rules:
         for pack_file in sorted(folder.glob("*.yaml")):
             try:

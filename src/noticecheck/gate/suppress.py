@@ -12,63 +12,25 @@ that cannot be read, or a rule that ran and found nothing there. A rule that
 did not run (not selected, or ignored for this file) is not reported: the
 comment may matter under another configuration.
 
-Why `unused-suppression` is not in a rules/*.yaml pack: packs hold checks the
-engine runs over a notice's text, and their examples are run by
-tests/test_rule_examples.py through `api.check_document`, which does not
-(and should not) honour suppression comments: a local authority scanning
-school websites must not let a page's own comments hide its gaps. This rule
-judges the comments against the engine's findings, after the engine, so it
-lives here as a `Rule` value with its examples (run by tests/test_suppress.py),
-and `config.load_catalogue` adds it to the rulebook as pack "meta" so
-select/ignore/severity, `rules`, `explain`, SARIF and the docs all know it.
+The rule itself is data, in rules/gate/meta.yaml: a pack the engine never
+loads (its examples run through the gate in tests/test_suppress.py, since
+`api.check_document` does not, and should not, honour suppression comments:
+a local authority scanning school websites must not let a page's own
+comments hide its gaps). `config.load_catalogue` adds it to the gate's
+rulebook, so select/ignore/severity, `rules`, `explain`, SARIF and the docs
+all know it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
 
+from noticecheck.model import Directive, Finding
 from noticecheck.rulebook import Rule, did_you_mean
-from noticecheck.model import Directive, Finding, Severity
 
 UNUSED_SUPPRESSION = "unused-suppression"
-META_PACK = "meta"
-META_PACK_DESCRIPTION = "Checks on noticecheck's own suppression comments (not on the notice itself)."
 
-UNUSED_SUPPRESSION_RULE = Rule(
-    id=UNUSED_SUPPRESSION,
-    pack=META_PACK,
-    title="A noticecheck suppression comment suppresses nothing",
-    severity=Severity.WARNING,
-    source_title=(
-        "UK GDPR Art 5(2) accountability: a recorded decision to accept a gap must stay true "
-        "(tool housekeeping, like ruff's RUF100)"
-    ),
-    source_url="https://www.legislation.gov.uk/eur/2016/679/article/5",
-    applies_from=date(2018, 5, 25),
-    check={"kind": "suppression-comments"},
-    message="This noticecheck comment suppresses nothing: {problem}.",
-    fix=(
-        "Delete the comment, or correct it: name a rule id from `noticecheck rules`, and put "
-        "`disable-next` straight above the paragraph or heading it is about."
-    ),
-    examples={
-        "fail": [
-            "# Privacy notice\n\n<!-- noticecheck: disable-next=outdated-dpa-1998 -- old wording -->\n"
-            "We use pupil data to support learning.\n",
-            "# Privacy notice\n\n<!-- noticecheck: disable=no-such-rule -->\nWe use pupil data to support learning.\n",
-        ],
-        "pass": [
-            "# Privacy notice\n\n<!-- noticecheck: disable-next=outdated-dpa-1998 -- quoted from our 2016 notice -->\n"
-            "We are registered under the Data Protection Act 1998.\n",
-            "# Privacy notice\n\nWe use pupil data to support learning.\n",
-        ],
-    },
-    file="noticecheck/gate/suppress.py",
-)
-META_RULES = (UNUSED_SUPPRESSION_RULE,)
-META_RULE_IDS = frozenset(r.id for r in META_RULES)
 
 @dataclass(frozen=True)
 class Suppressed:
@@ -80,9 +42,6 @@ class Suppressed:
 class SuppressionResult:
     findings: tuple[Finding, ...]  # what is still reported, including unused-suppression findings
     suppressed: tuple[Suppressed, ...]
-
-
-# ---------------------------------------------------------------- reading comments
 
 
 # ---------------------------------------------------------------- applying them
@@ -168,7 +127,4 @@ def _report(rule: Rule, directive: Directive, problem: str) -> Finding:
     return make_finding(rule, rule.severity, directive.line, directive.text, kind="fault", section=None, problem=problem)
 
 
-__all__ = [
-    "META_PACK", "META_RULES", "META_RULE_IDS", "Suppressed", "SuppressionResult", "UNUSED_SUPPRESSION",
-    "UNUSED_SUPPRESSION_RULE", "apply_suppressions",
-]  # fmt: skip
+__all__ = ["Suppressed", "SuppressionResult", "UNUSED_SUPPRESSION", "apply_suppressions"]
