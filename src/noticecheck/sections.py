@@ -383,6 +383,154 @@ def _as_list_items(text: Text, cues: Cues) -> Text:
     return replace(text, blocks=tuple(blocks)) if changed else text
 
 
+# A notice whose page lost its structure arrives as one long paragraph, its
+# headings run into the sentences after them: "...share include: The lawful
+# basis on which we use this information We collect and use...". Only where a
+# stretch of words right after a sentence boundary reads as a section heading
+# and the next word starts a new sentence is the heading split out again.
+_RUN_ON_MIN_WORDS = 40  # a block shorter than this kept its line breaks: leave it alone
+_RUN_ON_MAX_HEADING_WORDS = 12
+_RUN_ON_BOUNDARY = re.compile(r"(?:^|(?<=[.:?!])\s+)(?=[A-Z\u2018\u201c\"'])")
+# Words that open a sentence in notices, after a heading whose line break was lost.
+# A capital that is not one of these (a name, "Public Task", "Article 6") may be
+# the heading's own next word, so no split is made there.
+_SENTENCE_STARTERS = frozenset(
+    """We Our The This These Those You Your If In Under Where When Whenever All Any Some Most Each Every It
+    They There To For As At By From Please Parents Pupils Pupil Students Staff Schools Information
+    Personal Data Once Unless Although While Whilst Most Many Further More Details""".split()
+)
+# A heading does not end on a word that needs more after it ("Our lawful basis is").
+_NOT_LAST = frozenset(
+    """a an the of to for with and or by on in at from is are be was were as our your their its this that
+    which who whom include includes including such than under into about""".split()
+)
+
+
+def _split_run_on_headings(text: Text, cues: Cues) -> Text:
+    """`text` with section headings that run into the next sentence, in long paragraphs, split out as headings."""
+    headings = [c.headings for c in cues.sections if c.headings is not None]
+    out: list[Block] = []
+    changed = False
+    for block in text.blocks:
+        if block.kind is not BlockKind.PARAGRAPH or len(block.text.split()) < _RUN_ON_MIN_WORDS:
+            out.append(block)
+            continue
+        pieces = [
+            (part, is_heading)
+            for piece, is_heading in _run_on_pieces(block.text, headings)
+            # a lead-in ends at its colon: what follows is its list, or (when the list
+            # was lost) the next sentence, which must not count as part of the lead-in
+            for part in ([piece] if is_heading else _split_lead_ins(piece))
+        ]
+        if len(pieces) == 1:
+            out.append(block)
+            continue
+        changed = True
+        out.extend(
+            Block(BlockKind.HEADING if is_heading else BlockKind.PARAGRAPH, piece, block.line, 3 if is_heading else 0)
+            for piece, is_heading in pieces
+        )
+    return replace(text, blocks=tuple(out)) if changed else text
+
+
+def _run_on_pieces(paragraph: str, headings) -> list[tuple[str, bool]]:
+    """(piece, is a heading) for `paragraph` cut around the run-on headings found in it."""
+    cuts: list[tuple[int, int]] = []  # (start, end) of each heading found
+    for boundary in _RUN_ON_BOUNDARY.finditer(paragraph):
+        start = boundary.end()
+        if cuts and start < cuts[-1][1]:
+            continue
+        end = _run_on_heading_end(paragraph, start, headings)
+        if end is not None:
+            cuts.append((start, end))
+    if not cuts:
+        return [(paragraph, False)]
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in cuts:
+        if paragraph[position:start].strip():
+            pieces.append((paragraph[position:start].strip(), False))
+        pieces.append((paragraph[start:end].strip(), True))
+        position = end
+    if paragraph[position:].strip():
+        pieces.append((paragraph[position:].strip(), False))
+    return pieces
+
+
+_WORD = re.compile(r"\S+")
+_LEAD_IN_END = re.compile(r"(?<=:)\s+(?=[A-Z])")
+_SENTENCE_STOP = re.compile(r"[.?!](?=\s)")
+_LEAD_IN_MAX_WORDS = 30
+
+
+def _split_lead_ins(piece: str) -> list[str]:
+    """`piece` cut after each lead-in ("...about you:") that another lead-in follows, capitalised
+    ("We may also collect:"): the first lost its list. A lead-in is a short stretch since the
+    last full stop; a long one ran its list in ("include: name, address ... are:"), and one
+    followed by anything else may be followed by its own list, run in."""
+    parts, start = [], 0
+    for match in _LEAD_IN_END.finditer(piece):
+        if _lead_in_before(piece, start, match.start()) and _lead_in_after(piece, match.end()):
+            parts.append(piece[start : match.start()])
+            start = match.end()
+    parts.append(piece[start:])
+    return [p for p in parts if p.strip()]
+
+
+# Looking no further than this from a colon keeps the cutting linear in the paragraph's length.
+_LEAD_IN_REACH = _LEAD_IN_MAX_WORDS * 20
+
+
+def _lead_in_before(piece: str, start: int, colon: int) -> bool:
+    """Is the stretch ending at `colon` (since the last full stop, or `start`) a short lead-in?"""
+    since = piece[max(start, colon - _LEAD_IN_REACH) : colon]
+    stops = list(_SENTENCE_STOP.finditer(since))
+    stretch = since[stops[-1].end() :] if stops else since
+    return 0 < len(stretch.split()) <= _LEAD_IN_MAX_WORDS and (stops or start >= colon - _LEAD_IN_REACH)
+
+
+def _lead_in_after(piece: str, position: int) -> bool:
+    """Does a short lead-in (a stretch without a full stop, ending in a colon) start at `position`?"""
+    colon = piece.find(":", position, position + _LEAD_IN_REACH)
+    if colon < 0:
+        return False
+    stretch = piece[position:colon]
+    return not _SENTENCE_STOP.search(stretch) and 0 < len(stretch.split()) <= _LEAD_IN_MAX_WORDS
+
+
+_COPULA = frozenset({"is", "are", "was", "were"})
+_LINK = re.compile(r"https?:|www\.|@|\.(?:uk|com|org)\b", re.I)
+
+
+def _run_on_heading_end(paragraph: str, start: int, headings) -> int | None:
+    """Where a heading starting at `start` ends, if the words there read as one running into a sentence."""
+    words: list[re.Match] = []
+    for match in _WORD.finditer(paragraph, start):
+        words.append(match)
+        if len(words) > _RUN_ON_MAX_HEADING_WORDS + 2:
+            return None
+        if len(words) < 4:  # a heading word, the heading's last word, the next sentence's first and second
+            continue
+        last, starter, second = (w.group(0) for w in words[-3:])
+        previous = [w.group(0).lower() for w in words[1:-3]]
+        if previous and _COPULA & set(previous):
+            return None  # "The Data Protection Officer for the School is Mrs ..." is a sentence
+        if any(w.group(0)[-1] in ".:?!;" for w in words[:-2]):
+            return None  # the stretch ended as a sentence does: not a heading run into the next
+        if starter not in _SENTENCE_STARTERS or not last[-1].isalpha() or last.lower() in _NOT_LAST:
+            continue
+        # In a Title Case heading ("What Information Do We Collect") the starter may be the
+        # heading's own word: a sentence goes on in lower case ("We collect...").
+        if last[0].isupper() and not second[0].islower():
+            continue
+        candidate = paragraph[start : words[-3].end()]
+        if _LINK.search(candidate):
+            return None  # "see https://..." or an email address: a pointer, not a heading
+        if any(h.search(candidate) for h in headings):
+            return words[-3].end()
+    return None
+
+
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
 _ADDRESS_LINE_MAX_WORDS = 8
 _ADDRESS_MAX_LINES = 10
@@ -416,7 +564,7 @@ def _join_addresses(text: Text) -> Text:
 
 def find_sections(text: Text, cues: Cues) -> Analysis:
     """Classify a notice's content into the checklist's sections. Pure."""
-    text = _as_list_items(_join_addresses(text), cues)
+    text = _as_list_items(_join_addresses(_split_run_on_headings(text, cues)), cues)
     sentences, joined = _build_sentences(text.blocks)
     starts = tuple(s.start for s in sentences)
     analysis_sections: dict[str, Section] = {}
