@@ -33,14 +33,14 @@ def serve(host, port, max_upload_mb, rate_limit, threads, trusted_proxies, allow
     """
     from noticecheck.web.app import ServeSettings, create_app
     from noticecheck.web.server import address_of, make_server
+    from noticecheck.web.service import page_policy
 
     max_upload = int(max_upload_mb * 1024 * 1024)
     gate = open_gate([], max_bytes=max_upload, **rule_opts)
     settings = ServeSettings(
         max_upload=max_upload,
         rate_per_minute=rate_limit,
-        allow_private=allow_private,
-        allowed_networks=tuple(allow_networks),
+        fetch_policy=page_policy(allow_private=allow_private, allowed_networks=tuple(allow_networks)),
         trusted_proxies=trusted_proxies,
     )
     server = make_server(create_app(settings, gate), host=host, port=port, max_upload=max_upload, threads=threads)

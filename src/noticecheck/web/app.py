@@ -38,8 +38,7 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 class ServeSettings:
     max_upload: int = DEFAULT_UPLOAD_BYTES
     rate_per_minute: int = DEFAULT_RATE
-    allow_private: bool = False
-    allowed_networks: tuple[str, ...] = ()
+    fetch_policy: object = None  # fetch.http.FetchPolicy for addresses given to the page; None = the guarded default
     trusted_proxies: int = 0  # how many reverse proxies' X-Forwarded-For to believe
     secret_key: bytes | None = None  # signs the CSRF cookie; random per process unless given
 
@@ -51,8 +50,7 @@ def create_app(settings: ServeSettings | None = None, gate=None) -> Flask:
         from noticecheck.cli.check import build_gate
 
         gate = build_gate([], max_bytes=settings.max_upload)
-    checker = Checker(gate, max_bytes=settings.max_upload, allow_private=settings.allow_private,
-                      allowed_networks=settings.allowed_networks)  # fmt: skip
+    checker = Checker(gate, max_bytes=settings.max_upload, policy=settings.fetch_policy)
     limiter = guard.RateLimiter(settings.rate_per_minute)
 
     app = Flask(__name__)

@@ -91,14 +91,21 @@ class FormOptions:
         }
 
 
+def page_policy(**settings):
+    """The scanner's FetchPolicy (robots.txt, address guard) with fewer retries and a shorter
+    timeout than a scan's: someone is waiting at the page."""
+    from noticecheck.fetch.http import FetchPolicy
+
+    return FetchPolicy(**{"retries": 1, "timeout": 10.0, **settings})
+
+
 class Checker:
     """The server's one gate (config and rules read once at start-up) and its fetch policy."""
 
-    def __init__(self, gate, *, max_bytes: int, allow_private: bool = False, allowed_networks: tuple[str, ...] = ()):
+    def __init__(self, gate, *, max_bytes: int, policy=None):
         self.gate = gate
         self.max_bytes = max_bytes
-        self.allow_private = allow_private
-        self.allowed_networks = allowed_networks
+        self.policy = replace(policy or page_policy(), max_bytes=max_bytes)
 
     # -- inputs -----------------------------------------------------------------------
 
@@ -110,31 +117,20 @@ class Checker:
     def document_from_text(self, text: str) -> Document:
         return Document(source=PASTED, data=text.encode("utf-8"), filename="pasted.txt", media_type="text/plain")
 
-    def fetch_policy(self):
-        from noticecheck.fetch.http import FetchPolicy
-
-        return FetchPolicy(
-            allow_private=self.allow_private,
-            allowed_networks=self.allowed_networks,
-            max_bytes=self.max_bytes,
-            retries=1,
-            timeout=10.0,
-        )
-
     def document_from_url(self, url: str) -> Document:
         """One notice page or document, fetched as `check URL` fetches it; UnreadableInput says why not."""
         from noticecheck.fetch.single import fetch_document, is_url
 
         if not is_url(url):
             raise BadRequest("the address must start with http:// or https://")
-        return fetch_document(url, policy=self.fetch_policy())
+        return fetch_document(url, policy=self.policy)
 
     def discover(self, website: str) -> Found:
         """The notices on a school's site, found the way a scan finds them (fewer pages: someone is waiting)."""
         from noticecheck.fetch.discover import discover_notices
         from noticecheck.fetch.http import PoliteSession
 
-        with PoliteSession(self.fetch_policy()) as session:
+        with PoliteSession(self.policy) as session:
             found = discover_notices(session, website, max_depth=2, max_pages=15)
         return Found(website, found.notices, found.status, found.error)
 
