@@ -11,6 +11,7 @@ Built in memory from the request's bytes; nothing touches the disk.
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 
@@ -20,6 +21,7 @@ AUTHOR = "noticecheck"
 WORD_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _SPACE = re.compile(r"\s+")
 _MATCH_CHARS = 80  # a block matches a paragraph on this much of its text
+_WINDOW = 60  # paragraphs looked through for a block that matches none exactly
 
 
 def _norm(text: str) -> str:
@@ -58,18 +60,29 @@ def word_copy(text: Text, findings, original: bytes | None = None) -> bytes:
 
 def _rebuilt(text: Text, findings) -> bytes:
     import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
 
     document = docx.Document()
     document.core_properties.title = text.title or "Privacy notice"
     document.core_properties.author = AUTHOR
+    # Look each style up once: python-docx resolves a style name per paragraph, which is slow for long notices.
+    styles = {name: document.styles[name].style_id for name in ("List Bullet", *(f"Heading {n}" for n in range(1, 10)))}
+    # python-docx's add_paragraph searches the whole body for its end each time (quadratic on a long
+    # notice); paragraphs go in before the section properties directly instead.
+    end = document.element.body.find(qn("w:sectPr"))
     paragraphs = []
     for block in text.blocks:
+        element = OxmlElement("w:p")
+        end.addprevious(element)
+        paragraph = Paragraph(element, document._body)
+        paragraph.add_run(block.text)
         if block.kind is BlockKind.HEADING:
-            paragraphs.append(document.add_heading(block.text, level=min(max(block.level, 1), 9)))
+            paragraph._p.style = styles[f"Heading {min(max(block.level, 1), 9)}"]
         elif block.kind is BlockKind.LIST_ITEM:
-            paragraphs.append(document.add_paragraph(block.text, style="List Bullet"))
-        else:
-            paragraphs.append(document.add_paragraph(block.text))
+            paragraph._p.style = styles["List Bullet"]
+        paragraphs.append(paragraph)
     if not paragraphs:
         paragraphs.append(document.add_paragraph(""))
     for item in findings:
@@ -104,27 +117,31 @@ def _into_original(data: bytes, text: Text, findings) -> bytes:
     document = docx.Document(io.BytesIO(data))
     paragraphs = list(_all_paragraphs(document))
     normalised = [_norm(p.text) for p in paragraphs]
+    exact: dict[str, list[int]] = {}
+    for i, value in enumerate(normalised):
+        exact.setdefault(value[:_MATCH_CHARS], []).append(i)
     located: dict[int, int] = {}  # block index -> paragraph index
     at = 0
     for index, block in enumerate(text.blocks):
         want = _norm(block.text)[:_MATCH_CHARS]
         if not want:
             continue
-        # Search forward from the last match (reading order), then from the top.
-        for start in (at, 0):
-            hit = next((i for i in range(start, len(paragraphs)) if normalised[i] and want in normalised[i]), None)
-            if hit is None:
-                hit = next((i for i in range(start, len(paragraphs)) if len(normalised[i]) > 3 and normalised[i] in want), None)
-            if hit is not None:
-                located[index] = at = hit
-                break
+        hits = exact.get(want, [])
+        # Reading order: the first equal paragraph at or after the last match, else a near one
+        # (the loader may join or trim paragraphs), looked for in a short window so long files stay linear.
+        hit = next((i for i in hits if i >= at), hits[0] if hits else None)
+        if hit is None:
+            window = range(at, min(at + _WINDOW, len(paragraphs)))
+            hit = next((i for i in window if normalised[i] and (want in normalised[i] or (len(normalised[i]) > 3 and normalised[i] in want))), None)
+        if hit is not None:
+            located[index] = at = hit
     if not located:
         raise ValueError("no block of the notice was found in the Word file")
+    blocks = sorted(located)
     for item in findings:
-        # An unlocated block takes the nearest located block before it.
-        before = [b for b in located if b <= item.block]
-        paragraph = paragraphs[located[max(before)] if before else located[min(located)]]
-        _add_comment(document, paragraph, item)
+        # A block not found takes the nearest found block before it.
+        nearest = blocks[max(bisect.bisect_right(blocks, item.block) - 1, 0)]
+        _add_comment(document, paragraphs[located[nearest]], item)
     return _save(document)
 
 
