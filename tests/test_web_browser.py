@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 from fixtures_make import make_docx
 from test_web import comment_paragraphs
-from web_helpers import AS_OF, DOCX_BLOCKS, EDITED, NOTICE, make_app
+from web_helpers import DOCX_BLOCKS, EDITED, NOTICE, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parents[1] / ".node/node_modules/axe-core/axe.min.js"

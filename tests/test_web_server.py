@@ -53,7 +53,6 @@ def test_big_upload_and_big_result_stay_in_memory(served, monkeypatch):
     with requests.Session() as http:
         token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(served).text).group(1)
         page = http.post(served + "check", data={"csrf_token": token}, files={"file": ("big.txt", big)}, timeout=60)
-        cookie = http.cookies.get("noticecheck_form")
     # Over waitress's 1 MB response default too: the page carries its downloads.
     assert page.status_code == 200 and 'class="verdict"' in page.text and len(page.content) > 1024 * 1024
     # Waitress queues a response in an OverflowableBuffer that turns into a temporary file past
