@@ -114,6 +114,29 @@ def test_result_page_offers_three_downloads_without_keeping_the_notice(client):
     assert "noticecheck report" in base64.b64decode(links["text/html"]).decode()
     word = docx.Document(io.BytesIO(base64.b64decode(links["application/vnd.openxmlformats-officedocument.wordprocessingml.document"])))
     assert len(list(word.comments)) == len(report["documents"][0]["findings"])
+    # Pasted text becomes a new Word document of the notice's blocks; each comment sits at its block.
+    assert [p.text for p in word.paragraphs if p.text][:3] == ["Privacy notice for parents and carers", "Who we are",
+                                                               "Oakfield Primary School is the data controller for the information we hold about pupils."]  # fmt: skip
+    anchored = comment_paragraphs(word)
+    assert "Data Protection Act 1998" in next(text for comment, text in anchored.items() if "outdated-dpa-1998" in comment)
+    assert next(text for comment, text in anchored.items() if "rights-incomplete" in comment) in ("Your rights", "You can ask for a copy of the information we hold about your child.")
+
+
+@pytest.mark.parametrize("kind", ["pdf", "odt", "html"])
+def test_other_formats_are_checked_on_the_page(client, tmp_path, kind):
+    from fixtures_make import make_odt, make_pdf
+
+    blocks = [("h1", "Privacy notice for parents")] + [("p", line) for line in NOTICE.splitlines()[2:] if line]
+    if kind == "pdf":
+        path = make_pdf(tmp_path / "notice.pdf", blocks)
+    elif kind == "odt":
+        path = make_odt(tmp_path / "notice.odt", blocks)
+    else:
+        path = tmp_path / "notice.html"
+        path.write_text("<html><body><main>" + "".join(f"<p>{text}</p>" for _, text in blocks) + "</main></body></html>")
+    page = post_page(client, {"file": (open(path, "rb"), f"notice.{kind}")}).get_data(as_text=True)
+    assert 'class="verdict"' in page and "outdated-dpa-1998" in page
+    assert re.search(r'<mark id="quote-finding-\d+">[^<]*Data Protection Act 1998', page)
 
 
 def test_recheck_says_what_was_fixed_still_there_and_new(client):
@@ -296,3 +319,18 @@ def test_privacy_page_and_form_labels(client):
     assert "not stored or logged" in page
     assert client.get("/privacy").status_code == 200
     assert csrf_of(page)
+
+
+def test_a_page_on_one_line_still_places_each_finding_and_section_at_its_block(client):
+    # Many sites send their whole page on one line: every block then has line 1.
+    body = "".join(f"<h2>{line}</h2>" if len(line) < 40 else f"<p>{line}</p>" for line in NOTICE.splitlines()[2:] if line)
+    html_page = f"<html><body><main><h1>Privacy notice</h1>{body}</main></body></html>"
+    assert "\n" not in html_page
+    text = post_page(client, {"file": (io.BytesIO(html_page.encode()), "one-line.html")}).get_data(as_text=True)
+    annotated = text[text.index('<div class="annotated">'):]
+    chunks = annotated[: annotated.index("</section>")].split('<div class="block')[1:]
+    dpa = [chunk for chunk in chunks if "We process this information under the Data Protection Act 1998." in chunk]
+    assert len(dpa) == 1 and "outdated-dpa-1998" in dpa[0] and "<mark" in dpa[0]
+    assert sum("outdated-dpa-1998" in chunk for chunk in chunks) == 1
+    retention = [chunk for chunk in chunks if '<h4 class="text">How long we keep it</h4>' in chunk]
+    assert len(retention) == 1 and '<span class="section-mark">How long it is kept</span>' in retention[0]

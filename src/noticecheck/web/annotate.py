@@ -102,6 +102,16 @@ def _block_at(lines: list[int], line: int) -> int:
     return max(bisect.bisect_right(lines, line) - 1, 0)
 
 
+def _place(blocks: list[Block], lines: list[int], line: int, quote: str) -> int:
+    """The block for something at `line` quoting `quote` (a finding, a section's evidence). Several
+    blocks can share a line (a web page written on one line): then the one holding the quote, else the first."""
+    last = _block_at(lines, line)
+    first = bisect.bisect_left(lines, lines[last]) if lines else 0
+    if first == last:
+        return last
+    return next((i for i in range(first, last + 1) if _quote_span(blocks[i].text, quote)), first)
+
+
 def _quote_span(text: str, quote: str) -> tuple[int, int] | None:
     """Where `quote` sits in `text`; a quote the engine shortened ("…") is found by its first part."""
     quote = quote.strip()
@@ -135,7 +145,7 @@ def annotate(text: Text, result: DocumentResult, previous: dict | None = None) -
     blocks = [ShownBlock(i, b) for i, b in enumerate(text.blocks)]
     lines = [b.line for b in text.blocks]
     ordered = sorted(result.findings, key=lambda f: (-f.severity, f.line, f.rule))
-    shown = [ShownFinding(f"finding-{n}", f, _block_at(lines, f.line)) for n, f in enumerate(ordered, 1)]
+    shown = [ShownFinding(f"finding-{n}", f, _place(text.blocks, lines, f.line, f.quote)) for n, f in enumerate(ordered, 1)]
 
     marks: dict[int, list[tuple[int, int, str]]] = {}
     for item in shown:
@@ -150,8 +160,10 @@ def annotate(text: Text, result: DocumentResult, previous: dict | None = None) -
     checklist = []
     for name, section in result.sections.items():
         label = SECTION_LABELS.get(name, name)
-        where = section.heading_line or (section.evidence[0].line if section.evidence else None)
-        index = _block_at(lines, where) if (section.present and where is not None and blocks) else None
+        evidence = section.evidence[0] if section.evidence else None
+        where = section.heading_line or (evidence.line if evidence else None)
+        quote = evidence.quote if evidence and evidence.line == where else ""
+        index = _place(text.blocks, lines, where, quote) if (section.present and where is not None and blocks) else None
         if index is not None:
             blocks[index].sections.append(label)
         checklist.append((label, section.present, index))
