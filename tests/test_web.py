@@ -251,6 +251,16 @@ def test_zip_bomb_gets_its_clear_message(client, tmp_path):
     assert api["documents"][0]["error"]["code"] == "zip-bomb"
 
 
+def test_encrypted_pdf_gets_its_clear_message(client, tmp_path):
+    from fixtures_make import make_encrypted_pdf
+
+    data = Path(make_encrypted_pdf(tmp_path / "locked.pdf")).read_bytes()
+    page = post_page(client, {"file": (io.BytesIO(data), "locked.pdf")}).get_data(as_text=True)
+    assert "could not be read" in page and "password" in page.lower()
+    api = client.post("/api/check", data={"file": (io.BytesIO(data), "locked.pdf")}).get_json()
+    assert api["documents"][0]["error"]["code"] == "encrypted"
+
+
 def test_rate_limit_per_client():
     client = make_app(rate_per_minute=2).test_client()
     codes = [client.post("/api/check", data={"text": NOTICE}).status_code for _ in range(3)]
