@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from noticecheck.load.errors import human_size
 from noticecheck.model import AUDIENCES, SCHOOL_TYPES, UnreadableInput
-from noticecheck.web import guard
+from noticecheck.web.guard import HEADERS, InMemoryRequest, RateLimiter, csrf_ok, csrf_token
 from noticecheck.web.service import PASTED, BadRequest, Checked, Checker, Found, FormOptions
 
 DEFAULT_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -51,10 +51,10 @@ def create_app(settings: ServeSettings | None = None, gate=None) -> Flask:
 
         gate = build_gate([], max_bytes=settings.max_upload)
     checker = Checker(gate, max_bytes=settings.max_upload, policy=settings.fetch_policy)
-    limiter = guard.RateLimiter(settings.rate_per_minute)
+    limiter = RateLimiter(settings.rate_per_minute)
 
     app = Flask(__name__)
-    app.request_class = guard.InMemoryRequest
+    app.request_class = InMemoryRequest
     app.config.update(
         SECRET_KEY=settings.secret_key or secrets.token_bytes(32),
         # Room for the multipart envelope around a file of the cap's size.
@@ -73,7 +73,7 @@ def create_app(settings: ServeSettings | None = None, gate=None) -> Flask:
     app.extensions["noticecheck"] = checker
 
     def page(template: str, status: int = 200, **values) -> Response:
-        html = render_template(template, csrf_token=guard.csrf_token(), audiences=AUDIENCES,
+        html = render_template(template, csrf_token=csrf_token(), audiences=AUDIENCES,
                                school_types=SCHOOL_TYPES, max_upload=human_size(settings.max_upload), **values)  # fmt: skip
         return Response(html, status=status, mimetype="text/html")
 
@@ -87,7 +87,7 @@ def create_app(settings: ServeSettings | None = None, gate=None) -> Flask:
 
     @app.after_request
     def headers(response: Response) -> Response:
-        for name, value in guard.HEADERS.items():
+        for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response
 
@@ -119,7 +119,7 @@ def create_app(settings: ServeSettings | None = None, gate=None) -> Flask:
 
     @app.post("/check")
     def check_page():
-        if not guard.csrf_ok(request.form.get("csrf_token")):
+        if not csrf_ok(request.form.get("csrf_token")):
             return page("error.html", 400, title="Please try again",
                         message="The form had expired or did not come from this page. Go back, reload the page and check again.")  # fmt: skip
         if (limited := rate_limited()) is not None:
