@@ -20,12 +20,14 @@ DEFAULT_NOTICE = REPO / "corpus" / "notices" / "a01-primary-parents-2016.txt"
 def main(notice: Path = DEFAULT_NOTICE, out: Path = REPO / "docs" / "self-check.png") -> None:
     from playwright.sync_api import sync_playwright
 
-    from noticecheck.cli.check import build_gate
+    from datetime import date
+
+    from noticecheck.gate.run import build_gate
     from noticecheck.web.app import ServeSettings, create_app
     from noticecheck.web.server import address_of, make_server
 
     settings = ServeSettings()
-    app = create_app(settings, build_gate([], isolated=True, as_of="2026-11-24"))
+    app = create_app(settings, build_gate([], isolated=True, as_of="2026-11-24", today=date.today()))
     server = make_server(app, port=0, max_upload=settings.max_upload)
     threading.Thread(target=server.run, daemon=True).start()
     try:

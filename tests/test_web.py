@@ -65,6 +65,22 @@ def test_api_report_matches_the_schema_and_takes_options_and_text(client):
     assert context["as_of"] == AS_OF
 
 
+def test_each_check_is_judged_as_of_the_day_it_is_made():
+    # A server runs for months: the gate it started with holds its start-up day, but a
+    # notice checked without as_of is judged as of the day of the request.
+    from datetime import date
+
+    from noticecheck.gate.run import build_gate
+    from noticecheck.web.app import ServeSettings, create_app
+
+    started = date(2020, 3, 2)
+    app = create_app(ServeSettings(secret_key=b"test-secret"), build_gate([], isolated=True, today=started))
+    before = date.today().isoformat()
+    response = app.test_client().post("/api/check", data={"text": NOTICE})
+    assert response.status_code == 200
+    assert response.get_json()["documents"][0]["context"]["as_of"] in (before, date.today().isoformat())
+
+
 @pytest.mark.parametrize(
     ("data", "needle"),
     [({}, "Paste the notice"), ({"text": NOTICE, "audience": "aliens"}, "audience must be"),

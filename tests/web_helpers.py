@@ -39,12 +39,14 @@ DOCX_BLOCKS = [
 
 
 def make_app(**settings):
-    from noticecheck.cli.check import build_gate
+    from datetime import date
+
+    from noticecheck.gate.run import build_gate
     from noticecheck.web.app import ServeSettings, create_app
 
     settings.setdefault("secret_key", b"test-secret")
     serve = ServeSettings(**settings)
-    return create_app(serve, build_gate([], isolated=True, max_bytes=serve.max_upload))
+    return create_app(serve, build_gate([], isolated=True, max_bytes=serve.max_upload, today=date.today()))
 
 
 def csrf_of(html: str) -> str:

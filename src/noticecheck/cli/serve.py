@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from noticecheck.cli.check import open_gate, rule_options
+from noticecheck.cli.options import open_gate, rule_options
 
 
 @click.command()

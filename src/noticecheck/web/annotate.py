@@ -20,7 +20,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from noticecheck.model import Block, DocumentResult, Finding, Severity, Text
-from noticecheck.report.text import SECTION_LABELS
 
 # How the page says each severity: words first, so colour is never the only signal.
 LABELS = {Severity.ERROR: "Must fix", Severity.WARNING: "Should fix", Severity.INFO: "Suggestion"}
@@ -159,7 +158,7 @@ def annotate(text: Text, result: DocumentResult, previous: dict | None = None) -
 
     checklist = []
     for name, section in result.sections.items():
-        label = SECTION_LABELS.get(name, name)
+        label = section.label or name
         evidence = section.evidence[0] if section.evidence else None
         where = section.heading_line or (evidence.line if evidence else None)
         quote = evidence.quote if evidence and evidence.line == where else ""

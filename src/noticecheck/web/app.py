@@ -44,12 +44,14 @@ class ServeSettings:
 
 
 def create_app(settings: ServeSettings | None = None, gate=None) -> Flask:
-    """The app; `gate` is a cli.check.Gate (built from the discovered config when not given)."""
+    """The app; `gate` is a gate.run.Gate (built from the discovered config when not given)."""
     settings = settings or ServeSettings()
     if gate is None:
-        from noticecheck.cli.check import build_gate
+        from datetime import date
 
-        gate = build_gate([], max_bytes=settings.max_upload)
+        from noticecheck.gate.run import build_gate
+
+        gate = build_gate([], max_bytes=settings.max_upload, today=date.today())
     checker = Checker(gate, max_bytes=settings.max_upload, policy=settings.fetch_policy)
     limiter = RateLimiter(settings.rate_per_minute)
 
@@ -148,7 +150,7 @@ def create_app(settings: ServeSettings | None = None, gate=None) -> Flask:
             return api_error(422, exc.code, str(exc))
         fmt = request.form.get("format") or request.args.get("format") or "json"
         if fmt == "json":
-            from noticecheck.report.formats import render_json
+            from noticecheck.gate.report.formats import render_json
 
             return Response(render_json(checker.report(checked)), mimetype="application/json")
         if fmt == "docx":
@@ -157,7 +159,7 @@ def create_app(settings: ServeSettings | None = None, gate=None) -> Flask:
                 return api_error(422, checked.result.error_code or "unreadable", checked.result.error or "unreadable")
             return _download(data, _download_name(checked.name, ".docx"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         if fmt == "html":
-            from noticecheck.report.formats import render
+            from noticecheck.gate.report.formats import render
 
             return _download(render("html", checker.report(checked)).encode(), _download_name(checked.name, ".html"), "text/html")
         return api_error(400, "bad-request", "format must be json, docx or html")
@@ -221,7 +223,7 @@ def _data_url(data: bytes, mimetype: str) -> str:
 
 
 def _result_view(checker: Checker, checked: Checked, options: FormOptions) -> dict:
-    from noticecheck.report.formats import render, render_json
+    from noticecheck.gate.report.formats import render, render_json
     from noticecheck.web.annotate import annotate, carried, read_previous
     from noticecheck.web.wordfile import WORD_TYPE
 

@@ -1,6 +1,6 @@
 """What the page and the API share: options from a form, a notice from a file, text or URL, checked.
 
-The check itself is `Gate.check_loaded` from `noticecheck check` (config,
+The check itself is `Gate.check_text` from `noticecheck check` (config,
 rule selection, suppression comments, the engine): one path through the code
 for the command line and the page. This module only adds the web's edges:
 bytes that arrived in a request, and URLs fetched with the scanner's guard.
@@ -14,7 +14,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from noticecheck.model import AUDIENCES, SCHOOL_TYPES, Document, DocumentResult, Text, UnreadableInput
-from noticecheck.report.formats import Outcome, Report
+from noticecheck.gate.report.formats import Outcome, Report
 
 PASTED = "pasted text"
 
@@ -61,7 +61,7 @@ class FormOptions:
 
     @classmethod
     def parse(cls, form) -> FormOptions:
-        from noticecheck.config import ConfigError, parse_age_range
+        from noticecheck.gate.config import ConfigError, parse_age_range
 
         audience = (form.get("audience") or "").strip() or None
         if audience is not None and audience not in AUDIENCES:
@@ -145,6 +145,7 @@ class Checker:
         base = self.gate.options
         return replace(
             self.gate,
+            today=date.today(),  # a server runs for months: judge each notice as of the day it is checked
             options=replace(
                 base,
                 audience=options.audience or base.audience,
@@ -156,25 +157,20 @@ class Checker:
         )
 
     def check(self, doc: Document, options: FormOptions) -> Checked:
+        from noticecheck.api import unreadable
         from noticecheck.load import to_text
 
         gate = self.gate_for(options)
         try:
-            text = to_text(doc, max_bytes=self.max_bytes)
+            text = to_text(doc, max_bytes=gate.options.max_bytes)
         except UnreadableInput as exc:
-            result = DocumentResult(source=doc.source, status="unreadable", error_code=exc.code, error=str(exc))
-            return Checked(Outcome(result), None, doc)
-        return Checked(gate.check_loaded(doc, text), text, doc)
+            return Checked(Outcome(unreadable(doc.source, exc)), None, doc)
+        return Checked(gate.check_text(text), text, doc)
 
     def report(self, checked: Checked) -> Report:
         return Report(outcomes=(checked.outcome,), rulebook=self.gate.selection.selected, fail_on=self.gate.fail_on)
 
     def rules(self) -> list[dict]:
-        from noticecheck.cli.rules import rule_to_dict
+        from noticecheck.rule_docs import rules_to_dicts
 
-        from noticecheck.rule_docs import ordered_packs
-
-        book = self.gate.selection.catalogue
-        selected = {rule.id for rule in self.gate.selection.selected.rules}
-        # The order and shape of `noticecheck rules --format json`.
-        return [rule_to_dict(r, r.id in selected) for pack in ordered_packs(book) for r in book.rules if r.pack == pack]
+        return rules_to_dicts(self.gate.selection.catalogue, {rule.id for rule in self.gate.selection.selected.rules})
