@@ -1,12 +1,12 @@
 # Everything a fresh machine needs, behind a few targets.
 #   make demo   - set up, check the corpus and run the loopback LA scan demo into reports/
-#   make test   - set up (including Chromium for the browser test) and run the test suite
+#   make test   - set up (including Chromium and axe-core for the browser tests) and run the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps demo check-corpus scan-demo test eval bench docs clean
+.PHONY: setup system-deps node-deps demo check-corpus scan-demo test eval bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,16 @@ system-deps:
 	  else echo "note: /usr/bin/chromium missing and cannot apt-get; the browser test will be skipped"; fi; \
 	fi
 
+# axe-core (npm registry, pinned) for the self-check page's accessibility test; the test is skipped without it.
+AXE_VERSION := 4.14.1
+AXE := .node/node_modules/axe-core/axe.min.js
+node-deps: $(AXE)
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .node axe-core@$(AXE_VERSION) \
+	    || echo "note: could not install axe-core; the accessibility test will be skipped"; \
+	else echo "note: npm missing; the accessibility test will be skipped"; fi
+
 check-corpus: $(STAMP)
 	@mkdir -p reports
 	$(BIN)/noticecheck check corpus/notices --as-of 2026-11-24 --fail-on none --no-color -o reports/corpus-check.txt
@@ -34,8 +44,11 @@ scan-demo: $(STAMP)
 	$(BIN)/noticecheck demo --out reports/demo
 
 demo: check-corpus scan-demo
+	@echo
+	@echo "The self-check page: run  $(BIN)/noticecheck serve  and open http://127.0.0.1:8000/ in a browser"
+	@echo "(upload, paste or link a notice; see README 'The self-check page'). Ctrl+C stops it."
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps node-deps
 	$(BIN)/python -m pytest -n 2 -q
 
 eval: $(STAMP)
@@ -51,4 +64,4 @@ docs: $(STAMP)
 	$(BIN)/python -m noticecheck.rule_docs > docs/rules.md
 
 clean:
-	rm -rf $(VENV) reports/*/ .pytest_cache
+	rm -rf $(VENV) .node reports/*/ .pytest_cache

@@ -6,7 +6,7 @@
     .venv/bin/python bench/run.py la_scan ci_gate # only these
     .venv/bin/python bench/run.py --smoke --out /tmp/b   # tiny sizes, for the smoke test
 
-Benchmarks: throughput, coldstart, la_scan, ci_gate, hostile (see each module's
+Benchmarks: throughput, coldstart, la_scan, ci_gate, hostile, web_load (see each module's
 docstring). All network traffic stays on loopback. Each figure is a median
 over repeated runs, and where a goal is a ratio its baseline is measured in
 the same run, interleaved where that matters, because the machines are
@@ -33,6 +33,7 @@ BENCHMARKS = {
     "la_scan": ("LA scan at scale (loopback)", "bench.la_scan"),
     "ci_gate": ("CI gate (200 notices, one process)", "bench.ci_gate"),
     "hostile": ("Hostile inputs: worst case beside typical", "bench.hostile"),
+    "web_load": ("Self-check page under load (loopback)", "bench.web_load"),
 }
 DEFAULT_OUT = REPO / "bench"
 

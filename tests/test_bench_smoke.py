@@ -33,6 +33,7 @@ TITLES = {
     "la_scan": "LA scan at scale (loopback)",
     "ci_gate": "CI gate (200 notices, one process)",
     "hostile": "Hostile inputs: worst case beside typical",
+    "web_load": "Self-check page under load (loopback)",
 }
 
 
@@ -106,6 +107,13 @@ def test_hostile_smoke(tmp_path):
     rows = {row[0]: row for row in result["tables"][0]["rows"]}
     assert set(rows) == {"a FIFO among the inputs (check)", "80 KB of 'a.' before a retired URL (check)"}
     assert all(row[-1] for row in rows.values())  # each hostile child said how it ended
+
+
+def test_web_load_smoke(tmp_path):
+    result = run_smoke("web_load", tmp_path)
+    assert figure(result, "requests answered 200")["value"] == 100.0
+    assert figure(result, "POST /api/check, 4 clients: requests/s")["value"] > 0
+    assert result["tables"][0]["rows"]
 
 
 # -- pure helpers -------------------------------------------------------------------

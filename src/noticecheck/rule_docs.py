@@ -155,6 +155,34 @@ def ordered_packs(book) -> list[str]:
     return sorted(seen, key=lambda p: (p == "meta", seen.index(p)))
 
 
+def ordered_rules(book) -> list:
+    """Every rule, pack by pack in `ordered_packs` order (how `rules` lists them)."""
+    return [rule for pack in ordered_packs(book) for rule in book.rules if rule.pack == pack]
+
+
+def rule_to_dict(rule, selected: bool) -> dict:
+    """One rule as `rules --format json` and the self-check page's GET /api/rules give it."""
+    return {
+        "id": rule.id,
+        "title": rule.title,
+        "severity": rule.severity.label,
+        "pack": rule.pack,
+        "selected": selected,
+        "aliases": list(rule.aliases),
+        "source": {"title": rule.source_title, "url": rule.source_url},
+        "applies_from": rule.applies_from.isoformat(),
+        "applies_until": rule.applies_until.isoformat() if rule.applies_until else None,
+        "applies_to": dict(rule.applies_to),
+        "message": rule.message,
+        "fix": rule.fix,
+    }
+
+
+def rules_to_dicts(book, selected_ids) -> list[dict]:
+    """Every rule of `book` in pack order, each marked selected or not."""
+    return [rule_to_dict(rule, rule.id in selected_ids) for rule in ordered_rules(book)]
+
+
 def rule_markdown(rule) -> list[str]:
     lines = [f"### `{rule.id}`", "", f"**{rule.title}**", ""]
     lines.append(f"- Severity: {rule.severity.label}")

@@ -23,6 +23,7 @@ _COMMANDS = {
     "demo": "noticecheck.cli.demo:demo",
     "report": "noticecheck.cli.report:report",
     "scan": "noticecheck.cli.scan:scan",
+    "serve": "noticecheck.cli.serve:serve",
 }
 
 

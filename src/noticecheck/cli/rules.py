@@ -28,23 +28,6 @@ def selection_for(config_path: str | None, isolated: bool):
         fail(f"rule file error: {exc}")
 
 
-def rule_to_dict(rule, selected: bool) -> dict:
-    return {
-        "id": rule.id,
-        "title": rule.title,
-        "severity": rule.severity.label,
-        "pack": rule.pack,
-        "selected": selected,
-        "aliases": list(rule.aliases),
-        "source": {"title": rule.source_title, "url": rule.source_url},
-        "applies_from": rule.applies_from.isoformat(),
-        "applies_until": rule.applies_until.isoformat() if rule.applies_until else None,
-        "applies_to": dict(rule.applies_to),
-        "message": rule.message,
-        "fix": rule.fix,
-    }
-
-
 CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file to read (default: discovered from the current directory).")
 ISOLATED_OPTION = click.option("--isolated", is_flag=True, help="Ignore config files: built-in rules and severities only.")
 
@@ -63,14 +46,14 @@ def rules(fmt, test_dir, config_path, isolated):
     if test_dir is not None:
         _test_examples(test_dir)
         return
-    from noticecheck.rule_docs import ordered_packs, render_markdown
+    from noticecheck.rule_docs import ordered_rules, render_markdown, rules_to_dicts
 
     selection = selection_for(config_path, isolated)
     book = selection.catalogue
     chosen = {r.id for r in selection.selected.rules}
-    ordered = [r for pack in ordered_packs(book) for r in book.rules if r.pack == pack]
+    ordered = ordered_rules(book)
     if fmt == "json":
-        click.echo(json.dumps([rule_to_dict(r, r.id in chosen) for r in ordered], indent=2, ensure_ascii=False))
+        click.echo(json.dumps(rules_to_dicts(book, chosen), indent=2, ensure_ascii=False))
         return
     if fmt == "markdown":
         sys.stdout.write(render_markdown(book))

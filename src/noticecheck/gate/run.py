@@ -64,16 +64,31 @@ class Gate:
     def check_doc(self, doc, *, rules_for: str | None = None) -> Outcome:
         """The pipeline with this file's rules, suppression comments applied last."""
         from noticecheck.api import check_document
-        from noticecheck.gate.suppress import apply_suppressions
 
         source = rules_for or doc.source
+        book, suppress = self._rules_for(source)
+        result = check_document(doc, book, self.options, today=self.today, suppress=suppress)
+        return Outcome(result, ignored=self.selection.ignored_for(source))
+
+    def check_text(self, text, *, rules_for: str | None = None) -> Outcome:
+        """The same pipeline from text already loaded (the self-check page keeps the Text to annotate it)."""
+        from noticecheck.api import check_text
+
+        source = rules_for or text.source
+        book, suppress = self._rules_for(source)
+        result = check_text(text, book, self.options, today=self.today, suppress=suppress)
+        return Outcome(result, ignored=self.selection.ignored_for(source))
+
+    def _rules_for(self, source: str):
+        """(the engine's rulebook, the suppression stage) for one document."""
+        from noticecheck.gate.suppress import apply_suppressions
+
         catalogue, active = self.selection.catalogue, self.selection.active_ids(source)
 
         def suppress(findings, directives):
             return apply_suppressions(findings, directives, catalogue, active)
 
-        result = check_document(doc, self.selection.engine_book(source), self.options, today=self.today, suppress=suppress)
-        return Outcome(result, ignored=self.selection.ignored_for(source))
+        return self.selection.engine_book(source), suppress
 
     def check_paths(self, paths: Sequence[str], on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
         from noticecheck.sources import iter_paths
