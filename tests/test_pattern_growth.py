@@ -244,6 +244,19 @@ def _near_the_end(regex: re.Pattern):
     return run
 
 
+_LINEAR_REFERENCE = re.compile(r"\b\w+ \w+")  # every pair of words: linear by construction, slow enough to time
+
+
+def _allowed_now(ratio: float) -> float:
+    """MAX_RATIO, or more while the machine is so busy that even a linear search grows faster
+    than GROWTH (a loaded shared machine stretches the larger run most): 4 x what a linear
+    search shows right now, which a quadratic pattern (x GROWTH**2) still exceeds."""
+    if ratio <= MAX_RATIO:
+        return MAX_RATIO
+    base = growth(_LINEAR_REFERENCE, "We keep pupil records safe. ", size=SMALL * 20)[2]
+    return max(MAX_RATIO, 4 * base)
+
+
 @pytest.mark.parametrize("owner,regex", UNBOUNDED, ids=[owner for owner, _ in UNBOUNDED])
 def test_pattern_grows_linearly(owner, regex):
     worst = []
@@ -251,11 +264,11 @@ def test_pattern_grows_linearly(owner, regex):
     for unit in adversarial_units(regex):
         small, big, ratio = growth(runner, unit)
         for _ in range(2):
-            if ratio <= MAX_RATIO:
+            if ratio <= _allowed_now(ratio):
                 break
             # Measure again before blaming the pattern: another process may have had the core.
             small, big, ratio = growth(runner, unit)
-        if ratio > MAX_RATIO:
+        if ratio > _allowed_now(ratio):
             worst.append(f"{unit!r}: {small * 1000:.2f} ms at {SMALL} chars, {big * 1000:.1f} ms at {SMALL * GROWTH} (x{ratio:.0f})")
             break  # one input is proof enough
     assert not worst, f"{owner} {regex.pattern!r} grows faster than the input:\n" + "\n".join(worst[:5])
