@@ -20,6 +20,7 @@ class NoticeType:
     suffixes: tuple[str, ...]  # file name extensions that mean this type
     aliases: tuple[str, ...] = ()  # other Content-Types servers send for it
     loads: bool = True  # False: recognised (named, refused with a reason) but no loader reads it
+    advice: str = ""  # for a type no loader reads: what to do with such a file instead
 
 
 PLAIN = "text/plain"
@@ -37,7 +38,7 @@ NOTICE_TYPES: tuple[NoticeType, ...] = (
     NoticeType(PDF, "PDF", (".pdf",), ("application/x-pdf", "application/acrobat")),
     NoticeType(DOCX, "Word document", (".docx",)),
     NoticeType(ODT, "OpenDocument text", (".odt",)),
-    NoticeType(MSWORD, "Word document", (".doc",), loads=False),
+    NoticeType(MSWORD, "Word document", (".doc",), loads=False, advice="save it as .docx or PDF"),
 )
 
 LOADABLE = tuple(t.name for t in NOTICE_TYPES if t.loads)
@@ -45,6 +46,8 @@ LOADABLE = tuple(t.name for t in NOTICE_TYPES if t.loads)
 SERVED_AS = LOADABLE + tuple(a for t in NOTICE_TYPES if t.loads for a in t.aliases)
 ALIASES = {alias: t.name for t in NOTICE_TYPES for alias in t.aliases}
 BY_SUFFIX = {suffix: t.name for t in NOTICE_TYPES for suffix in t.suffixes}
+# what to do with a file of a type no loader reads, by suffix (".doc" -> "save it as .docx or PDF")
+ADVICE = {suffix: t.advice for t in NOTICE_TYPES if not t.loads for suffix in t.suffixes}
 LABELS = {name: t.label for t in NOTICE_TYPES for name in (t.name, *t.aliases)}
 
 

@@ -58,7 +58,9 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
         if not outcome.checked:
             click.echo(f"{one_line(outcome.source)}: unreadable: {printable(outcome.result.error or '')}", err=True)
 
-    outcomes = gate.check_paths(paths, on_outcome=status_line)
+    skipped: list[str] = []
+    outcomes = gate.check_paths(paths, on_outcome=status_line, skipped=skipped)
+    report_skipped(paths, outcomes, skipped)
 
     fixed: tuple = ()
     if baseline_path:
@@ -99,3 +101,19 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
     if write_baseline_path and code == ExitCode.FINDINGS:
         code = ExitCode.OK  # writing a baseline accepts what it found
     sys.exit(code)
+
+
+def report_skipped(paths, outcomes, skipped: list[str]) -> None:
+    """Name every file a directory walk passed over; a run that checked nothing ends with exit code 2.
+
+    A CI gate that found no notice to check must not pass: the notices may
+    all be legacy .doc files, or the path may point at the wrong folder.
+    """
+    from noticecheck.sources import skip_reason, skipped_summary
+
+    for path in skipped:
+        click.echo(f"noticecheck: skipped {path}: {skip_reason(path)}", err=True)
+    if outcomes:
+        return
+    where = ", ".join(p.rstrip("/\\") + "/" if os.path.isdir(p) else p for p in paths)
+    fail(f"no notices found in {where}" + (f" (skipped: {skipped_summary(skipped)})" if skipped else ""))

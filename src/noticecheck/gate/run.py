@@ -75,11 +75,14 @@ class Gate:
         result = check_document(doc, self.selection.engine_book(source), self.options, today=self.today, suppress=suppress)
         return Outcome(result, ignored=self.selection.ignored_for(source))
 
-    def check_paths(self, paths: Sequence[str], on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    def check_paths(
+        self, paths: Sequence[str], on_outcome: Callable[[Outcome], None] | None = None, skipped: list[str] | None = None
+    ) -> list[Outcome]:
+        """Check every input; files a directory walk passed over (a .doc, an image) go to `skipped`."""
         from noticecheck.sources import iter_paths
 
         outcomes = []
-        for path in iter_paths(paths):
+        for path in iter_paths(paths, skipped):
             outcome = self.check_path(path)
             outcomes.append(outcome)
             if on_outcome is not None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote as url_quote
 
+from noticecheck.fetch.single import is_url
 from noticecheck.model import DocumentResult, Finding, Severity
 
 # name -> "module:function"
@@ -142,8 +143,8 @@ def by_severity(report: Report) -> Iterator[tuple[Outcome, Finding]]:
 
 
 def display_path(source: str, root: Path) -> str:
-    """The path as a reader (and GitHub) wants it: relative to `root` with "/" when inside it."""
-    if source == "-":
+    """The path as a reader (and GitHub) wants it: relative to `root` with "/" when inside it; a URL as given."""
+    if source == "-" or is_url(source):
         return source
     path = Path(source)
     absolute = path if path.is_absolute() else Path.cwd() / path
@@ -154,7 +155,9 @@ def display_path(source: str, root: Path) -> str:
 
 
 def artifact_uri(source: str, root: Path) -> tuple[str, bool]:
-    """(URI, relative?) for SARIF: relative to `root` when inside it, else an absolute file URI."""
+    """(URI, relative?) for SARIF: relative to `root` when inside it, else an absolute file URI; a URL as it is."""
+    if is_url(source):
+        return source, False
     shown = display_path(source, root)
     if source == "-" or not Path(shown).is_absolute():
         return url_quote(shown), True
