@@ -51,8 +51,9 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 @click.option("--max-documents", type=click.IntRange(1, 500),
               help="Notices fetched per school, the most likely first (the school's record says when more were found).  [default: 12]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--verbose", "-v", is_flag=True, help="Log every request's failure in full (the exception behind each plain-English reason) on stderr.")
 def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent, contact,
-         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet):
+         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet, verbose):
     """Scan every open school in SCHOOLS_CSV (a GIAS export or a name,website CSV).
 
     Finds each school's privacy notices, checks them, stores everything in
@@ -62,6 +63,8 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
     from noticecheck.scan.scheduler import ScanError, ScanSettings, find_resumable, load_schools, settings_from_json
     from noticecheck.scan.store import RunLocked, Store, StoreError
 
+    if verbose:
+        _log_to_stderr()
     if run_id is not None and not resume:
         fail("--run is only for --resume (to choose which unfinished scan to continue)")
     if cache_path and no_cache:
@@ -135,6 +138,7 @@ def _leave(store, run_id: int, total: int, why: str, code: int, then: str = "Car
 
 
 def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool) -> None:
+    from noticecheck.scan.failures import common_failure
     from noticecheck.scan.scheduler import run_scan, write_run_reports
     from noticecheck.scan.store import StoreWriteError
     from noticecheck.scan.summary import compare_runs
@@ -151,6 +155,9 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
             _leave(store, run_id, len(schools), f"noticecheck: {exc}.\n", ExitCode.USAGE, "Free some space, then carry on")
     click.echo(summary.line())
     data = store.load_run(run_id)
+    note = common_failure(data.schools)
+    if note:
+        click.echo(f"noticecheck: {note}", err=True)
     previous = store.previous_run(run_id)
     comparison = compare_runs(store.load_run(previous.id), data) if previous else None
     try:
@@ -160,3 +167,16 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
               f"{exc.strerror or exc}; free some space, then run: noticecheck report --db {store.path} --run {run_id}")
     click.echo(f"Dashboard: {index}")
     click.echo(f"Spreadsheet: {index.parent / 'schools.csv'}")
+
+
+def _log_to_stderr() -> None:
+    """--verbose: noticecheck's debug log (each failed request's exception, in full) on stderr."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    logger = logging.getLogger("noticecheck")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    # in-process callers (tests) run more commands after this one: leave logging as it was
+    click.get_current_context().call_on_close(lambda: (logger.removeHandler(handler), logger.setLevel(logging.NOTSET)))
