@@ -20,6 +20,7 @@ from noticecheck.cli.progress import Progress
 from noticecheck.gate.exit_codes import ExitCode
 
 _DEFAULTS = {"concurrency": 8, "per_host_interval": 1.0}
+OUT_KEY = "out"  # the run's --out, kept with its fetch settings in the runs table
 
 
 def _parse_date(ctx, param, value: str | None) -> date | None:
@@ -31,8 +32,8 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 @click.option("--la", help="Only schools in this local authority (name or code, as in the GIAS 'LA' columns).")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
               help="SQLite file holding the history of scans.")
-@click.option("--out", "out_root", default=DEFAULT_OUT, show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Reports go to OUT/run-N/ (index.html, schools.csv, results.jsonl).")
+@click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path),
+              help="Reports go to OUT/run-N/ (index.html, schools.csv, results.jsonl); --resume uses the run's own.  [default: reports]")
 @click.option("--resume", is_flag=True, help="Continue the latest unfinished scan (or --run ID) instead of starting one.")
 @click.option("--run", "run_id", type=int, help="With --resume: the run to continue.")
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Schools in progress at once.  [default: 8]")
@@ -97,6 +98,8 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
                     fail(f"run {run_id} judges notices as of {run.options.get('as_of')}; resume it without --as-of")
                 source = schools_csv or Path(run.source)
                 settings = settings_from_json(run.options, **overrides)
+                # the run remembers where its reports go, so the suggested resume command needs no --out
+                out_root = out_root or Path(run.options.get(OUT_KEY) or DEFAULT_OUT)
                 la = run.la
             else:
                 if schools_csv is None:
@@ -112,7 +115,9 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
         if not schools:
             fail(f"no open schools to scan in {source}" + (f" for LA {la!r}" if la else ""))
         if not resume:
-            run_id = store.start_run(str(source.resolve()), la, settings.to_json(), len(schools))
+            out_root = out_root or Path(DEFAULT_OUT)
+            options = {**settings.to_json(), OUT_KEY: str(out_root.resolve())}
+            run_id = store.start_run(str(source.resolve()), la, options, len(schools))
         try:
             with store.run_lock(run_id):
                 _scan_and_report(store, run_id, schools, settings, out_root, quiet)
