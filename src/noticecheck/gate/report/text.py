@@ -86,12 +86,18 @@ def print_summary(console: Console, results: Sequence[DocumentResult]) -> None:
     )
 
 
-def render(results: Sequence[DocumentResult], *, width: int = 100, color: bool = False, show_sections: bool = True) -> str:
-    """The whole report as a string (for files and tests)."""
-    console = Console(record=True, width=width, force_terminal=color, color_system="standard" if color else None, file=_Null())
+def render(
+    results: Sequence[DocumentResult], *, width: int | None = None, color: bool = False, show_sections: bool = True,
+    summary: bool = True,
+) -> str:
+    """The whole report as a string. With `width` (a terminal's) lines wrap to it; without, nothing is
+    hard-wrapped, so a file or a pipe gets URLs and quotes whole (rules are then 100 wide)."""
+    console = Console(record=True, width=width or 100, force_terminal=color, color_system="standard" if color else None,
+                      file=_Null(), soft_wrap=width is None)
     for result in results:
         print_document(console, result, show_sections=show_sections)
-    print_summary(console, results)
+    if summary:
+        print_summary(console, results)
     return console.export_text(styles=color)
 
 
