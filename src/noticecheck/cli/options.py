@@ -17,6 +17,7 @@ from noticecheck.model import AUDIENCES, JURISDICTIONS, SCHOOL_TYPES
 
 DEFAULT_DB = "reports/noticecheck.sqlite"
 DEFAULT_OUT = "reports"
+DEMO_DB = "reports/demo/demo.sqlite"  # where `noticecheck demo` (make demo) keeps its history
 
 
 def parse_as_of(value: str | None) -> date | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, fail
+from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, DEMO_DB, fail
 
 
 @click.command()
@@ -26,6 +26,10 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
     from noticecheck.scan.store import Store, StoreError
 
     if not db_path.exists():
+        demo_db = Path(DEMO_DB)
+        if db_path == Path(DEFAULT_DB) and demo_db.exists():
+            # straight after `make demo`, the only history there is is the demo's
+            fail(f"{db_path} does not exist; for the demo's scans give --db {DEMO_DB}")
         fail(f"{db_path} does not exist; run `noticecheck scan` first (or give --db)")
     try:
         with Store(db_path) as store:
