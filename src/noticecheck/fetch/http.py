@@ -15,7 +15,13 @@ records every failure as data. On the way it
   hop ("redirect-loop" on a loop or more than max_redirects hops);
 * retries 429/500/502/503/504 and dropped connections with exponential backoff,
   honouring Retry-After up to a cap; a read timeout is not retried (a slow
-  server is usually still slow a second later, and the budget is spent);
+  server is usually still slow a second later, and the budget is spent).
+  urllib3's `Retry` parses Retry-After; it does not drive the retries,
+  because a retry inside the adapter would bypass the per-host and per-IP
+  slots (politeness.py): each try, and the wait before it, must hold the
+  host's slot so other threads back off too, and the address guard and
+  robots.txt are checked per hop here, not in urllib3
+  (`test_a_retry_waits_its_backoff_while_holding_the_host` pins this);
 * caps the body while streaming ("too-large"), checks its type against
   `accept` ("wrong-type"), bounds the whole response by `timeout` ("timeout");
 * optionally caches in SQLite with requests-cache, revalidating with
@@ -27,7 +33,6 @@ proxy would resolve names itself and undo the address checks.
 
 from __future__ import annotations
 
-import email.utils
 import errno
 import logging
 import re
@@ -39,6 +44,8 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
+from urllib3.exceptions import InvalidHeader
+from urllib3.util.retry import Retry
 
 from noticecheck import __version__
 from noticecheck.fetch import robots as robots_mod
@@ -67,6 +74,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_RETRY = Retry(status_forcelist=RETRY_STATUSES)  # only its Retry-After parsing is used; see the module docstring
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least the first 500 KiB
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -448,19 +456,13 @@ def _accept_header(accept: tuple[str, ...] | None) -> str:
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After as seconds from now: either delta-seconds or an HTTP date."""
+    """Retry-After as seconds from now (delta-seconds or an HTTP date), parsed by urllib3's `Retry`; None if absent or bad."""
     if not value:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return float(_RETRY.parse_retry_after(value.strip()))
+    except InvalidHeader:
         return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 # errno -> what happened, in words a school business manager can act on
