@@ -311,18 +311,30 @@ def _standalone_date(analysis: Analysis):
 
 
 def _reading_age(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
-    from noticecheck.readability import reading_age
+    from noticecheck.readability import measure
 
     if not _condition_holds(analysis, rule.check.get("when"), rule.compiled.get("when")):
         return
-    body = [s.text for s in analysis.sentences if not s.is_heading]
-    words = sum(len(s.split()) for s in body)
+    body = [s for s in analysis.sentences if not s.is_heading]
+    words = sum(len(s.text.split()) for s in body)
     if words < rule.check.get("min_words", 150):
         return
-    age = reading_age(body)
-    if age > rule.check["max_reading_age"]:
-        line, text = analysis.first_line
-        yield make_finding(rule, sev, line, text, kind="fault", section=None, reading_age=f"{age:.0f}")
+    found = measure([s.text for s in body])
+    if found.age > rule.check["max_reading_age"]:
+        hardest = [body[i] for i in found.hardest]
+        # the finding points at the hardest sentence; the message names all three, in reading order
+        line, text = (hardest[0].line, quote(hardest[0].text)) if hardest else analysis.first_line
+        evidence = "; ".join(f'line {s.line}: "{quote(s.text, limit=60)}"' for s in sorted(hardest, key=lambda s: s.start))
+        yield make_finding(rule, sev, line, text, kind="fault", section=None, reading_level=found.band, hardest=evidence)
+
+
+def _named(finding: Finding, context: Context) -> Finding:
+    """Fix wording in the school's own name: fill "[school name]" (and "[trust name]") where the context knows it."""
+    fix = finding.fix
+    for placeholder, value in (("[school name]", context.school_name), ("[trust name]", context.trust_name)):
+        if value and placeholder in fix:
+            fix = fix.replace(placeholder, value)
+    return finding if fix is finding.fix else replace(finding, fix=fix)
 
 
 _KINDS = {
@@ -361,5 +373,6 @@ def run_rules(
             continue
         findings.extend(_KINDS[rule.check["kind"]](rule, severity, analysis, context))
     findings = mark_incomplete(findings, incomplete)
+    findings = [_named(f, context) for f in findings]
     findings.sort(key=lambda f: (-f.severity, f.line, f.rule))
     return findings, tuple(not_applied)
