@@ -299,6 +299,11 @@ def _compile_check(check: Mapping[str, Any], file: Path, rule_id: str) -> dict[s
             (date.fromisoformat(item["from"]), _compile([item["pattern"]], file, f"rule {rule_id!r}", f"check/dated_patterns/{i}", flags))
             for i, item in enumerate(check["dated_patterns"])
         ]
+    if "moved" in check:
+        compiled["moved"] = [
+            (item["replacement"], _compile([item["pattern"]], file, f"rule {rule_id!r}", f"check/moved/{i}"))
+            for i, item in enumerate(check["moved"])
+        ]
     if check["kind"] == "missing-items":
         compiled["items"], compiled["items_when"] = {}, {}
         for name, spec in check["items"].items():
