@@ -85,3 +85,11 @@ def test_skipped_files_are_named_even_when_others_are_checked(tmp_path):
     result = run("check", str(tmp_path), "--fail-on", "none")
     assert result.exit_code == 0
     assert "old.doc" in result.stderr and "save it as .docx or PDF" in result.stderr
+
+
+def test_a_refused_private_url_names_the_option_that_would_fetch_it():
+    # 127.0.0.9 is loopback: refused before any connection is made
+    result = run("check", "http://127.0.0.9:8089/privacy.html")
+    assert result.exit_code == 2
+    assert "--allow-private" in result.stderr
+    assert "refused-private:" not in result.stderr  # an outcome code is not a reason
