@@ -35,7 +35,8 @@ def test_output_format_with_format_as_its_alias(notices):
     a = run("check", "notices/parents.md", "--output-format", "concise", cwd_path=notices)
     b = run("check", "notices/parents.md", "--format", "concise", cwd_path=notices)
     assert a.stdout == b.stdout and a.stdout.startswith("notices/parents.md:")
-    assert "--output-format" in run("check", "--help").stdout
+    for command in ("check", "diff", "eval", "report", "rules"):
+        assert "--output-format, --format" in run(command, "--help").stdout, command
 
 
 def test_exit_zero_keeps_the_report_and_exits_0(notices):

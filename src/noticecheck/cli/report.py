@@ -14,7 +14,7 @@ from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, DEMO_DB, fail
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--run", "run_ref", default="latest", show_default=True, help="'latest' or a run number.")
 @click.option("--since", "since_ref", help="Compare with 'previous' (the scan before) or a run number.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="What to print on stdout.")
 @click.option("--out", "out_root", default=DEFAULT_OUT, show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Write the dashboard, schools.csv and results.jsonl to OUT/run-N/.")
