@@ -212,6 +212,11 @@ class Finding:
     note: str | None = None  # e.g. why a "missing" finding may only mean "not in the part we saw"
     location: str = ""  # for people: "page 3, line 12" (PDF), "paragraph 14" (Word, ODT), else "line 111"
 
+    @property
+    def where(self) -> str:
+        """The location for people, "line N" when the pipeline set none."""
+        return self.location or f"line {self.line}"
+
     def to_dict(self) -> dict:
         """Plain data: the JSON report's shape, which every other record of a finding picks from."""
         return {
@@ -222,7 +227,7 @@ class Finding:
             "message": self.message,
             "line": self.line,
             "column": self.column,
-            "location": self.location or f"line {self.line}",
+            "location": self.where,
             "quote": self.quote,
             "fix": self.fix,
             "source_link": self.source_link,

@@ -65,7 +65,7 @@ def _document_section(report: Report, outcome: Outcome) -> list[str]:
     for f in outcome.findings:
         rule = f"[{escape(f.rule)}]({f.source_link})" if f.source_link.startswith("https://") else escape(f.rule)
         lines.append(
-            f"| {_ICON[f.severity.label]} {f.severity.label} | {rule} | {escape(f.location or 'line ' + str(f.line))} | {escape(f.section or '')} "
+            f"| {_ICON[f.severity.label]} {f.severity.label} | {rule} | {escape(f.where)} | {escape(f.section or '')} "
             f"| {escape(message_with_note(f))} | {escape(f.quote)} | {escape(f.fix)} |"
         )
     lines += ["", "</details>", ""]

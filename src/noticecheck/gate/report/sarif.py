@@ -80,7 +80,7 @@ def _result(report: Report, outcome: Outcome, finding: Finding, index: dict[str,
         ],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(display_path(outcome.source, report.root), finding)},
         "properties": {"section": finding.section, "kind": finding.kind, "sourceLink": finding.source_link,
-                       "location": finding.location or f"line {finding.line}"},  # "page 3, line 12" for a PDF
+                       "location": finding.where},  # "page 3, line 12" for a PDF
     }
     if finding.note:
         result["properties"]["note"] = finding.note

@@ -69,7 +69,7 @@ def print_document(console: Console, result: DocumentResult, *, show_sections: b
         for f in group:
             console.print(f"  [{_STYLE[severity]}]{f.rule}[/] {escape(f.message)}")
             where = "should go near" if f.kind == "missing" else "at"
-            console.print(f"    {where} {escape(f.location or describe_line(f.line, result.media_type, result.page_starts))}: [italic]{escape(f.quote)}[/]", style="dim")
+            console.print(f"    {where} {escape(f.where)}: [italic]{escape(f.quote)}[/]", style="dim")
             console.print(f"    fix: {escape(f.fix)}")
             if f.note:
                 console.print("    reported one level lower: the text appears incomplete", style="dim")
