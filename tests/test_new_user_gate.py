@@ -5,6 +5,7 @@ directory with nothing checkable failing the gate instead of passing it."""
 from __future__ import annotations
 
 import json
+import socket
 from datetime import date
 
 import pytest
@@ -93,3 +94,14 @@ def test_a_refused_private_url_names_the_option_that_would_fetch_it():
     assert result.exit_code == 2
     assert "--allow-private" in result.stderr
     assert "refused-private:" not in result.stderr  # an outcome code is not a reason
+
+
+def test_check_verbose_logs_the_error_behind_a_plain_reason():
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/privacy.html"
+    plain = run("check", url, "--allow-private")
+    assert f"connection refused by 127.0.0.1:{port}" in plain.stderr and "Errno" not in plain.stderr
+    verbose = run("check", url, "--allow-private", "--verbose")
+    assert "Connection refused" in verbose.stderr

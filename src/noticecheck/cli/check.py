@@ -14,7 +14,7 @@ import sys
 import click
 
 from noticecheck.gate.exit_codes import ExitCode
-from noticecheck.cli.options import context_options, fail, open_gate, rule_options, write_output
+from noticecheck.cli.options import context_options, fail, log_to_stderr, open_gate, rule_options, write_output
 from noticecheck.gate.config import FAIL_ON
 from noticecheck.gate.report.formats import FORMAT_NAMES, Outcome
 
@@ -42,8 +42,9 @@ from noticecheck.gate.report.formats import FORMAT_NAMES, Outcome
 @click.option("--color/--no-color", default=None,
               help="Colour the text report (default: when writing to a terminal; NO_COLOR turns it off, FORCE_COLOR on).")
 @click.option("--allow-private", is_flag=True, help="Let URLs point at private or loopback addresses (refused by default).")
+@click.option("--verbose", "-v", is_flag=True, help="Log why a URL could not be fetched in full (the exception behind the plain reason) on stderr.")
 def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections, color, allow_private,
-          exit_zero, statistics, quiet, **gate_options):
+          exit_zero, statistics, quiet, verbose, **gate_options):
     """Check privacy notices (files, directories, or - for stdin) and report the gaps.
 
     Reads .txt, .md, .html/.htm, .pdf, .docx and .odt, and http(s) URLs
@@ -63,6 +64,8 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
     from noticecheck.gate.report.formats import Report, render
     from noticecheck.gate.run import apply_baseline, exit_code_for
 
+    if verbose:
+        log_to_stderr()
     gate = open_gate(paths, **gate_options)
     gate.allow_private = allow_private
 

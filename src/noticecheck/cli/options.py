@@ -92,3 +92,16 @@ def rule_options(func):
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def log_to_stderr() -> None:
+    """--verbose (scan, check): noticecheck's debug log (each failed request's exception, in full) on stderr."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    logger = logging.getLogger("noticecheck")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    # in-process callers (tests) run more commands after this one: leave logging as it was
+    click.get_current_context().call_on_close(lambda: (logger.removeHandler(handler), logger.setLevel(logging.NOTSET)))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, fail, parse_as_of
+from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, fail, log_to_stderr, parse_as_of
 from noticecheck.cli.progress import Progress
 from noticecheck.gate.exit_codes import ExitCode
 
@@ -65,7 +65,7 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
     from noticecheck.scan.store import RunLocked, Store, StoreError
 
     if verbose:
-        _log_to_stderr()
+        log_to_stderr()
     if run_id is not None and not resume:
         fail("--run is only for --resume (to choose which unfinished scan to continue)")
     if cache_path and no_cache:
@@ -173,15 +173,3 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
     click.echo(f"Dashboard: {index}")
     click.echo(f"Spreadsheet: {index.parent / 'schools.csv'}")
 
-
-def _log_to_stderr() -> None:
-    """--verbose: noticecheck's debug log (each failed request's exception, in full) on stderr."""
-    import logging
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
-    logger = logging.getLogger("noticecheck")
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    # in-process callers (tests) run more commands after this one: leave logging as it was
-    click.get_current_context().call_on_close(lambda: (logger.removeHandler(handler), logger.setLevel(logging.NOTSET)))
