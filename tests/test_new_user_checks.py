@@ -129,3 +129,12 @@ def test_outdated_url_fix_for_an_unknown_page_says_what_to_search_for():
     [finding] = [f for f in result.findings if f.rule == "outdated-url"]
     assert "search" in finding.fix.lower()
     assert '"schools adminandfinance schooladmin ims"' in finding.fix
+
+
+def test_a_scan_gives_the_register_name_and_trust_to_the_rules():
+    from noticecheck.fetch.registry import School
+    from noticecheck.scan.scheduler import _check_options
+
+    school = School(name="Larkspur Vale Primary School", urn="100001", website=None, trust="Wrenfield Learning Trust")
+    options = _check_options(school, "parents", date(2026, 6, 1))
+    assert options.school_name == "Larkspur Vale Primary School" and options.trust_name == "Wrenfield Learning Trust"
