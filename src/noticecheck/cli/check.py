@@ -148,11 +148,13 @@ def report_skipped(paths, outcomes, skipped: list[str], quiet: bool = False) -> 
     A CI gate that found no notice to check must not pass: the notices may
     all be legacy .doc files, or the path may point at the wrong folder.
     """
+    from noticecheck.controls import one_line
     from noticecheck.sources import skip_reason, skipped_summary
 
+    # file names (and so their extensions) are a stranger's: escaped before they reach the terminal
     for path in skipped if not quiet else ():
-        click.echo(f"noticecheck: skipped {path}: {skip_reason(path)}", err=True)
+        click.echo(f"noticecheck: skipped {one_line(path)}: {skip_reason(path)}", err=True)
     if outcomes:
         return
     where = ", ".join(p.rstrip("/\\") + "/" if os.path.isdir(p) else p for p in paths)
-    fail(f"no notices found in {where}" + (f" (skipped: {skipped_summary(skipped)})" if skipped else ""))
+    fail(one_line(f"no notices found in {where}" + (f" (skipped: {skipped_summary(skipped)})" if skipped else "")))

@@ -98,8 +98,15 @@ def log_to_stderr() -> None:
     """--verbose (scan, check): noticecheck's debug log (each failed request's exception, in full) on stderr."""
     import logging
 
+    from noticecheck.controls import printable
+
+    class Printable(logging.Formatter):
+        # an exception's text can carry a server's or a file's own words: escaped like any other output
+        def format(self, record: logging.LogRecord) -> str:
+            return printable(super().format(record))
+
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    handler.setFormatter(Printable("%(asctime)s %(name)s: %(message)s"))
     logger = logging.getLogger("noticecheck")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
