@@ -148,3 +148,32 @@ def test_each_area_imports_only_what_its_readme_allows(area, forbidden):
 def test_nothing_outside_cli_imports_it():
     wrong = sorted(f"{m} -> {d}" for m, deps in GRAPH.items() if not _in(m, "cli") for d in deps if _in(d, "cli"))
     assert wrong == []
+
+
+# distribution name -> the module it installs, where they differ
+_MODULE_OF = {"beautifulsoup4": "bs4", "charset-normalizer": "charset_normalizer", "pyahocorasick": "ahocorasick",
+              "pyyaml": "yaml", "requests-cache": "requests_cache"}
+
+
+def test_runtime_dependencies_are_what_the_installed_tool_imports():
+    """Test-only packages belong in the test extra; every runtime dependency is imported by src/ (issue 12)."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((SRC.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    imported = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    for requirement in project["dependencies"]:
+        name, _, version = requirement.partition("==")
+        assert version, f"{requirement} is not pinned"
+        assert _MODULE_OF.get(name, name) in imported, f"{name} is a runtime dependency but src/ never imports it"
+    for requirement in project["optional-dependencies"]["test"]:
+        name = re.split(r"[=<>]", requirement)[0]
+        module = {"python-docx": "docx", "fpdf2": "fpdf", "odfpy": "odf", "pytest-httpserver": "pytest_httpserver",
+                  "pytest-xdist": "xdist"}.get(name, name)
+        assert module not in imported, f"{name} is test-only but src/ imports it: make it a runtime dependency"

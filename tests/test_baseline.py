@@ -62,7 +62,7 @@ def test_new_findings_fail_and_are_the_only_ones_shown(repo):
     result = run("check", "notices", *ARGS, "--baseline", "baseline.json", "--format", "concise")
     assert result.exit_code == 1
     lines = [line for line in result.stdout.splitlines() if "outdated-dpa-1998" in line]
-    assert len(lines) == 1 and lines[0].startswith("notices/parents.md:7:1: outdated-dpa-1998")
+    assert len(lines) == 1 and lines[0].startswith("notices/parents.md:7:1: error: outdated-dpa-1998")
     assert "2 known in the baseline, 0 fixed since" in result.stdout
 
 

@@ -80,3 +80,35 @@ def test_school_names_with_escapes_are_safe_in_report_since_and_schools_csv(tmp_
     assert "Oak x\\x1b[2J" in result.stdout and not any(c in result.stdout for c in RAW)
     text = (out / f"run-{run}" / "schools.csv").read_text(encoding="utf-8-sig")
     assert "Oak x[2J]0;pwned Primary" in text and not any(c in text for c in RAW)
+
+
+def test_skipped_files_are_named_escaped(tmp_path):
+    """A directory walk names each file it passed over, and a run that checked nothing says where it looked."""
+    folder = tmp_path / f"notices{HOSTILE}"
+    folder.mkdir()
+    (folder / f"{HOSTILE}.doc").write_bytes(b"\xd0\xcf\x11\xe0 a legacy Word file")
+    (folder / f"old.\x1b[2J").write_text(NOTICE, encoding="utf-8")  # the escape is in the extension itself
+    result = _run(str(folder))
+    assert result.exit_code == 2, result.output
+    assert not any(c in result.stderr for c in RAW), repr(result.stderr)
+    assert result.stderr.count("noticecheck: skipped ") == 2
+    assert "no notices found in" in result.stderr and "\\x1b[2J" in result.stderr
+
+
+
+def test_the_verbose_log_shows_control_characters_escaped():
+    """--verbose logs exceptions whose text a server or a file chose: escaped like every other line."""
+    import logging
+
+    import click
+
+    from noticecheck.cli.options import log_to_stderr
+
+    @click.command()
+    def noisy():
+        log_to_stderr()
+        logging.getLogger("noticecheck.fetch").warning("checking %s failed: %s", "http://127.0.0.1/", OSError(HOSTILE))
+
+    result = CliRunner().invoke(noisy, [])
+    assert result.exit_code == 0, result.output
+    assert "pwned" in result.stderr and not any(c in result.stderr for c in RAW), repr(result.stderr)

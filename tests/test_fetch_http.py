@@ -73,6 +73,23 @@ def test_persistent_503_gives_up_after_the_retries(site, session):
     assert len(site.hits("/down")) == 3
 
 
+def test_a_retry_waits_its_backoff_while_holding_the_host(site):
+    """Why the retries are not urllib3's `Retry` on the adapter (fetch/http.py): the wait before a retry
+    holds the host's politeness slot, so another thread's request to the same site waits too."""
+    site.routes["/flaky"] = sequence(Reply(503, {}, b"busy"), html("fine"))
+    site.routes["/other"] = html("other")
+    with PoliteSession(loopback_policy(backoff=0.5, retries=1)) as polite, ThreadPoolExecutor(2) as pool:
+        flaky = pool.submit(polite.get, site.url("/flaky"))
+        while not site.hits("/flaky"):
+            time.sleep(0.01)
+        other = pool.submit(polite.get, site.url("/other"))
+        assert flaky.result().outcome == "ok" and other.result().outcome == "ok"
+    first, second = site.hits("/flaky")
+    [other_hit] = site.hits("/other")
+    assert second.time - first.time >= 0.5
+    assert other_hit.time - first.time >= 0.5  # it waited out the backoff instead of hitting the busy site
+
+
 def test_429_retry_after_is_honoured(site, session):
     site.routes["/busy"] = sequence(Reply(429, {"Retry-After": "1"}, b""), html("now"))
     result = session.get(site.url("/busy"))

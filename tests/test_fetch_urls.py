@@ -33,7 +33,9 @@ def test_normalise_website(raw, expected):
     assert normalise_website(raw) == expected
 
 
-@pytest.mark.parametrize("raw", [None, "", "   ", "n/a", "none", "-", "TBC", "mailto:office@example.org", "ftp://example.org", "not a website", "http://", "http://[::1"])
+@pytest.mark.parametrize("raw", [None, "", "   ", "n/a", "none", "-", "TBC", "mailto:office@example.org", "ftp://example.org", "not a website", "http://", "http://[::1",
+                                 # digits int() does not read: a superscript two, an Arabic-Indic one
+                                 ":\u00b2", "example.org:8\u00b2", "example.org:\u0661"])
 def test_not_a_website(raw):
     assert normalise_website(raw) is None
 

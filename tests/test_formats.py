@@ -136,8 +136,8 @@ def test_csv_columns_and_formula_cells_are_neutralised(report):
 
 def test_concise_lines(report):
     lines = render("concise", report).splitlines()
-    assert lines[0].startswith("docs/empty.txt:1:1: unreadable")
-    pattern = re.compile(r"^docs/[\w.]+:\d+:\d+: [a-z0-9-]+ \S.*$")
+    assert lines[0].startswith("docs/empty.txt:1:1: error: unreadable")
+    pattern = re.compile(r"^docs/[\w.]+:\d+:\d+: (error|warning|note): [a-z0-9-]+ \S.*$")
     assert all(pattern.match(line) for line in lines[1:-1]) and lines[-1].startswith("3 document(s), 2 checked")
 
 

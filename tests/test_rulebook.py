@@ -123,3 +123,31 @@ def test_variants_are_validated_and_their_patterns_compiled(tmp_path):
     broken = with_variant.replace("'academy trust'", "'academy (trust'")
     with pytest.raises(RuleFileError, match="bad regular expression"):
         load_pack(_write(tmp_path, broken))
+
+
+def test_a_severity_override_keeps_each_variant_with_its_own_condition(tmp_path):
+    """Overriding a rule's severity drops its variants' severities, not the variants: the engine finds a
+    variant's compiled patterns by position, so removing a severity-only variant gave the next one its condition."""
+    from datetime import date
+
+    from noticecheck.api import CheckOptions, check_document
+    from noticecheck.model import Document
+
+    text = GOOD_RULE.replace(
+        "    fix: Name the LA data team.\n",
+        "    fix: Name the LA data team.\n    variants:\n"
+        "      - when: {patterns: ['maintained school']}\n        severity: error\n"
+        "      - when: {patterns: ['academy trust']}\n        fix: Name the trust's data team.\n",
+    )
+    _, _, rules = load_pack(_write(tmp_path, text))
+    book = default_rulebook().extended(rules).selected(select=["la-contact-missing"]).with_severities({"la-contact": "info"})
+    options = CheckOptions(as_of=date(2026, 11, 24))
+
+    def finding(notice: str):
+        doc = Document(source="n.txt", data=notice.encode(), filename="n.txt")
+        return next(f for f in check_document(doc, book, options, today=options.as_of).findings if f.rule == "la-contact-missing")
+
+    trust = finding("Privacy notice\n\nWe are an academy trust. We use pupil data to teach.")
+    assert (trust.severity, trust.fix) == (Severity.INFO, "Name the trust's data team.")
+    maintained = finding("Privacy notice\n\nWe are a maintained school. We use pupil data to teach.")
+    assert (maintained.severity, maintained.fix) == (Severity.INFO, "Name the LA data team.")

@@ -113,24 +113,30 @@ def test_killed_scan_resumes_without_refetching_finished_schools(tmp_path):
     assert (out / "run-1" / "index.html").is_file()
 
 
+def _interrupt_after_first_school(school_list, db, out, cwd=None) -> tuple[int, str]:
+    """Start a scan, press Ctrl-C once a school is committed; (exit code, stderr)."""
+    scan = subprocess.Popen(_command(school_list, db, out), env=_env(), cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not _stored(db):
+            assert scan.poll() is None, f"scan ended before it could be interrupted: {scan.communicate()}"
+            assert time.monotonic() < deadline, "no schools were committed in 60 s"
+            time.sleep(0.05)
+        scan.send_signal(signal.SIGINT)
+        _, stderr = scan.communicate(timeout=30)
+    finally:
+        scan.kill()
+    return scan.returncode, stderr
+
+
 def test_ctrl_c_stops_promptly_and_says_how_to_resume(tmp_path):
     db, out = tmp_path / "history.sqlite", tmp_path / "reports"
     plans = _plans()[:4]
     with DemoSites(plans, delay=0.05, first_host=620) as sites:
         school_list = write_gias_csv(sites.show(plans), tmp_path / "schools.csv", closed_extra=False)
-        scan = subprocess.Popen(_command(school_list, db, out), env=_env(),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 60
-            while not _stored(db):
-                assert scan.poll() is None, f"scan ended before it could be interrupted: {scan.communicate()}"
-                assert time.monotonic() < deadline, "no schools were committed in 60 s"
-                time.sleep(0.05)
-            scan.send_signal(signal.SIGINT)
-            _, stderr = scan.communicate(timeout=30)
-        finally:
-            scan.kill()
-    assert scan.returncode == 130
+        returncode, stderr = _interrupt_after_first_school(school_list, db, out)
+    assert returncode == 130
     assert "Interrupted:" in stderr and "noticecheck scan --resume --db" in stderr
     assert sqlite3.connect(db).execute("SELECT finished FROM runs").fetchall() == [(None,)]
 
@@ -153,3 +159,21 @@ def test_a_second_resume_of_a_run_in_progress_is_refused(tmp_path):
             assert store.count_schools(run) == 0  # nothing was scanned twice
     result = CliRunner().invoke(main, ["scan", "--resume", "--db", str(db), "--out", str(tmp_path), "--quiet"])
     assert result.exit_code == 0, result.output + result.stderr
+
+
+def test_resume_writes_where_the_interrupted_scan_was_told_to(tmp_path):
+    """`--out scanout/r3` is part of the run: the suggested resume command (no --out) writes there too."""
+    db, out = tmp_path / "history.sqlite", tmp_path / "scanout" / "r3"
+    plans = _plans()[:4]
+    with DemoSites(plans, delay=0.05, first_host=640) as sites:
+        school_list = write_gias_csv(sites.show(plans), tmp_path / "schools.csv", closed_extra=False)
+        _, stderr = _interrupt_after_first_school(school_list, db, out, cwd=tmp_path)
+        suggested = stderr.split("Carry on with: ", 1)[1].split()
+        assert suggested[:3] == ["noticecheck", "scan", "--resume"] and "--out" not in suggested
+        resumed = subprocess.run(
+            [sys.executable, "-c", "from noticecheck.cli import main; main()", *suggested[1:], "--quiet"],
+            env=_env(), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        )
+    assert resumed.returncode == 0, resumed.stderr
+    assert (out / "run-1" / "index.html").is_file()
+    assert not (tmp_path / "reports").exists()

@@ -17,10 +17,11 @@ stops a batch.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from noticecheck.load import DEFAULT_MAX_BYTES, to_text
+from noticecheck.media import describe_line
 from noticecheck.model import Context, Directive, Document, DocumentResult, Finding, Text, UnreadableInput
 
 # The optional last stage: (findings, the Text's directives) -> an object with
@@ -38,6 +39,8 @@ class CheckOptions:
     school_type: str | None = None
     jurisdiction: str | None = None
     as_of: date | None = None  # judge the notice as of this date; None = `today`
+    school_name: str | None = None  # from GIAS or the school list; else read from the notice
+    trust_name: str | None = None  # from GIAS
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
@@ -54,6 +57,7 @@ def check_text(
     context = resolve_context(text, analysis, options, today)
     incomplete = assess_completeness(text, rulebook.completeness) if rulebook.completeness is not None else None
     findings, not_applied = run_rules(analysis, rulebook, context, incomplete)
+    findings = [replace(f, location=describe_line(f.line, text.media_type, text.page_starts)) for f in findings]
     suppressed: tuple = ()
     if suppress is not None and text.directives:
         kept = suppress(findings, text.directives)
@@ -69,6 +73,7 @@ def check_text(
         incomplete=incomplete,
         not_applied=not_applied,
         suppressed=tuple(suppressed),
+        page_starts=text.page_starts,
     )
 
 

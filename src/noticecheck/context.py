@@ -111,6 +111,37 @@ def detect_jurisdiction(body: str) -> str:
     return best if best_score >= 2 and best_score > england else "england"
 
 
+# --- the school's name, as a notice's title or opening gives it: "Larkspur Vale Primary School"
+_NAME_WORD = r"(?:[A-Z][\w'’.&-]*|of|the|and|de|la|St\.?)"
+_SCHOOL_NAME = re.compile(
+    rf"\b((?:[A-Z][\w'’.&-]*\s+)(?:{_NAME_WORD}\s+){{0,6}}(?:School|Academy|College|Nursery School|Federation))\b"
+)
+_NOT_A_NAME = re.compile(r"^(?:the|our|this|your|a|privacy|notice|how|at|data|information)\b", re.I)
+_SEVERAL_SCHOOLS = re.compile(r"\b(trust|partnership|federation|our (schools|academies))\b", re.I)
+_NAME_BLOCKS = 3  # a school names itself in its title or first lines, if anywhere (a trust's notice lists schools later)
+# words that describe a kind of school: a "name" made only of these is no name ("Alternative Provision Academy")
+_GENERIC = frozenset(
+    "alternative provision primary secondary special community infant junior nursery school academy college "
+    "federation free studio high grammar middle upper lower first church of england the and ce c e va vc catholic".split()
+)
+
+
+def detect_school_name(text: Text) -> str | None:
+    """The school's name from the notice's title or first blocks, or None."""
+    candidates = ([text.title] if text.title else []) + [b.text for b in text.blocks[:_NAME_BLOCKS]]
+    if any(_SEVERAL_SCHOOLS.search(c) for c in candidates):
+        return None  # a trust's notice speaks for several schools: no one school's name fits its fixes
+    for candidate in candidates:
+        for match in _SCHOOL_NAME.finditer(candidate):
+            name = match.group(1)
+            while _NOT_A_NAME.match(name):  # "Privacy notice for Larkspur Vale School" -> from "Larkspur"
+                name = name.split(None, 1)[1] if " " in name else ""
+            words = name.split()
+            if len(words) >= 2 and name[0].isupper() and any(w.lower().strip(".") not in _GENERIC for w in words):
+                return name
+    return None
+
+
 def resolve_context(text: Text, analysis, options, today: date) -> Context:
     """Merge what the caller knows with what the notice says about itself.
 
@@ -144,8 +175,16 @@ def resolve_context(text: Text, analysis, options, today: date) -> Context:
         jurisdiction = detect_jurisdiction(body)
         detected.append("jurisdiction")
 
+    school_name = getattr(options, "school_name", None)
+    if school_name is None:
+        school_name = detect_school_name(text)
+        if school_name:
+            detected.append("school_name")
+
     return Context(
         as_of=options.as_of or today,
+        school_name=school_name,
+        trust_name=getattr(options, "trust_name", None),
         audience=audience,
         age_low=ages[0] if ages else None,
         age_high=ages[1] if ages else None,

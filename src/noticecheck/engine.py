@@ -143,8 +143,10 @@ def _anchor(analysis: Analysis, section: str | None) -> tuple[int, str]:
     return analysis.first_line
 
 
-def make_finding(rule: Rule, severity: Severity, line: int, text: str, *, kind: str, section: str | None, **fmt) -> Finding:
-    """A Finding for `rule`, its message and fix filled in from `fmt` ({match}, {missing}, {date}...)."""
+def make_finding(
+    rule: Rule, severity: Severity, line: int, text: str, *, kind: str, section: str | None, fix: str | None = None, **fmt
+) -> Finding:
+    """A Finding for `rule`, its message and fix (the rule's, or `fix`) filled in from `fmt` ({match}, {missing}, {date}...)."""
     values = _Format(fmt)
     return Finding(
         rule=rule.id,
@@ -152,7 +154,7 @@ def make_finding(rule: Rule, severity: Severity, line: int, text: str, *, kind: 
         message=rule.message.format_map(values),
         line=line,
         quote=text,
-        fix=rule.fix.format_map(values),
+        fix=(fix or rule.fix).format_map(values),
         source_link=rule.source_url,
         title=rule.title,
         pack=rule.pack,
@@ -198,10 +200,32 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
             lines.add(sentence.line)
     for start in sorted(hits)[:limit]:
         sentence, match = hits[start]
+        moved = _moved_fix(rule, sentence.text, match.start() - sentence.start) if "moved" in compiled else {}
         yield make_finding(
             rule, sev, sentence.line, quote(sentence.text, match.start() - sentence.start),
-            kind="fault", section=_section_of(analysis, sentence), match=match.group(0).strip(),
+            kind="fault", section=_section_of(analysis, sentence), match=match.group(0).strip(), **moved,
         )
+
+
+_ADDRESS_WORDS = re.compile(r"[a-z0-9]+", re.I)
+_PAGE_SUFFIXES = {"htm", "html", "aspx", "asp", "php", "pdf", "www", "http", "https"}
+
+
+def _moved_fix(rule: Rule, sentence: str, offset: int) -> dict[str, str]:
+    """For a moved web address: the fix naming its replacement when the rule knows it, else what to search for."""
+    start = max(sentence.rfind(" ", 0, offset) + 1, 0)
+    end = sentence.find(" ", offset)
+    address = sentence[start : end if end >= 0 else len(sentence)].strip("()<>\"'.,;:")
+    for replacement, matcher in rule.compiled["moved"]:
+        if matcher.search(address):
+            return {"replacement": replacement}
+    # the words of the path say what the page was about ("schools/adminandfinance/schooladmin")
+    path = re.sub(r"^(?:https?://)?[^/]*", "", address)
+    words = [w for w in _ADDRESS_WORDS.findall(path) if w.lower() not in _PAGE_SUFFIXES]
+    if not words:  # a bare site ("www.teachernet.gov.uk"): its name is what to search for
+        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", address).split("/")[0]
+        words = [host.split(".")[0]]
+    return {"fix": rule.check["unknown_fix"], "search": " ".join(words)}
 
 
 def _section_of(analysis: Analysis, sentence: Sentence) -> str | None:
@@ -311,18 +335,30 @@ def _standalone_date(analysis: Analysis):
 
 
 def _reading_age(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
-    from noticecheck.readability import reading_age
+    from noticecheck.readability import measure
 
     if not _condition_holds(analysis, rule.check.get("when"), rule.compiled.get("when")):
         return
-    body = [s.text for s in analysis.sentences if not s.is_heading]
-    words = sum(len(s.split()) for s in body)
+    body = [s for s in analysis.sentences if not s.is_heading]
+    words = sum(len(s.text.split()) for s in body)
     if words < rule.check.get("min_words", 150):
         return
-    age = reading_age(body)
-    if age > rule.check["max_reading_age"]:
-        line, text = analysis.first_line
-        yield make_finding(rule, sev, line, text, kind="fault", section=None, reading_age=f"{age:.0f}")
+    found = measure([s.text for s in body])
+    if found.age > rule.check["max_reading_age"]:
+        hardest = [body[i] for i in found.hardest]
+        # the finding points at the hardest sentence; the message names all three, in reading order
+        line, text = (hardest[0].line, quote(hardest[0].text)) if hardest else analysis.first_line
+        evidence = "; ".join(f'line {s.line}: "{quote(s.text, limit=60)}"' for s in sorted(hardest, key=lambda s: s.start))
+        yield make_finding(rule, sev, line, text, kind="fault", section=None, reading_level=found.band, hardest=evidence)
+
+
+def _named(finding: Finding, context: Context) -> Finding:
+    """Fix wording in the school's own name: fill "[school name]" (and "[trust name]") where the context knows it."""
+    fix = finding.fix
+    for placeholder, value in (("[school name]", context.school_name), ("[trust name]", context.trust_name)):
+        if value and placeholder in fix:
+            fix = fix.replace(placeholder, value)
+    return finding if fix is finding.fix else replace(finding, fix=fix)
 
 
 _KINDS = {
@@ -361,5 +397,6 @@ def run_rules(
             continue
         findings.extend(_KINDS[rule.check["kind"]](rule, severity, analysis, context))
     findings = mark_incomplete(findings, incomplete)
+    findings = [_named(f, context) for f in findings]
     findings.sort(key=lambda f: (-f.severity, f.line, f.rule))
     return findings, tuple(not_applied)

@@ -20,6 +20,8 @@ class NoticeType:
     suffixes: tuple[str, ...]  # file name extensions that mean this type
     aliases: tuple[str, ...] = ()  # other Content-Types servers send for it
     loads: bool = True  # False: recognised (named, refused with a reason) but no loader reads it
+    advice: str = ""  # for a type no loader reads: what to do with such a file instead
+    numbered_by: str = "line"  # what its loader's line numbers count ("paragraph" for Word and ODT)
 
 
 PLAIN = "text/plain"
@@ -35,9 +37,9 @@ NOTICE_TYPES: tuple[NoticeType, ...] = (
     NoticeType(MARKDOWN, "text file", (".md", ".markdown"), ("text/x-markdown",)),
     NoticeType(HTML, "web page", (".html", ".htm"), ("application/xhtml+xml",)),
     NoticeType(PDF, "PDF", (".pdf",), ("application/x-pdf", "application/acrobat")),
-    NoticeType(DOCX, "Word document", (".docx",)),
-    NoticeType(ODT, "OpenDocument text", (".odt",)),
-    NoticeType(MSWORD, "Word document", (".doc",), loads=False),
+    NoticeType(DOCX, "Word document", (".docx",), numbered_by="paragraph"),
+    NoticeType(ODT, "OpenDocument text", (".odt",), numbered_by="paragraph"),
+    NoticeType(MSWORD, "Word document", (".doc",), loads=False, advice="save it as .docx or PDF"),
 )
 
 LOADABLE = tuple(t.name for t in NOTICE_TYPES if t.loads)
@@ -45,7 +47,20 @@ LOADABLE = tuple(t.name for t in NOTICE_TYPES if t.loads)
 SERVED_AS = LOADABLE + tuple(a for t in NOTICE_TYPES if t.loads for a in t.aliases)
 ALIASES = {alias: t.name for t in NOTICE_TYPES for alias in t.aliases}
 BY_SUFFIX = {suffix: t.name for t in NOTICE_TYPES for suffix in t.suffixes}
+# what to do with a file of a type no loader reads, by suffix (".doc" -> "save it as .docx or PDF")
+ADVICE = {suffix: t.advice for t in NOTICE_TYPES if not t.loads for suffix in t.suffixes}
 LABELS = {name: t.label for t in NOTICE_TYPES for name in (t.name, *t.aliases)}
+
+
+_NUMBERED_BY = {t.name: t.numbered_by for t in NOTICE_TYPES}
+
+
+def describe_line(line: int, media_type: str | None, page_starts: tuple[int, ...] = ()) -> str:
+    """A loader's line number for people: "page 3, line 12" (PDF), "paragraph 14" (Word, ODT), else "line 111"."""
+    if page_starts:
+        page = max((i for i, start in enumerate(page_starts) if start <= line), default=0)
+        return f"page {page + 1}, line {line - page_starts[page] + 1}"
+    return f"{_NUMBERED_BY.get(media_type or '', 'line')} {line}"
 
 
 def served_as(name: str) -> tuple[str, ...]:

@@ -114,6 +114,7 @@ class Text:
     title: str | None = None
     notes: tuple[str, ...] = ()  # e.g. "decoded as cp1252", "main content extracted"
     directives: tuple[Directive, ...] = ()  # noticecheck comments the loader found (HTML, Markdown)
+    page_starts: tuple[int, ...] = ()  # PDF: the line number each page starts at (1 for page 1)
 
     @property
     def word_count(self) -> int:
@@ -170,6 +171,8 @@ class Context:
     school_type: str | None = None
     jurisdiction: str | None = "england"
     detected: tuple[str, ...] = ()  # which fields were inferred from the text
+    school_name: str | None = None  # fills "[school name]" in fix wording
+    trust_name: str | None = None  # fills "[trust name]"
 
     def to_dict(self) -> dict:
         """Plain data, as the JSON report and the scan store keep it."""
@@ -181,6 +184,7 @@ class Context:
             "school_type": self.school_type,
             "jurisdiction": self.jurisdiction,
             "detected": list(self.detected),
+            "school_name": self.school_name,
         }
 
 
@@ -206,6 +210,12 @@ class Finding:
     kind: str = "fault"
     column: int = 1
     note: str | None = None  # e.g. why a "missing" finding may only mean "not in the part we saw"
+    location: str = ""  # for people: "page 3, line 12" (PDF), "paragraph 14" (Word, ODT), else "line 111"
+
+    @property
+    def where(self) -> str:
+        """The location for people, "line N" when the pipeline set none."""
+        return self.location or f"line {self.line}"
 
     def to_dict(self) -> dict:
         """Plain data: the JSON report's shape, which every other record of a finding picks from."""
@@ -217,6 +227,7 @@ class Finding:
             "message": self.message,
             "line": self.line,
             "column": self.column,
+            "location": self.where,
             "quote": self.quote,
             "fix": self.fix,
             "source_link": self.source_link,
@@ -256,3 +267,4 @@ class DocumentResult:
     not_applied: tuple[tuple[str, str], ...] = ()
     # findings a suppression comment set aside (gate/suppress.Suppressed), when the caller asked for that step
     suppressed: tuple = ()
+    page_starts: tuple[int, ...] = ()  # Text.page_starts, so reports can place section evidence too

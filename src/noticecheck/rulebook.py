@@ -49,6 +49,18 @@ def rules_dir() -> Path:
 # ---------------------------------------------------------------- data types
 
 
+def _overridden(rule: Rule, severity: Severity) -> Rule:
+    """The rule at a user's severity, for every finding it makes: a severity the user
+    sets also replaces the rule's own `missing_severity` for the case where what it
+    looks for is absent (review-date-stale with no date at all)."""
+    check = {key: value for key, value in rule.check.items() if key != "missing_severity"}
+    # ...and the severities its variants set by context. Every variant stays, in place:
+    # the engine finds a variant's compiled patterns by its position, and a variant that
+    # now changes nothing still stops a later one from applying, as it did before.
+    variants = tuple({k: v for k, v in var.items() if k != "severity"} for var in rule.variants)
+    return replace(rule, severity=severity, check=check, variants=variants)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -160,13 +172,7 @@ class Rulebook:
         for name, sev in overrides.items():
             for rule_id in self.resolve_ids([name]):
                 new[rule_id] = Severity.parse(sev)
-
-        def overridden(rule: Rule) -> Rule:
-            # the user's severity wins over the rule's own context-dependent severities too
-            variants = tuple({k: v for k, v in var.items() if k != "severity"} for var in rule.variants)
-            return replace(rule, severity=new[rule.id], variants=tuple(v for v in variants if len(v) > 1))
-
-        return replace(self, rules=tuple(overridden(r) if r.id in new else r for r in self.rules))
+        return replace(self, rules=tuple(_overridden(r, new[r.id]) if r.id in new else r for r in self.rules))
 
     def extended(self, other_rules: Iterable[Rule]) -> Rulebook:
         """Add rules (e.g. an LA's own pack); ids must not clash."""
@@ -311,6 +317,11 @@ def _compile_check(check: Mapping[str, Any], file: Path, rule_id: str) -> dict[s
         compiled["dated"] = [
             (date.fromisoformat(item["from"]), _compile([item["pattern"]], file, owner, f"check/dated_patterns/{i}", flags))
             for i, item in enumerate(check["dated_patterns"])
+        ]
+    if "moved" in check:
+        compiled["moved"] = [
+            (item["replacement"], _compile([item["pattern"]], file, f"rule {rule_id!r}", f"check/moved/{i}"))
+            for i, item in enumerate(check["moved"])
         ]
     if check["kind"] == "missing-items":
         compiled["items"], compiled["items_when"] = {}, {}

@@ -147,15 +147,15 @@ class Analysis:
         return block.line, quote(block.text)
 
 
-def quote(text: str, around: int | None = None) -> str:
-    """Shorten a sentence for evidence, keeping the part around `around` (an offset) visible."""
+def quote(text: str, around: int | None = None, *, limit: int = MAX_QUOTE) -> str:
+    """Shorten a sentence for evidence to `limit` characters, keeping the part around `around` (an offset) visible."""
     text = " ".join(text.split())
-    if len(text) <= MAX_QUOTE:
+    if len(text) <= limit:
         return text
-    if around is None or around < MAX_QUOTE - 40:
-        return text[: MAX_QUOTE - 1].rstrip() + "…"
-    start = max(0, min(around - MAX_QUOTE // 3, len(text) - MAX_QUOTE + 1))
-    return "…" + text[start : start + MAX_QUOTE - 2].strip() + "…"
+    if around is None or around < limit - 40:
+        return text[: limit - 1].rstrip() + "…"
+    start = max(0, min(around - limit // 3, len(text) - limit + 1))
+    return "…" + text[start : start + limit - 2].strip() + "…"
 
 
 def split_sentences(text: str) -> list[str]:

@@ -11,10 +11,11 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from noticecheck.load.errors import too_large
 from noticecheck.load.sniff import SUPPORTED_SUFFIXES
+from noticecheck.media import ADVICE
 from noticecheck.model import Document, UnreadableInput
 
 STDIN = "-"
@@ -75,29 +76,57 @@ def _read_capped(stream, max_bytes: int) -> bytes:
     return data
 
 
-def iter_paths(paths: Sequence[str]) -> Iterator[str]:
+def iter_paths(
+    paths: Sequence[str], skipped: list[str] | None = None, excluded: Callable[[str], bool] | None = None
+) -> Iterator[str]:
     """Files and "-" as given; directories expanded to their supported files, recursively and sorted.
 
-    Hidden directories and files, and office lock files, are skipped; symlinked
-    directories are not followed (no loops).
+    Hidden directories and files, and office lock files, are passed over
+    silently; other files of a type no loader reads are appended to
+    `skipped` (when given), so the user hears about the .doc that was not
+    checked. `excluded(path)` says which files and folders a walk passes over
+    (the exclude globs); a file named on the command line is always read.
+    Symlinked directories are not followed (no loops).
     """
     for path in paths:
         if path != STDIN and os.path.isdir(path):
-            yield from _walk(path)
+            yield from _walk(path, skipped, excluded or (lambda _path: False))
         else:
             yield path
 
 
-def _walk(top: str) -> Iterator[str]:
+def _walk(top: str, skipped: list[str] | None, excluded: Callable[[str], bool]) -> Iterator[str]:
     found: list[tuple[tuple[str, ...], str]] = []
+    passed_over: list[tuple[tuple[str, ...], str]] = []
     for root, dirs, files in os.walk(top):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not excluded(os.path.join(root, d))]
         for name in files:
             if name.startswith(".") or name.startswith(_LOCK_PREFIXES):
                 continue
+            full = os.path.join(root, name)
+            if excluded(full):
+                continue
+            key = tuple(os.path.relpath(full, top).split(os.sep))
             if os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES:
-                full = os.path.join(root, name)
-                found.append((tuple(os.path.relpath(full, top).split(os.sep)), full))
+                found.append((key, full))
+            else:
+                passed_over.append((key, full))
+    if skipped is not None:
+        skipped.extend(full for _, full in sorted(passed_over))
     # Sort by path components so "a/b.txt" and "a.txt" order the way a listing does.
     for _, full in sorted(found):
         yield full
+
+
+def skip_reason(path: str) -> str:
+    """Why a walk passed over this file, for people: what to do with it where we know."""
+    return ADVICE.get(os.path.splitext(path)[1].lower(), "not a notice format noticecheck reads")
+
+
+def skipped_summary(skipped: Sequence[str]) -> str:
+    """"1 .doc — save it as .docx or PDF; 2 .jpg — not a notice format noticecheck reads"."""
+    counts: dict[str, int] = {}
+    for path in skipped:
+        suffix = os.path.splitext(path)[1].lower() or "file without an extension"
+        counts[suffix] = counts.get(suffix, 0) + 1
+    return "; ".join(f"{n} {suffix} — {skip_reason('x' + suffix)}" for suffix, n in counts.items())

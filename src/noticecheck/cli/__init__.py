@@ -36,10 +36,14 @@ class _LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attr = target.split(":")
-        return getattr(importlib.import_module(module_name), attr)
+        command = getattr(importlib.import_module(module_name), attr)
+        if command.short_help is None and command.help:
+            # the command list shows the whole first paragraph, not click's 45-character cut
+            command.short_help = " ".join(command.help.split("\n\n", 1)[0].split())
+        return command
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="noticecheck")
+@click.version_option(__version__, "-V", "--version", prog_name="noticecheck")
 def main() -> None:
     """Check UK school privacy notices against UK GDPR and DfE expectations."""

@@ -14,7 +14,7 @@ import sys
 import click
 
 from noticecheck.gate.exit_codes import ExitCode
-from noticecheck.cli.options import context_options, fail, open_gate, rule_options, write_output
+from noticecheck.cli.options import context_options, fail, log_to_stderr, open_gate, rule_options, write_output
 from noticecheck.gate.config import FAIL_ON
 from noticecheck.gate.report.formats import FORMAT_NAMES, Outcome
 
@@ -22,20 +22,29 @@ from noticecheck.gate.report.formats import FORMAT_NAMES, Outcome
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @rule_options
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
-              help="Output format (default: text; github when GITHUB_ACTIONS=true).")
+@click.option("--output-format", "--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
+              help="Output format; --format is another name for it (default: text; github when GITHUB_ACTIONS=true).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Exit 1 when a finding is at or above this severity (default: config, else error).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an input or option was wrong).")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule made, most first, instead of the report.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the findings: no sections, no summary line, no notes on stderr.")
+@click.option("--exclude", multiple=True, metavar="GLOBS",
+              help="Files or folders a directory walk passes over, e.g. drafts or '*.old.md' (replaces the config's exclude).")
+@click.option("--extend-exclude", multiple=True, metavar="GLOBS", help="More globs to pass over, added to the config's.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Only findings not in this baseline file count; the report says which baseline entries are fixed.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False),
               help="Write the current findings to this baseline file (and exit 0 unless an input is unreadable).")
 @context_options
 @click.option("--sections/--no-sections", "show_sections", default=True, help="List the sections found (text format).")
-@click.option("--color/--no-color", default=None, help="Colour the text report (default: when writing to a terminal).")
+@click.option("--color/--no-color", default=None,
+              help="Colour the text report (default: when writing to a terminal; NO_COLOR turns it off, FORCE_COLOR on).")
 @click.option("--allow-private", is_flag=True, help="Let URLs point at private or loopback addresses (refused by default).")
-def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections, color, allow_private, **gate_options):
+@click.option("--verbose", "-v", is_flag=True, help="Log why a URL could not be fetched in full (the exception behind the plain reason) on stderr.")
+def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections, color, allow_private,
+          exit_zero, statistics, quiet, verbose, **gate_options):
     """Check privacy notices (files, directories, or - for stdin) and report the gaps.
 
     Reads .txt, .md, .html/.htm, .pdf, .docx and .odt, and http(s) URLs
@@ -43,22 +52,30 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
     --allow-private). Settings come from
     --config, else the nearest noticecheck.toml, .noticecheck.toml or
     [tool.noticecheck] in pyproject.toml above the first path; options given
-    here win. Exit status: 0 nothing (new) at or above --fail-on, 1 findings
-    at or above it, 2 bad usage, bad config or an unreadable input.
+    here win. Exit status: 0 nothing (new) at or above --fail-on (or
+    --exit-zero), 1 findings at or above it, 2 bad usage, bad config, an
+    unreadable input, or nothing to check.
+
+    The text report wraps to the terminal's width on a terminal and not at
+    all into a file or pipe, so URLs and quotes stay whole.
     """
     from noticecheck.controls import one_line, printable
     from noticecheck.gate.baseline import Baseline, BaselineError
     from noticecheck.gate.report.formats import Report, render
     from noticecheck.gate.run import apply_baseline, exit_code_for
 
+    if verbose:
+        log_to_stderr()
     gate = open_gate(paths, **gate_options)
     gate.allow_private = allow_private
 
     def status_line(outcome: Outcome) -> None:
-        if not outcome.checked:
+        if not outcome.checked and not quiet:
             click.echo(f"{one_line(outcome.source)}: unreadable: {printable(outcome.result.error or '')}", err=True)
 
-    outcomes = gate.check_paths(paths, on_outcome=status_line)
+    skipped: list[str] = []
+    outcomes = gate.check_paths(paths, on_outcome=status_line, skipped=skipped)
+    report_skipped(paths, outcomes, skipped, quiet)
 
     fixed: tuple = ()
     if baseline_path:
@@ -83,10 +100,17 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
         fail_on=gate.fail_on,
         baseline=baseline_path,
         fixed=fixed,
-        color=color if color is not None else (output is None and fmt == "text" and sys.stdout.isatty()),
-        show_sections=show_sections,
+        color=use_color(color, output is None and fmt == "text" and sys.stdout.isatty()),
+        show_sections=show_sections and not quiet,
+        quiet=quiet,
+        width=terminal_width() if output is None and sys.stdout.isatty() else None,
     )
-    write_output(render(fmt, report), output)
+    if statistics:
+        from noticecheck.gate.report.formats import render_statistics
+
+        write_output(render_statistics(report), output)
+    else:
+        write_output(render(fmt, report), output)
     if fmt == "github":
         from noticecheck.gate.report.github import append_step_summary
 
@@ -96,6 +120,41 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
             click.echo(f"noticecheck: cannot write the job summary: {exc.strerror or exc}", err=True)
 
     code = exit_code_for(outcomes, gate.fail_on)
-    if write_baseline_path and code == ExitCode.FINDINGS:
-        code = ExitCode.OK  # writing a baseline accepts what it found
+    if (write_baseline_path or exit_zero) and code == ExitCode.FINDINGS:
+        code = ExitCode.OK  # writing a baseline accepts what it found; --exit-zero reports without failing
     sys.exit(code)
+
+
+def use_color(flag: bool | None, terminal: bool) -> bool:
+    """--color/--no-color, else NO_COLOR (https://no-color.org), else FORCE_COLOR, else colour on a terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return terminal
+
+
+def terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def report_skipped(paths, outcomes, skipped: list[str], quiet: bool = False) -> None:
+    """Name every file a directory walk passed over; a run that checked nothing ends with exit code 2.
+
+    A CI gate that found no notice to check must not pass: the notices may
+    all be legacy .doc files, or the path may point at the wrong folder.
+    """
+    from noticecheck.controls import one_line
+    from noticecheck.sources import skip_reason, skipped_summary
+
+    # file names (and so their extensions) are a stranger's: escaped before they reach the terminal
+    for path in skipped if not quiet else ():
+        click.echo(f"noticecheck: skipped {one_line(path)}: {skip_reason(path)}", err=True)
+    if outcomes:
+        return
+    where = ", ".join(p.rstrip("/\\") + "/" if os.path.isdir(p) else p for p in paths)
+    fail(one_line(f"no notices found in {where}" + (f" (skipped: {skipped_summary(skipped)})" if skipped else "")))

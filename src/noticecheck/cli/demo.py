@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from noticecheck.cli.options import DEMO_DB
 from noticecheck.cli.progress import Progress
 
 
 @click.command()
-@click.option("--out", "out_dir", default="reports/demo", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", default=str(Path(DEMO_DB).parent), show_default=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--schools", "count", default=30, show_default=True, type=click.IntRange(1, 500), help="How many demo schools.")
 @click.option("--corpus", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Publish the notices in this directory (default: the project's corpus/notices, else built-in ones).")
@@ -30,3 +31,4 @@ def demo(out_dir, count, corpus, quiet):
     click.echo(f"School list: {result.school_list}")
     click.echo(f"History database: {result.db}")
     click.echo(f"Dashboard: {result.index}  (open it in a web browser)")
+    click.echo(f"What changed between the two scans: noticecheck report --db {result.db} --since previous")

@@ -66,7 +66,7 @@ def _json(old_path: str, new_path: str, change: Change) -> str:
 @click.argument("old_path", metavar="OLD")
 @click.argument("new_path", metavar="NEW")
 @rule_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Exit 1 when the change introduced a finding at or above this severity (default: config, else error).")
 @context_options

@@ -17,7 +17,7 @@ from noticecheck.gate.exit_codes import ExitCode
 @click.command("eval")
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default="corpus")
 @click.option("--labels", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Labels file (default CORPUS/labels.jsonl).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--details/--no-details", default=False, help="List every disagreement with the labels.")
 @click.option("--min-section-f1", type=float, default=None, help="Exit 1 if section F1 (all sections, micro) is below this.")
 @click.option("--min-precision", type=float, default=None, help="Exit 1 if finding precision (micro) is below this.")

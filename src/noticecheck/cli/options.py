@@ -17,6 +17,7 @@ from noticecheck.model import AUDIENCES, JURISDICTIONS, SCHOOL_TYPES
 
 DEFAULT_DB = "reports/noticecheck.sqlite"
 DEFAULT_OUT = "reports"
+DEMO_DB = "reports/demo/demo.sqlite"  # where `noticecheck demo` (make demo) keeps its history
 
 
 def parse_as_of(value: str | None) -> date | None:
@@ -91,3 +92,23 @@ def rule_options(func):
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def log_to_stderr() -> None:
+    """--verbose (scan, check): noticecheck's debug log (each failed request's exception, in full) on stderr."""
+    import logging
+
+    from noticecheck.controls import printable
+
+    class Printable(logging.Formatter):
+        # an exception's text can carry a server's or a file's own words: escaped like any other output
+        def format(self, record: logging.LogRecord) -> str:
+            return printable(super().format(record))
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(Printable("%(asctime)s %(name)s: %(message)s"))
+    logger = logging.getLogger("noticecheck")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    # in-process callers (tests) run more commands after this one: leave logging as it was
+    click.get_current_context().call_on_close(lambda: (logger.removeHandler(handler), logger.setLevel(logging.NOTSET)))

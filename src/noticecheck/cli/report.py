@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, fail
+from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, DEMO_DB, fail
 
 
 @click.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--run", "run_ref", default="latest", show_default=True, help="'latest' or a run number.")
 @click.option("--since", "since_ref", help="Compare with 'previous' (the scan before) or a run number.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="What to print on stdout.")
 @click.option("--out", "out_root", default=DEFAULT_OUT, show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Write the dashboard, schools.csv and results.jsonl to OUT/run-N/.")
@@ -26,6 +26,10 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
     from noticecheck.scan.store import Store, StoreError
 
     if not db_path.exists():
+        demo_db = Path(DEMO_DB)
+        if db_path == Path(DEFAULT_DB) and demo_db.exists():
+            # straight after `make demo`, the only history there is is the demo's
+            fail(f"{db_path} does not exist; for the demo's scans give --db {DEMO_DB}")
         fail(f"{db_path} does not exist; run `noticecheck scan` first (or give --db)")
     try:
         with Store(db_path) as store:

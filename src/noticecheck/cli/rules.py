@@ -33,7 +33,7 @@ ISOLATED_OPTION = click.option("--isolated", is_flag=True, help="Ignore config f
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--test", "test_dir", is_flag=False, flag_value="", default=None, metavar="[DIR]",
               help="Run the rules' pass/fail examples instead of listing them: the built-in packs, or the packs in DIR (an LA's own).")
 @CONFIG_OPTION

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import click
 
-from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, fail, parse_as_of
+from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, fail, log_to_stderr, parse_as_of
 from noticecheck.cli.progress import Progress
 from noticecheck.gate.exit_codes import ExitCode
 
 _DEFAULTS = {"concurrency": 8, "per_host_interval": 1.0}
+OUT_KEY = "out"  # the run's --out, kept with its fetch settings in the runs table
 
 
 def _parse_date(ctx, param, value: str | None) -> date | None:
@@ -31,8 +32,8 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 @click.option("--la", help="Only schools in this local authority (name or code, as in the GIAS 'LA' columns).")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
               help="SQLite file holding the history of scans.")
-@click.option("--out", "out_root", default=DEFAULT_OUT, show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Reports go to OUT/run-N/ (index.html, schools.csv, results.jsonl).")
+@click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path),
+              help="Reports go to OUT/run-N/ (index.html, schools.csv, results.jsonl); --resume uses the run's own.  [default: reports]")
 @click.option("--resume", is_flag=True, help="Continue the latest unfinished scan (or --run ID) instead of starting one.")
 @click.option("--run", "run_id", type=int, help="With --resume: the run to continue.")
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Schools in progress at once.  [default: 8]")
@@ -51,8 +52,9 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 @click.option("--max-documents", type=click.IntRange(1, 500),
               help="Notices fetched per school, the most likely first (the school's record says when more were found).  [default: 12]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--verbose", "-v", is_flag=True, help="Log every request's failure in full (the exception behind each plain-English reason) on stderr.")
 def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent, contact,
-         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet):
+         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet, verbose):
     """Scan every open school in SCHOOLS_CSV (a GIAS export or a name,website CSV).
 
     Finds each school's privacy notices, checks them, stores everything in
@@ -62,6 +64,8 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
     from noticecheck.scan.scheduler import ScanError, ScanSettings, find_resumable, load_schools, settings_from_json
     from noticecheck.scan.store import RunLocked, Store, StoreError
 
+    if verbose:
+        log_to_stderr()
     if run_id is not None and not resume:
         fail("--run is only for --resume (to choose which unfinished scan to continue)")
     if cache_path and no_cache:
@@ -94,6 +98,8 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
                     fail(f"run {run_id} judges notices as of {run.options.get('as_of')}; resume it without --as-of")
                 source = schools_csv or Path(run.source)
                 settings = settings_from_json(run.options, **overrides)
+                # the run remembers where its reports go, so the suggested resume command needs no --out
+                out_root = out_root or Path(run.options.get(OUT_KEY) or DEFAULT_OUT)
                 la = run.la
             else:
                 if schools_csv is None:
@@ -109,7 +115,9 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
         if not schools:
             fail(f"no open schools to scan in {source}" + (f" for LA {la!r}" if la else ""))
         if not resume:
-            run_id = store.start_run(str(source.resolve()), la, settings.to_json(), len(schools))
+            out_root = out_root or Path(DEFAULT_OUT)
+            options = {**settings.to_json(), OUT_KEY: str(out_root.resolve())}
+            run_id = store.start_run(str(source.resolve()), la, options, len(schools))
         try:
             with store.run_lock(run_id):
                 _scan_and_report(store, run_id, schools, settings, out_root, quiet)
@@ -135,6 +143,7 @@ def _leave(store, run_id: int, total: int, why: str, code: int, then: str = "Car
 
 
 def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool) -> None:
+    from noticecheck.scan.failures import common_failure
     from noticecheck.scan.scheduler import run_scan, write_run_reports
     from noticecheck.scan.store import StoreWriteError
     from noticecheck.scan.summary import compare_runs
@@ -151,6 +160,9 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
             _leave(store, run_id, len(schools), f"noticecheck: {exc}.\n", ExitCode.USAGE, "Free some space, then carry on")
     click.echo(summary.line())
     data = store.load_run(run_id)
+    note = common_failure(data.schools)
+    if note:
+        click.echo(f"noticecheck: {note}", err=True)
     previous = store.previous_run(run_id)
     comparison = compare_runs(store.load_run(previous.id), data) if previous else None
     try:
@@ -160,3 +172,4 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
               f"{exc.strerror or exc}; free some space, then run: noticecheck report --db {store.path} --run {run_id}")
     click.echo(f"Dashboard: {index}")
     click.echo(f"Spreadsheet: {index.parent / 'schools.csv'}")
+

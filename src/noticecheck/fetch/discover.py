@@ -578,7 +578,7 @@ def discover_notices(session: PoliteSession, website: str, *, max_depth: int = 3
         return Discovery("blocked-by-robots", result.url, (), crawl.requests, error=result.error)
     if result.outcome != "ok":
         detail = result.error or result.outcome
-        return Discovery("unreachable", result.url, (), crawl.requests, error=f"home page {result.url}: {result.outcome} ({detail})")
+        return Discovery("unreachable", result.url, (), crawl.requests, error=f"home page {result.url}: {detail}")
 
     home_url = result.final_url
     crawl.site_urls = list(dict.fromkeys([home_url, result.url, home]))

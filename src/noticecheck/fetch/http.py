@@ -15,7 +15,13 @@ records every failure as data. On the way it
   hop ("redirect-loop" on a loop or more than max_redirects hops);
 * retries 429/500/502/503/504 and dropped connections with exponential backoff,
   honouring Retry-After up to a cap; a read timeout is not retried (a slow
-  server is usually still slow a second later, and the budget is spent);
+  server is usually still slow a second later, and the budget is spent).
+  urllib3's `Retry` parses Retry-After; it does not drive the retries,
+  because a retry inside the adapter would bypass the per-host and per-IP
+  slots (politeness.py): each try, and the wait before it, must hold the
+  host's slot so other threads back off too, and the address guard and
+  robots.txt are checked per hop here, not in urllib3
+  (`test_a_retry_waits_its_backoff_while_holding_the_host` pins this);
 * caps the body while streaming ("too-large"), checks its type against
   `accept` ("wrong-type"), bounds the whole response by `timeout` ("timeout");
 * optionally caches in SQLite with requests-cache, revalidating with
@@ -27,8 +33,10 @@ proxy would resolve names itself and undo the address checks.
 
 from __future__ import annotations
 
-import email.utils
+import errno
+import logging
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +44,8 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
+from urllib3.exceptions import InvalidHeader
+from urllib3.util.retry import Retry
 
 from noticecheck import __version__
 from noticecheck.fetch import robots as robots_mod
@@ -61,7 +71,10 @@ OUTCOMES = (
     "bad-scheme",
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+log = logging.getLogger(__name__)
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_RETRY = Retry(status_forcelist=RETRY_STATUSES)  # only its Retry-After parsing is used; see the module docstring
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least the first 500 KiB
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -327,25 +340,36 @@ class PoliteSession:
         timeout = (self.policy.timeout, self.policy.timeout)
         try:
             response = self._session.get(current, headers=headers, timeout=timeout, allow_redirects=False, stream=True)
-        except AddressRefused as exc:
-            return None, FetchResult(url, current, "refused-private", error=str(exc)), False
-        except TooLarge as exc:
-            return None, FetchResult(url, current, "too-large", error=str(exc)), False
-        except WrongType as exc:
-            return None, FetchResult(url, current, "wrong-type", status=exc.status, content_type=exc.content_type, error=str(exc)), False
-        except (BodyTimeout, requests.Timeout) as exc:
-            return None, FetchResult(url, current, "timeout", error=f"timed out after {self.policy.timeout:g} s: {_short(exc)}"), False
-        except requests.exceptions.SSLError as exc:
-            return None, FetchResult(url, current, "unreachable", error=f"TLS failed: {_short(exc)}"), False
-        except (requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema) as exc:
-            return None, FetchResult(url, current, "bad-scheme", error=_short(exc)), False
-        except requests.ConnectionError as exc:
-            return None, FetchResult(url, current, "unreachable", error=_short(exc)), True
-        except requests.RequestException as exc:
-            return None, FetchResult(url, current, "unreachable", error=_short(exc)), False
+        except Exception as exc:
+            # the full detail for `--verbose`; the result keeps a plain-English reason
+            log.debug("GET %s failed: %r", current, exc)
+            failure = self._failure(url, current, exc)
+            if failure is None:
+                raise
+            return (None, *failure)
         finally:
             self._adapter.set_budget(None)
         return response, None, False
+
+    def _failure(self, url: str, current: str, exc: Exception) -> tuple[FetchResult, bool] | None:
+        """(the failed result, retryable?) for an exception from one request; None if it is not a fetch failure."""
+        where = _host_port(current)
+        if isinstance(exc, AddressRefused):
+            return FetchResult(url, current, "refused-private", error=str(exc)), False
+        if isinstance(exc, TooLarge):
+            return FetchResult(url, current, "too-large", error=str(exc)), False
+        if isinstance(exc, WrongType):
+            return FetchResult(url, current, "wrong-type", status=exc.status, content_type=exc.content_type, error=str(exc)), False
+        if isinstance(exc, (BodyTimeout, requests.Timeout)):
+            return FetchResult(url, current, "timeout", error=f"timed out: no answer from {where} within {self.policy.timeout:g} s"), False
+        if isinstance(exc, requests.exceptions.SSLError):
+            return FetchResult(url, current, "unreachable", error=f"the secure connection (TLS) to {where} failed"), False
+        if isinstance(exc, (requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema)):
+            return FetchResult(url, current, "bad-scheme", error=_short(exc)), False
+        if isinstance(exc, requests.RequestException):
+            retryable = isinstance(exc, requests.ConnectionError)  # a dropped connection may work next time
+            return FetchResult(url, current, "unreachable", error=plain_reason(exc, current)), retryable
+        return None
 
     def _final_result(self, url: str, current: str, response: requests.Response, attempts: int, accept, max_bytes: int, truncate: bool) -> FetchResult:
         status = response.status_code
@@ -432,19 +456,65 @@ def _accept_header(accept: tuple[str, ...] | None) -> str:
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After as seconds from now: either delta-seconds or an HTTP date."""
+    """Retry-After as seconds from now (delta-seconds or an HTTP date), parsed by urllib3's `Retry`; None if absent or bad."""
     if not value:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return float(_RETRY.parse_retry_after(value.strip()))
+    except InvalidHeader:
         return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
+
+
+# errno -> what happened, in words a school business manager can act on
+_ERRNO_WORDS = {
+    errno.ECONNREFUSED: "connection refused by {where}",
+    errno.ECONNRESET: "connection reset by {where}",
+    errno.EHOSTUNREACH: "no route to {where}",
+    errno.ENETUNREACH: "the network to {where} is unreachable",
+    errno.ETIMEDOUT: "no answer from {where}",
+}
+
+
+def _host_port(url: str) -> str:
+    """"127.0.0.5:8089" for http://127.0.0.5:8089/x; "www.x.sch.uk:443" for https://www.x.sch.uk/."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        port = None
+    shown = f"[{host}]" if ":" in host else host
+    return f"{shown}:{port}" if port else shown
+
+
+def _causes(exc: BaseException):
+    """`exc` and everything behind it: causes, contexts, urllib3's `reason`, exceptions held in args."""
+    stack, seen = [exc], set()
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        reason = getattr(item, "reason", None)  # urllib3's MaxRetryError holds the real error here
+        stack.extend(arg for arg in item.args if isinstance(arg, BaseException))
+        stack.extend((item.__cause__, item.__context__, reason if isinstance(reason, BaseException) else None))
+
+
+def plain_reason(exc: BaseException, url: str) -> str:
+    """Why a request failed, in plain English ("connection refused by 127.0.0.5:8089"), not urllib3's repr chain.
+
+    The full exception is logged at debug level (`noticecheck scan --verbose`).
+    """
+    where = _host_port(url)
+    for cause in _causes(exc):
+        if isinstance(cause, HostUnresolvable):
+            return str(cause)
+        if isinstance(cause, socket.gaierror):
+            return f"no such host: {urlsplit(url).hostname}"
+        if isinstance(cause, OSError) and cause.errno in _ERRNO_WORDS:
+            return _ERRNO_WORDS[cause.errno].format(where=where)
+    return f"could not connect to {where}: {_short(exc)}"
 
 
 def _short(exc: BaseException) -> str:
@@ -460,6 +530,7 @@ __all__ = [
     "FetchPolicy",
     "FetchResult",
     "HTML_TYPES",
+    "plain_reason",
     "NOTICE_TYPES",
     "OUTCOMES",
     "PoliteSession",

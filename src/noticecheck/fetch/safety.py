@@ -233,6 +233,7 @@ class _PinnedConnectionMixin:
                 error = ConnectTimeoutError(self, f"connection to {host} ({address}) timed out")
             except OSError as exc:
                 error = NewConnectionError(self, f"could not connect to {host} ({address}): {exc}")  # type: ignore[arg-type]
+                error.__cause__ = exc  # raised after the loop: keep the errno for http.plain_reason
             else:
                 deadline.watch(sock)
                 # Belt and braces: the peer must be the address we checked.

@@ -40,7 +40,9 @@ def fetch_document(url: str, *, policy=None) -> Document:
     if not result.ok:
         reason = result.error or result.outcome
         status = f" (HTTP {result.status})" if result.status else ""
-        raise UnreadableInput(_OUTCOME_CODES.get(result.outcome, "not-found"), f"could not fetch: {result.outcome}{status}: {reason}")
+        if result.outcome == "refused-private":
+            reason += " (--allow-private lets `check` fetch from this machine or a private network)"
+        raise UnreadableInput(_OUTCOME_CODES.get(result.outcome, "not-found"), f"could not fetch{status}: {reason}")
     path = unquote(urlsplit(result.final_url).path)
     filename = posixpath.basename(path) or "index.html"
     return Document(source=url, data=result.data, filename=filename, media_type=result.content_type)

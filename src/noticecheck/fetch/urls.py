@@ -58,7 +58,8 @@ def _split_port(netloc: str) -> tuple[str, int | None] | None:
         rest = ":" + port_text if port_text else ""
     if not rest:
         return host, None
-    if not rest.startswith(":") or not rest[1:].isdigit():
+    # ASCII digits only: "²" passes isdigit() but int() refuses it, and int() would read "١" as 1
+    if not rest.startswith(":") or not (rest[1:].isascii() and rest[1:].isdigit()):
         return None
     port = int(rest[1:])
     return (host, port) if 0 < port < 65536 else None

@@ -9,6 +9,9 @@ Keys (kebab-case, as in ruff):
 
     select, extend-select, ignore      rule ids, aliases or pack names ("dfe")
     per-source-ignores                 {glob: [ids]} matched against document paths
+                                       (per-file-ignores is another name for it, as in ruff)
+    exclude, extend-exclude            globs of files and folders a directory walk passes over;
+                                       exclude replaces the list, extend-exclude adds to it
     severity                           {rule: "error" | "warning" | "info"}
     fail-on                            "error" | "warning" | "info" | "none"
     audience, age-range, phase,        what is known about every notice checked
@@ -46,7 +49,9 @@ SEVERITIES = ("error", "warning", "info")
 # Phases the context module knows ages for; another value would silently do nothing.
 PHASES = tuple(PHASE_AGES)
 
-_LIST_KEYS = ("select", "extend-select", "ignore", "extra-rules")
+_LIST_KEYS = ("select", "extend-select", "ignore", "extra-rules", "exclude", "extend-exclude")
+# another name a ruff user will try -> the key it means
+ALIASES = {"per-file-ignores": "per-source-ignores"}
 _CHOICE_KEYS = {
     "fail-on": FAIL_ON,
     "audience": AUDIENCES,
@@ -57,6 +62,7 @@ _CHOICE_KEYS = {
 KEYS = (
     "select", "extend-select", "ignore", "per-source-ignores", "severity", "fail-on",
     "audience", "age-range", "phase", "school-type", "jurisdiction", "extends", "extra-rules",
+    "exclude", "extend-exclude",
 )  # fmt: skip
 
 
@@ -65,13 +71,11 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class SourceIgnore:
-    """One `per-source-ignores` entry: a glob, the directory it is relative to, and the names it ignores."""
+class PathGlob:
+    """A glob over document paths, relative to `base` (the config file's folder, or the current one for options)."""
 
     pattern: str
     base: Path
-    names: tuple[str, ...]
-    origin: str  # "file: key" for error messages
 
     def matches(self, source: str) -> bool:
         """Does this glob match the document path (relative to `base`), or its file name for a bare glob?"""
@@ -92,6 +96,14 @@ class SourceIgnore:
 
 
 @dataclass(frozen=True)
+class SourceIgnore(PathGlob):
+    """One `per-source-ignores` entry: a glob, the directory it is relative to, and the names it ignores."""
+
+    names: tuple[str, ...] = ()
+    origin: str = ""  # "file: key" for error messages
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings from a config file (and the files it extends); None means "not set here"."""
 
@@ -108,6 +120,8 @@ class Config:
     school_type: str | None = None
     jurisdiction: str | None = None
     extra_rules: tuple[Path, ...] = ()
+    exclude: tuple[PathGlob, ...] = ()
+    extend_exclude: tuple[PathGlob, ...] = ()
     # key -> "file: key", so later checks (unknown rule ids) can say where a value came from
     origins: Mapping[str, str] = field(default_factory=dict)
 
@@ -192,6 +206,11 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Config:
         raise ConfigError(f"{chain[-1]}: extends: circular extends: {loop}")
     table = _read_table(path)
     where = str(path)
+    for alias, key in ALIASES.items():
+        if alias in table:
+            if key in table:
+                raise ConfigError(f"{where}: {alias} and {key} are the same setting; keep one")
+            table[key] = table.pop(alias)
     for key in table:
         if key not in KEYS:
             close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
@@ -224,6 +243,8 @@ def _parse_value(key: str, raw: Any, path: Path) -> Any:
         items = _string_list(raw, where)
         if key == "extra-rules":
             return tuple(_directory(path.parent, item, where) for item in items)
+        if key in ("exclude", "extend-exclude"):
+            return tuple(PathGlob(item, path.parent) for item in items)
         return items
     if key in _CHOICE_KEYS:
         return _choice(raw, _CHOICE_KEYS[key], where)
@@ -404,7 +425,7 @@ def with_overrides(config: Config, **options: Any) -> Config:
         if value is None or value == ():
             continue
         key = name.replace("_", "-")
-        if name in ("extend_select", "ignore") and getattr(config, name):
+        if name in ("extend_select", "ignore", "extend_exclude") and getattr(config, name):
             value = tuple(getattr(config, name)) + tuple(value)
             origins[key] = f"{config.where(key)} or option --{key}"
         else:
@@ -414,7 +435,7 @@ def with_overrides(config: Config, **options: Any) -> Config:
 
 
 __all__ = [
-    "CONFIG_NAMES", "Config", "ConfigError", "FAIL_ON", "KEYS", "RuleSelection", "SourceIgnore",
+    "CONFIG_NAMES", "Config", "ConfigError", "FAIL_ON", "KEYS", "PathGlob", "RuleSelection", "SourceIgnore",
     "discover", "find_config", "load_catalogue", "load_config", "parse_age_range", "resolve_names",
     "select_rules", "with_overrides",
 ]  # fmt: skip

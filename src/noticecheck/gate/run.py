@@ -33,6 +33,10 @@ class Gate:
     today: date  # the run's clock: notices are judged as of options.as_of, else this
     fail_on: str = "error"
     allow_private: bool = False  # for URLs: allow loopback/private addresses (local demos and tests)
+    exclude: tuple = ()  # config.PathGlob: files and folders a directory walk passes over
+
+    def excluded(self, path: str) -> bool:
+        return any(glob.matches(path) for glob in self.exclude)
 
     def check_path(self, path: str, *, rules_for: str | None = None) -> Outcome:
         """Read (or fetch) one input, then check it.
@@ -90,11 +94,14 @@ class Gate:
 
         return self.selection.engine_book(source), suppress
 
-    def check_paths(self, paths: Sequence[str], on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    def check_paths(
+        self, paths: Sequence[str], on_outcome: Callable[[Outcome], None] | None = None, skipped: list[str] | None = None
+    ) -> list[Outcome]:
+        """Check every input; files a directory walk passed over (a .doc, an image) go to `skipped`."""
         from noticecheck.sources import iter_paths
 
         outcomes = []
-        for path in iter_paths(paths):
+        for path in iter_paths(paths, skipped, self.excluded):
             outcome = self.check_path(path)
             outcomes.append(outcome)
             if on_outcome is not None:
@@ -119,6 +126,8 @@ def build_gate(
     jurisdiction: str | None = None,
     as_of: str | date | None = None,
     max_bytes: int | None = None,
+    exclude: tuple[str, ...] = (),
+    extend_exclude: tuple[str, ...] = (),
     today: date,
 ) -> Gate:
     """Config file + command-line overrides -> a Gate. Raises ConfigError (or RuleFileError) on bad input."""
@@ -128,7 +137,9 @@ def build_gate(
         except ValueError:
             raise ConfigError(f"option --as-of: {as_of!r} is not a date like 2026-09-01") from None
     from noticecheck.api import DEFAULT_MAX_BYTES, CheckOptions
-    from noticecheck.gate.config import discover, parse_age_range, select_rules, with_overrides
+    from pathlib import Path
+
+    from noticecheck.gate.config import PathGlob, discover, parse_age_range, select_rules, with_overrides
 
     config = discover(config_path, paths, isolated=isolated)
     overrides = dict(config.severity)
@@ -149,6 +160,9 @@ def build_gate(
         phase=phase,
         school_type=school_type,
         jurisdiction=jurisdiction,
+        # options' globs are relative to where the command runs; --exclude replaces the file's list
+        exclude=tuple(PathGlob(g, Path.cwd()) for g in split_names(exclude)) or None,
+        extend_exclude=tuple(PathGlob(g, Path.cwd()) for g in split_names(extend_exclude)),
     )
     options = CheckOptions(
         audience=config.audience,
@@ -159,7 +173,8 @@ def build_gate(
         as_of=as_of,
         max_bytes=max_bytes or DEFAULT_MAX_BYTES,
     )
-    return Gate(selection=select_rules(config), options=options, today=today, fail_on=config.fail_on or "error")
+    return Gate(selection=select_rules(config), options=options, today=today, fail_on=config.fail_on or "error",
+                exclude=config.exclude + config.extend_exclude)
 
 
 def apply_baseline(outcomes: list[Outcome], path: str, catalogue) -> tuple[list[Outcome], tuple]:

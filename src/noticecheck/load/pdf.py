@@ -1,6 +1,7 @@
 """PDF to blocks: pypdfium2 text extraction, page furniture removed, then the plain splitter.
 
-Line numbers are lines of the extracted text, pages in order. Running
+Line numbers are lines of the extracted text, pages in order (`Text.page_starts`
+says where each page begins, so a finding can say "page 3, line 12"). Running
 headers/footers are dropped (pages.py) but keep their line numbers, so the
 rest still count true. Where the text layer cannot show layout, the page
 geometry fills in: extra vertical space starts a paragraph, and a line
@@ -55,7 +56,9 @@ def load_pdf(doc: Document, media_type: str) -> Text:
     if dropped:
         notes.append(f"dropped {dropped} repeated page header/footer line(s)")
     title = meta_title or (blocks[0].text if blocks[0].is_heading else None)
-    return Text(source=doc.source, blocks=tuple(blocks), media_type=media_type, title=title, notes=tuple(notes))
+    page_starts = tuple(offset + 1 for offset in _offsets(pages))  # so findings can say "page 3, line 12"
+    return Text(source=doc.source, blocks=tuple(blocks), media_type=media_type, title=title, notes=tuple(notes),
+                page_starts=page_starts)
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,8 @@ def _check_options(school, audience: str | None, as_of: date):
         school_type=school.school_type,
         jurisdiction="england",
         as_of=as_of,
+        school_name=school.name or None,  # the register's name fills [school name] in fixes
+        trust_name=school.trust or None,
     )
 
 

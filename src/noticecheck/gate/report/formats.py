@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote as url_quote
 
+from noticecheck.fetch.single import is_url
 from noticecheck.model import DocumentResult, Finding, Severity
 
 # name -> "module:function"
@@ -86,6 +87,8 @@ class Report:
     root: Path = field(default_factory=Path.cwd)  # paths and URIs are shown relative to this
     color: bool = False
     show_sections: bool = True
+    quiet: bool = False  # -q: the findings only, no summary line
+    width: int | None = None  # the terminal's width; None: no hard wrap (a file or a pipe)
 
     @property
     def results(self) -> list[DocumentResult]:
@@ -142,8 +145,8 @@ def by_severity(report: Report) -> Iterator[tuple[Outcome, Finding]]:
 
 
 def display_path(source: str, root: Path) -> str:
-    """The path as a reader (and GitHub) wants it: relative to `root` with "/" when inside it."""
-    if source == "-":
+    """The path as a reader (and GitHub) wants it: relative to `root` with "/" when inside it; a URL as given."""
+    if source == "-" or is_url(source):
         return source
     path = Path(source)
     absolute = path if path.is_absolute() else Path.cwd() / path
@@ -154,7 +157,9 @@ def display_path(source: str, root: Path) -> str:
 
 
 def artifact_uri(source: str, root: Path) -> tuple[str, bool]:
-    """(URI, relative?) for SARIF: relative to `root` when inside it, else an absolute file URI."""
+    """(URI, relative?) for SARIF: relative to `root` when inside it, else an absolute file URI; a URL as it is."""
+    if is_url(source):
+        return source, False
     shown = display_path(source, root)
     if source == "-" or not Path(shown).is_absolute():
         return url_quote(shown), True
@@ -201,7 +206,8 @@ def fixed_lines(report: Report) -> list[str]:
 def render_text(report: Report) -> str:
     from noticecheck.gate.report.text import render as render_results
 
-    out = render_results(report.results, color=report.color, show_sections=report.show_sections)
+    out = render_results(report.results, color=report.color, show_sections=report.show_sections,
+                         width=report.width, summary=not report.quiet)
     notes = []
     if report.suppressed_count:
         notes.append(f"{report.suppressed_count} finding(s) suppressed by noticecheck comments in the documents.")
@@ -211,6 +217,18 @@ def render_text(report: Report) -> str:
             notes.append(f"Fixed since the baseline ({report.fixed_count}); shrink it with --write-baseline:")
             notes += [f"  {line}" for line in fixed_lines(report)]
     return out + "".join(note + "\n" for note in notes)
+
+
+def render_statistics(report: Report) -> str:
+    """`--statistics`: findings per rule, most first (then by rule id), with the rule's severity and title."""
+    counts: dict[str, list] = {}
+    for _, f in by_severity(report):
+        entry = counts.setdefault(f.rule, [0, f.severity, f.title])
+        entry[0] += 1
+        entry[1] = max(entry[1], f.severity)
+    rows = sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
+    width = max((len(rule) for rule in counts), default=0)
+    return "".join(f"{n:5d}  {rule:<{width}}  {severity.label:<7}  {title}\n" for rule, (n, severity, title) in rows)
 
 
 def render_json(report: Report) -> str:
@@ -244,5 +262,6 @@ def finding_row(outcome: Outcome, finding: Finding, root: Path) -> dict:
 
 __all__ = [
     "FORMATS", "FORMAT_NAMES", "LEVELS", "Outcome", "Report", "artifact_uri", "by_severity", "display_path",
-    "finding_row", "fixed_lines", "generic", "message_with_note", "render", "render_json", "render_text", "summary_line",
+    "finding_row", "fixed_lines", "generic", "message_with_note", "render", "render_json", "render_statistics",
+    "render_text", "summary_line",
 ]  # fmt: skip

@@ -1,7 +1,7 @@
 """`--format markdown`: a pull-request comment (and the GitHub job summary).
 
 A headline, a summary table (one row per document), then each document's
-findings in a collapsible `<details>` block: severity, rule, line, section,
+findings in a collapsible `<details>` block: severity, rule, where (page and line for a PDF), section,
 message, quote and fix. Quotes come from documents we do not control and
 GitHub renders HTML inside Markdown, so every cell is escaped: HTML
 special characters, table pipes, Markdown emphasis/link characters, and
@@ -59,13 +59,13 @@ def _document_section(report: Report, outcome: Outcome) -> list[str]:
     if outcome.result.incomplete is not None:
         lines += [f"> ⚠️ {escape(outcome.result.incomplete.note)}; findings about missing parts are reported one level lower.", ""]
     lines += [
-        "| | Rule | Line | Section | Finding | Quote | Fix |",
-        "|---|---|---:|---|---|---|---|",
+        "| | Rule | Where | Section | Finding | Quote | Fix |",
+        "|---|---|---|---|---|---|---|",
     ]
     for f in outcome.findings:
         rule = f"[{escape(f.rule)}]({f.source_link})" if f.source_link.startswith("https://") else escape(f.rule)
         lines.append(
-            f"| {_ICON[f.severity.label]} {f.severity.label} | {rule} | {f.line} | {escape(f.section or '')} "
+            f"| {_ICON[f.severity.label]} {f.severity.label} | {rule} | {escape(f.where)} | {escape(f.section or '')} "
             f"| {escape(message_with_note(f))} | {escape(f.quote)} | {escape(f.fix)} |"
         )
     lines += ["", "</details>", ""]

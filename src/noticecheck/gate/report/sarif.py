@@ -79,7 +79,8 @@ def _result(report: Report, outcome: Outcome, finding: Finding, index: dict[str,
             }
         ],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(display_path(outcome.source, report.root), finding)},
-        "properties": {"section": finding.section, "kind": finding.kind, "sourceLink": finding.source_link},
+        "properties": {"section": finding.section, "kind": finding.kind, "sourceLink": finding.source_link,
+                       "location": finding.where},  # "page 3, line 12" for a PDF
     }
     if finding.note:
         result["properties"]["note"] = finding.note

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text as RichText
 
+from noticecheck.media import describe_line
 from noticecheck.model import DocumentResult, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -48,7 +49,7 @@ def print_document(console: Console, result: DocumentResult, *, show_sections: b
             label = section.label or name
             if section.present:
                 ev = section.evidence[0] if section.evidence else None
-                where = f"line {ev.line}: {ev.quote}" if ev else ""
+                where = f"{describe_line(ev.line, result.media_type, result.page_starts)}: {ev.quote}" if ev else ""
                 line = RichText("  ✓ ", style="green")
                 line.append(f"{label:<30}")
                 line.append(where[:110], style="dim")
@@ -68,7 +69,7 @@ def print_document(console: Console, result: DocumentResult, *, show_sections: b
         for f in group:
             console.print(f"  [{_STYLE[severity]}]{f.rule}[/] {escape(f.message)}")
             where = "should go near" if f.kind == "missing" else "at"
-            console.print(f"    {where} line {f.line}: [italic]{escape(f.quote)}[/]", style="dim")
+            console.print(f"    {where} {escape(f.where)}: [italic]{escape(f.quote)}[/]", style="dim")
             console.print(f"    fix: {escape(f.fix)}")
             if f.note:
                 console.print("    reported one level lower: the text appears incomplete", style="dim")
@@ -86,12 +87,18 @@ def print_summary(console: Console, results: Sequence[DocumentResult]) -> None:
     )
 
 
-def render(results: Sequence[DocumentResult], *, width: int = 100, color: bool = False, show_sections: bool = True) -> str:
-    """The whole report as a string (for files and tests)."""
-    console = Console(record=True, width=width, force_terminal=color, color_system="standard" if color else None, file=_Null())
+def render(
+    results: Sequence[DocumentResult], *, width: int | None = None, color: bool = False, show_sections: bool = True,
+    summary: bool = True,
+) -> str:
+    """The whole report as a string. With `width` (a terminal's) lines wrap to it; without, nothing is
+    hard-wrapped, so a file or a pipe gets URLs and quotes whole (rules are then 100 wide)."""
+    console = Console(record=True, width=width or 100, force_terminal=color, color_system="standard" if color else None,
+                      file=_Null(), soft_wrap=width is None)
     for result in results:
         print_document(console, result, show_sections=show_sections)
-    print_summary(console, results)
+    if summary:
+        print_summary(console, results)
     return console.export_text(styles=color)
 
 
