@@ -152,7 +152,7 @@ def test_nothing_outside_cli_imports_it():
 
 # distribution name -> the module it installs, where they differ
 _MODULE_OF = {"beautifulsoup4": "bs4", "charset-normalizer": "charset_normalizer", "pyahocorasick": "ahocorasick",
-              "pyyaml": "yaml", "requests-cache": "requests_cache"}
+              "pyyaml": "yaml", "requests-cache": "requests_cache", "python-docx": "docx"}
 
 
 def test_runtime_dependencies_are_what_the_installed_tool_imports():
