@@ -63,6 +63,7 @@ class Rule:
     # context- or content-dependent severity/message/fix; the engine picks the first whose `when` holds
     variants: tuple[Mapping[str, Any], ...] = ()
     file: str = ""
+    notes: str = ""  # the law behind the rule and what is uncertain, for the docs
     # compiled forms of the check's regex lists, keyed like the check ("patterns", "unless_sentence", ...)
     compiled: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -276,7 +277,7 @@ def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str)
     return matcher
 
 
-_REGEX_KEYS = ("patterns", "unless_sentence", "if_sentence", "unless_document", "cues")
+_REGEX_KEYS = ("patterns", "unless_sentence", "if_sentence", "unless_document", "when_document", "cues")
 
 
 def _compile_check(check: Mapping[str, Any], file: Path, rule_id: str) -> dict[str, Any]:
@@ -340,6 +341,7 @@ def load_pack(path: Path, schema_dir: Path | None = None) -> tuple[str, str, lis
                 check=raw["check"],
                 message=raw["message"].strip(),
                 fix=raw["fix"].strip(),
+                notes=" ".join(raw.get("notes", "").split()),
                 examples=raw["examples"],
                 aliases=tuple(raw.get("aliases", ())),
                 variants=tuple(raw.get("variants", ())),
