@@ -40,6 +40,10 @@ KNOWN_RULES = {
     "outdated-privacy-shield", "outdated-sar-terms", "outdated-connexions", "outdated-body", "outdated-gsi-email",
     "outdated-url", "outdated-fair-processing",
     "placeholder-text", "review-date-stale", "reading-age-high",
+    "legitimate-interests-public-authority", "consent-for-statutory-processing", "lawful-basis-unspecific",
+    "criminal-offence-condition-missing", "statutory-requirement-missing", "biometrics-consent-missing",
+    "workforce-census-missing", "controller-not-trust", "educational-record-academy", "cctv-details-missing",
+    "processors-missing", "safeguarding-sharing-missing", "attendance-data-sharing-missing",
 }
 
 # "<x>-missing" findings that mean exactly "section x is absent" (LABELLING.md, gdpr pack).
