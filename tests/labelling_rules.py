@@ -41,6 +41,20 @@ KNOWN_RULES = {
     "outdated-url", "outdated-fair-processing",
     "placeholder-text", "review-date-stale", "reading-age-high",
 }
+# The lawful and practice packs (issue 8), added after the held-out sets were written: their
+# prompts fire on most older notices, so a set's spread of quality is judged without them.
+ISSUE_8_RULES = {
+    "legitimate-interests-public-authority", "consent-for-statutory-processing", "lawful-basis-unspecific",
+    "criminal-offence-condition-missing", "statutory-requirement-missing", "biometrics-consent-missing",
+    "workforce-census-missing", "controller-not-trust", "educational-record-academy", "cctv-details-missing",
+    "processors-missing", "safeguarding-sharing-missing", "attendance-data-sharing-missing",
+}
+KNOWN_RULES |= ISSUE_8_RULES
+
+
+def original_findings(row: dict) -> list[str]:
+    """A row's findings without the issue 8 rules: what a set's quality spread was designed on."""
+    return [f for f in row["findings"] if f not in ISSUE_8_RULES]
 
 # "<x>-missing" findings that mean exactly "section x is absent" (LABELLING.md, gdpr pack).
 SECTION_OF_MISSING = {

@@ -229,7 +229,7 @@ def test_html_notices_carry_site_chrome():
 
 def test_every_b_notice_is_labelled_exactly_once():
     labelling_rules.check_one_label_per_notice([row["file"] for row in ROWS], [f"notices/{p.name}" for p in B_NOTICES])
-    assert len(B_NOTICES) == 22
+    assert len(B_NOTICES) == 28
 
 
 # The nation comes from the context alone, as for the A half (most B notices are PDF/DOCX/ODT, not scannable text).

@@ -66,6 +66,7 @@ PUBLIC_NAMES = re.compile(
     r"Education Act 1996|Education (?:\(.*\) )?Regulations|Learning Records Service|National Pupil Database|Integrated Care Board|"
     r"Schedule \d|Article \d|Part \d|Teaching Regulation Agency|UK Health Security Agency|Office for Health Improvement and Disparities|"
     r"Keeping Children Safe in Education|Information Management Toolkit for Schools|IRMS|NHS|DfE|ICO|Data Privacy Framework|"
+    r"Protection of Freedoms Act 2012|Working Together to Safeguard Children|Supply of Information|School Workforce|Education Act 2005|"
     r"International Data Transfer Agreement|UK Addendum|UK Extension|General Data Protection Regulation|UK General Data Protection Regulation|"
     r"Disclosure and Barring Service|Teachers' Pension|Teachers’ Pension|Local Government Pension Scheme|HMRC|"
     r"Data Protection Officer|Your Rights|Contact Us|Subject Access|"

@@ -37,7 +37,7 @@ def test_built_in_packs_load_and_have_unique_ids():
     book = default_rulebook()
     ids = [r.id for r in book.rules]
     assert len(ids) == len(set(ids))
-    assert {"gdpr", "dfe", "outdated", "quality"} <= set(book.packs)
+    assert {"gdpr", "dfe", "outdated", "quality", "lawful", "practice"} <= set(book.packs)
     for required in ["purposes-missing", "outdated-dpa-1998", "youth-support-missing", "placeholder-text", "review-date-stale"]:
         assert book.get(required) is not None
 

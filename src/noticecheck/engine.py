@@ -2,7 +2,13 @@
 
 Rules are data; this module knows only the handful of check kinds the rule
 schema allows (section-missing, pattern, absent, missing-items, stale-date,
-reading-age) and how a rule's `applies_to` meets the context:
+reading-age) and how a rule's `applies_to` meets the context. A pattern check
+can also ask for a second pattern in the same sentence (`if_sentence`:
+consent named *for the census*), for a document-wide precondition
+(`when_document`), and can skip matches denied by a negation just before them
+(`skip_negated`: "we do not rely on legitimate interests"); a missing-items
+item can carry its own precondition (the Art 9 condition is only expected
+where Art 9 is cited). As for the applicability of a rule:
 
 - a condition that is false drops the rule (a primary school gets no
   youth-support finding);
@@ -23,7 +29,7 @@ from noticecheck.dates import find_dates
 from noticecheck.matching import Matcher
 from noticecheck.model import Context, Finding, Incompleteness, Severity
 from noticecheck.rulebook import Rule, Rulebook
-from noticecheck.sections import Analysis, Sentence, all_matches, quote, sentence_matches
+from noticecheck.sections import Analysis, Sentence, all_matches, is_negated, quote, sentence_matches
 
 DEFAULT_MAX_FINDINGS = 5
 
@@ -179,8 +185,14 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
     # context, not content: "this notice follows the UK GDPR" still says which law the notice means
     if unless_doc is not None and _found(analysis, unless_doc, analysis.joined, content_only=False):
         return
+    when_doc = compiled.get("when_document")
+    # context too: "we are one of five academies in the trust" may sit in an introduction about the notice
+    if when_doc is not None and not _found(analysis, when_doc, analysis.joined, content_only=False):
+        return
     unless_sentence = compiled.get("unless_sentence")
     if_sentence = compiled.get("if_sentence")
+    # a denied match ("we do not rely on legitimate interests") is no evidence of the fault
+    negation = analysis.negation if rule.check.get("skip_negated") else None
     limit = rule.check.get("max_findings", DEFAULT_MAX_FINDINGS)
     # patterns that only count from a date, e.g. a body that closed then
     regexes = [compiled["patterns"]] + [p for since, p in compiled.get("dated", ()) if context.as_of >= since]
@@ -195,6 +207,8 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
             if unless_sentence is not None and unless_sentence.search(sentence.text):
                 continue
             if if_sentence is not None and not if_sentence.search(sentence.text):
+                continue
+            if negation is not None and is_negated(sentence, match.start(), negation):
                 continue
             hits[sentence.start] = (sentence, match)
             lines.add(sentence.line)
@@ -259,6 +273,8 @@ def _absent(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> 
 def _missing_items(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
     check, compiled = rule.check, rule.compiled
     if not _condition_holds(analysis, check.get("when"), compiled.get("when")):
+        return
+    if check.get("unless") and _condition_holds(analysis, check["unless"], compiled.get("unless")):
         return
     # an item with its own `when` is asked for only where that holds (portability: consent or contract)
     asked = [

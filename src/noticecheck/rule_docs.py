@@ -45,7 +45,9 @@ def describe_check(rule) -> str:
     if kind == "pattern":
         limit = check.get("max_findings")
         cap = f", at most {limit} per notice" if limit else ""
-        return f"Fires once for each sentence that {_looks_for(check)}{cap}."
+        also = " and, in the same sentence, one of its `if_sentence` patterns" if check.get("if_sentence") else ""
+        negated = " (a match denied by a negation just before it does not count)" if check.get("skip_negated") else ""
+        return f"Fires once for each sentence that {_looks_for(check)}{also}{cap}{negated}."
     if kind == "absent":
         parts = ["Fires when the notice mentions none of what it looks for"]
         if check.get("phrases"):
@@ -194,6 +196,8 @@ def rule_markdown(rule) -> list[str]:
     lines += ["", f"Message: {_placeholders(rule.message)}", "", f"Fix: {_placeholders(rule.fix)}", ""]
     if rule.variants:
         lines += [f"- {line}" for line in _variant_lines(rule)] + [""]
+    if rule.notes:
+        lines += [f"Notes: {rule.notes}", ""]
     for outcome, label in (("fail", "Fires on"), ("pass", "Does not fire on")):
         for example in rule.examples.get(outcome, []):
             text, note = _example_text(example)
@@ -243,6 +247,8 @@ def explain_text(rule, book) -> str:
     lines += ["", "Message:", f"  {_placeholders(rule.message)}", "", "Fix:", f"  {_placeholders(rule.fix)}"]
     if rule.variants:
         lines += ["", "Variants:"] + [f"  {line}" for line in _variant_lines(rule)]
+    if rule.notes:
+        lines += ["", "Notes:", f"  {rule.notes}"]
     for outcome, label in (("fail", "Fires on"), ("pass", "Does not fire on")):
         for example in rule.examples.get(outcome, []):
             text, note = _example_text(example)

@@ -80,6 +80,7 @@ class Rule:
     # context- or content-dependent severity/message/fix; the engine picks the first whose `when` holds
     variants: tuple[Mapping[str, Any], ...] = ()
     file: str = ""
+    notes: str = ""  # the law behind the rule and what is uncertain, for the docs
     # compiled forms of the check's regex lists, keyed like the check ("patterns", "unless_sentence", ...)
     compiled: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -287,7 +288,7 @@ def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str)
     return matcher
 
 
-_REGEX_KEYS = ("patterns", "unless_sentence", "if_sentence", "unless_document", "cues")
+_REGEX_KEYS = ("patterns", "unless_sentence", "if_sentence", "unless_document", "when_document", "cues")
 
 
 def _with_phrases(spec: Mapping[str, Any], file: Path, owner: str, key: str) -> list | None:
@@ -378,6 +379,7 @@ def load_pack(path: Path, schema_dir: Path | None = None, *, gate: bool = False)
                 check=raw["check"],
                 message=raw["message"].strip(),
                 fix=raw["fix"].strip(),
+                notes=" ".join(raw.get("notes", "").split()),
                 examples=raw["examples"],
                 aliases=tuple(raw.get("aliases", ())),
                 variants=tuple(raw.get("variants", ())),

@@ -73,6 +73,7 @@ class Analysis:
     # offsets kept: what proves that something is *present* is looked for here
     content: str | None = None
     blanked: str | None = None  # `joined` with only the placeholders blanked
+    negation: Matcher | None = None  # the cues' negation words, for rules that skip negated matches
 
     def candidates(self, part) -> Sequence[int]:
         """Indices of the sentences where a matcher part could match (all of them when the index cannot tell).
@@ -349,7 +350,8 @@ def _all_negated(blocks, index, sentences_of_block, sentences, cues: Cues) -> bo
     return bool(body) and all(cues.negation.search(text) for text in body)
 
 
-def _is_negated(sentence: Sentence, match_start: int, negation: re.Pattern) -> bool:
+def is_negated(sentence: Sentence, match_start: int, negation: re.Pattern) -> bool:
+    """Is the cue at `match_start` denied by a negation in the clause just before it ("we do not share")?"""
     before = sentence.text[: max(0, match_start - sentence.start)]
     # Only the clause just before the cue: "We share data with the LA; we do not sell it" must not negate.
     clause = re.split(r"[;:,]|\b(but|however|except|unless)\b", before)[-1] or ""
@@ -590,6 +592,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         members=members,
         hits=cues.index.scan(joined, starts) if cues.index is not None and sentences else None,
         index=cues.index,
+        negation=cues.negation,
     )
 
     def index_at(offset: int) -> int:
@@ -644,7 +647,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
                 return False
             if cue.exclude is not None and cue.exclude.search(text_of(index_at(match.start()))):
                 return False
-            if cue.skip_negated and _is_negated(sentence, match.start(), cues.negation):
+            if cue.skip_negated and is_negated(sentence, match.start(), cues.negation):
                 return False
             return True
 
