@@ -89,7 +89,7 @@ def test_index_shows_counts_chart_and_key_check_columns(store, tmp_path):
     index = render_dashboard(store.load_run(run), tmp_path / "out").read_text(encoding="utf-8")
     assert "School privacy notices: Kent" in index
     assert "Website could not be reached" in index and "Notice checked" in index
-    assert 'class="bar"' in index and "2 schools" in index  # npd-missing affects two schools
+    assert 'class="bar severity-' in index and "2 schools" in index  # npd-missing affects two schools
     for check in KEY_CHECKS:
         assert check.label in index
     assert 'id="filter-text"' in index and 'id="filter-status"' in index and 'data-status="unreachable"' in index
@@ -189,4 +189,4 @@ def test_jsonl_and_totals(store, tmp_path):
     totals = run_totals(data)
     assert totals.schools == 3 and totals.by_status["no-notice-found"] == 1 and totals.by_status["no-website"] == 0
     assert totals.compliant_schools == 1  # Beta has only a warning
-    assert [r for r, _, _ in totals.by_rule] == ["dpo-missing", "npd-missing"]
+    assert [g.rule for g in totals.by_rule] == ["dpo-missing", "npd-missing"]

@@ -48,7 +48,7 @@ def check_text(
     from noticecheck.completeness import assess_completeness
     from noticecheck.context import resolve_context
     from noticecheck.engine import run_rules
-    from noticecheck.sections import find_sections
+    from noticecheck.sections import find_sections, outline
 
     analysis = find_sections(text, rulebook.cues)
     context = resolve_context(text, analysis, options, today)
@@ -69,6 +69,7 @@ def check_text(
         incomplete=incomplete,
         not_applied=not_applied,
         suppressed=tuple(suppressed),
+        outline=outline(analysis),
     )
 
 

@@ -122,5 +122,5 @@ def run_demo(
             summaries.append(f"{label}: {summary.line()}")
             run_ids.append(run_id)
         old, new = store.load_run(run_ids[0]), store.load_run(run_ids[1])
-        index = write_run_reports(new, out, compare_runs(old, new), old.run)
+        index = write_run_reports(new, out, compare_runs(old, new), old.run, store=store)
     return DemoResult(index=index, db=db_path, school_list=school_list, summaries=tuple(summaries))

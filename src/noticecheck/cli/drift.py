@@ -1,0 +1,67 @@
+"""`noticecheck drift`: compare schools' notices with their trust's template, part by part (thin: parse, call, print).
+
+Each NOTICE is checked with the same rules as `noticecheck check`, then
+compared with TEMPLATE (drift.py): which parts match, changed, were dropped
+or added, and which of the notice's findings come from the template.
+Exit status: 0 compared, 2 bad usage or an unreadable input.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from noticecheck.cli.options import context_options, fail, open_gate, rule_options
+
+
+@click.command()
+@click.argument("template")
+@click.argument("notices", nargs=-1, required=True)
+@rule_options
+@context_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def drift(template, notices, fmt, **gate_options):
+    """Compare each NOTICE with the trust's TEMPLATE: parts kept, changed, dropped, added, and whose gaps are whose."""
+    from noticecheck.drift import drift as compare
+
+    gate = open_gate([template, *notices], **gate_options)
+    results = {}
+    for path in (template, *notices):
+        outcome = gate.check_path(path)
+        if not outcome.checked:
+            fail(f"{path}: cannot read it: {outcome.result.error}")
+        results[path] = outcome
+    base = results[template]
+    drifts = [
+        compare(template, base.result.outline, base.findings, path, results[path].result.outline, results[path].findings)
+        for path in notices
+    ]
+    if fmt == "json":
+        click.echo(json.dumps({"template": template, "notices": [d.to_json() for d in drifts]}, indent=2, ensure_ascii=False))
+        return
+    click.echo(text_report(drifts))
+
+
+def text_report(drifts) -> str:
+    """What a trust's DPO reads: per notice, the parts that moved away from the template, then whose gaps are whose."""
+    from noticecheck.drift import sentence_diff_lines, severity_name
+
+    lines: list[str] = []
+    for d in drifts:
+        counts = ", ".join(f"{d.count(s)} {s}" for s in ("match", "changed", "dropped", "added"))
+        lines.append(f"{d.notice}: {counts} (keeps {d.kept_share:.0%} of the template's sentences)")
+        for part in d.parts:
+            if part.state == "match":
+                continue
+            renamed = f" (now headed {part.copy_heading!r})" if part.copy_heading else ""
+            lines.append(f"  {part.state:8s} {part.heading or '(opening text)'}{renamed}")
+            if part.state == "changed":
+                lines += [f"      {line}" for line in sentence_diff_lines(part)]
+        for label, items in (("from the template", d.inherited), ("this notice's own", d.own)):
+            if items:
+                shown = ", ".join(f"{f.rule} ({severity_name(f)})" for f in items)
+                lines.append(f"  gaps {label}: {shown}")
+        if d.fixed:
+            lines.append(f"  template gaps fixed here: {', '.join(f.rule for f in d.fixed)}")
+    return "\n".join(lines)
