@@ -158,6 +158,8 @@ def test_changes_page_and_school_since_box(store, tmp_path):
     render_dashboard(new_data, tmp_path / "out", compare_runs(old_data, new_data), old_data.run)
     changes = (tmp_path / "out" / "changes.html").read_text(encoding="utf-8")
     assert "What changed since scan 1" in changes and "Title of outdated-dpa-1998" in changes
+    fixed = changes[changes.index('<ul class="fixed">'):]
+    assert fixed.index('severity-error">Problem</span> Title of outdated-dpa-1998') < fixed.index("</ul>")
     assert 'href="schools/1.html"' in changes
     assert "Since scan 1" in (tmp_path / "out" / "schools" / "1.html").read_text(encoding="utf-8")
     assert 'href="changes.html"' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
@@ -190,3 +192,19 @@ def test_jsonl_and_totals(store, tmp_path):
     assert totals.schools == 3 and totals.by_status["no-notice-found"] == 1 and totals.by_status["no-website"] == 0
     assert totals.compliant_schools == 1  # Beta has only a warning
     assert [g.rule for g in totals.by_rule] == ["dpo-missing", "npd-missing"]
+
+
+def test_gaps_are_ranked_by_severity_then_schools_affected(store):
+    run = _run(store, [
+        school_record(key=str(i), urn=str(i), name=f"School {i}", status="checked",
+                     notices=(_notice(*(_finding(r, sev) for r, sev in rules)),))
+        for i, rules in enumerate([
+            [("lrs-missing", "info"), ("review-date-stale", "warning")],
+            [("lrs-missing", "info"), ("review-date-stale", "warning"), ("npd-missing", "warning")],
+            [("lrs-missing", "info"), ("dpo-missing", "error")],
+        ])
+    ])
+    gaps = run_totals(store.load_run(run)).by_rule
+    assert [(g.rule, g.severity, g.schools) for g in gaps] == [
+        ("dpo-missing", "error", 1), ("review-date-stale", "warning", 2), ("npd-missing", "warning", 1),
+        ("lrs-missing", "info", 3)]
