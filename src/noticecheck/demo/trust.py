@@ -92,3 +92,22 @@ SCHOOL_NAMES = {
 
 def for_school(markup: str, school: str) -> str:
     return markup.replace("{school}", school)
+
+
+def trust_plans(first_index: int, first_urn: int):
+    """The trust's five schools as demo site plans (each publishes its copy as a web page or a PDF)."""
+    from noticecheck.demo.notices import DemoNotice, parse_markup
+    from noticecheck.demo.sites import PublishedNotice, SchoolPlan
+
+    plans = []
+    for offset, (key, markup) in enumerate(COPIES.items()):
+        name = SCHOOL_NAMES[key]
+        notice = DemoNotice(name=f"trust-{key}", audience="pupils", blocks=tuple(parse_markup(for_school(markup, name))))
+        plans.append(
+            SchoolPlan(
+                index=first_index + offset, urn=str(first_urn + offset), name=name, type_name="Academy converter",
+                phase="Primary", age_low=4, age_high=11, trust=TRUST_NAME, kind="normal",
+                published=(PublishedNotice(notice, ("html", "pdf")[offset % 2], ("policies", "gdpr")[offset % 2]),),
+            )
+        )
+    return plans

@@ -72,6 +72,10 @@ class TrustDrift:
         gaps = [Gap(rule, seen[rule].title or rule, seen[rule].severity, n) for rule, n in counts.items()]
         return sorted(gaps, key=lambda g: (-_RANK[g.severity], -g.schools, g.rule))
 
+    def fix_for(self, rule: str) -> str:
+        """How to fix one of the template's gaps (the rule's own advice)."""
+        return next((f.fix for f in self.findings if f.rule == rule and f.fix), "")
+
     @property
     def schools_inheriting(self) -> int:
         return sum(1 for s in self.schools if s.gaps("inherited"))
