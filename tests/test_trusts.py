@@ -286,3 +286,21 @@ def test_drift_command_text_and_json(scans):
     assert birch["parts"]["dropped"] == 1 and [f["rule"] for f in birch["own"]] == ["retention-missing"]
     assert "ico-complaint-missing" in [f["rule"] for f in damson["inherited"]]
     assert [f["rule"] for f in damson["own"]] == ["outdated-dpa-1998"]
+
+
+def test_unknown_trust_or_template_trust_is_refused_with_a_suggestion(scans):
+    school_list = scans.tmp / "edubasealldata.csv"
+    common = ("--db", str(scans.tmp / "other.sqlite"), "--out", str(scans.tmp / "other"), "--quiet")
+    result = _invoke("scan", str(school_list), "--trust", "Orchard Vale Trust", *common, expect=2)
+    assert "no open school in trust 'Orchard Vale Trust'" in result.stderr and ORCHARD in result.stderr
+    result = _invoke("scan", str(school_list), "--template", f"Orchard Valley Learning Trust={scans.template}",
+                     *common, expect=2)
+    assert "no school in the list is in that trust" in result.stderr and ORCHARD in result.stderr
+    result = _invoke("scan", str(school_list), "--template", str(scans.template), *common, expect=2)
+    assert 'give it as "TRUST NAME=PATH"' in result.stderr
+    assert not (scans.tmp / "other.sqlite").exists() or _runs(scans.tmp / "other.sqlite") == 0
+
+
+def _runs(db: Path) -> int:
+    with Store(db) as store:
+        return len(store.runs())

@@ -114,6 +114,7 @@ def scan(schools_csv, la, trust, templates, db_path, out_root, resume, run_id, c
             fail(str(exc))
         for problem in problems:
             click.echo(f"noticecheck: skipped {printable(problem)}", err=True)
+        _check_template_trusts(template_paths, schools)
         if not schools:
             fail(f"no open schools to scan in {source}" + (f" for LA {la!r}" if la else ""))
         if not resume:
@@ -149,13 +150,25 @@ def _parse_templates(values: tuple[str, ...]) -> list[tuple[str, Path]]:
     """`--template "TRUST NAME=path"` -> [(trust, path)]; a bad value ends the run with exit code 2."""
     parsed = []
     for value in values:
-        name, sep, path = value.rpartition("=")
+        name, sep, path = value.partition("=")  # a path may hold "=", a trust name does not
         if not sep or not name.strip() or not path.strip():
             fail(f"--template {value!r}: give it as \"TRUST NAME=PATH\"")
         if not Path(path.strip()).is_file():
             fail(f"--template {value!r}: {path.strip()} is not a file")
         parsed.append((" ".join(name.split()), Path(path.strip())))
     return parsed
+
+
+def _check_template_trusts(template_paths: list[tuple[str, Path]], schools) -> None:
+    """A template for a trust no school is in would be silently unused: a typo, most likely."""
+    import difflib
+
+    trusts = {" ".join(s.trust.split()).casefold(): s.trust for s in schools if s.trust}
+    for name, _ in template_paths:
+        if name.casefold() not in trusts:
+            close = difflib.get_close_matches(name.casefold(), list(trusts), n=1, cutoff=0.6)
+            hint = f"; did you mean {trusts[close[0]]!r}?" if close else ""
+            fail(f"--template {name!r}: no school in the list is in that trust{hint}")
 
 
 def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool) -> None:

@@ -209,15 +209,8 @@ def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustSummary] = (
 
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(rows + 1, 1)}"
 
-    def coloured(ws, values: list[object], colour_of) -> list:
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(ws, value=csv_cell(value))
-            fill = fills.get(colour_of(value)) if isinstance(value, str) else None
-            if fill is not None:
-                cell.fill = fill
-            cells.append(cell)
-        return cells
+    def cells(ws, values: list[object]) -> list:
+        return [WriteOnlyCell(ws, value=csv_cell(value)) for value in values]
 
     ws = sheet("Schools", SCHOOL_SHEET_COLUMNS)
     check_columns = {c.id for c in KEY_CHECKS}
@@ -230,18 +223,17 @@ def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustSummary] = (
         }
         for check in KEY_CHECKS:
             row[check.id] = yes_no(key_check_passes(check, school.notices))
-        values = [row[c] for c in SCHOOL_SHEET_COLUMNS]
-        cells = coloured(ws, values, lambda v: None)
-        for cell, column in zip(cells, SCHOOL_SHEET_COLUMNS):
+        row_cells = cells(ws, [row[c] for c in SCHOOL_SHEET_COLUMNS])
+        for cell, column in zip(row_cells, SCHOOL_SHEET_COLUMNS):
             if column in check_columns and cell.value in fills:
                 cell.fill = fills[cell.value]
-        ws.append(cells)
+        ws.append(row_cells)
     finish(ws, SCHOOL_SHEET_COLUMNS, len(data.schools))
 
     ws = sheet("Trusts", TRUST_COLUMNS)
     for trust in trusts:
         row = trust_row(trust)
-        ws.append(coloured(ws, [row[c] for c in TRUST_COLUMNS], lambda v: None))
+        ws.append(cells(ws, [row[c] for c in TRUST_COLUMNS]))
     finish(ws, TRUST_COLUMNS, len(trusts))
 
     origins = _origins(trusts)
@@ -255,9 +247,10 @@ def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustSummary] = (
                     f.severity, f.rule, f.title or f.rule, f.message, f.fix, f.line,
                     origins.get((notice.id, f.rule), ""),
                 ]
-                cells = coloured(ws, values, lambda v: None)
-                cells[FINDING_SHEET_COLUMNS.index("severity")].fill = fills[f.severity] if f.severity in fills else PatternFill()
-                ws.append(cells)
+                row_cells = cells(ws, values)
+                if f.severity in fills:
+                    row_cells[FINDING_SHEET_COLUMNS.index("severity")].fill = fills[f.severity]
+                ws.append(row_cells)
                 count += 1
     finish(ws, FINDING_SHEET_COLUMNS, count)
     book.save(path)
