@@ -33,6 +33,7 @@ TITLES = {
     "la_scan": "LA scan at scale (loopback)",
     "ci_gate": "CI gate (200 notices, one process)",
     "hostile": "Hostile inputs: worst case beside typical",
+    "reports": "Writing a run's reports (trusts, drift, xlsx)",
 }
 
 
@@ -106,6 +107,13 @@ def test_hostile_smoke(tmp_path):
     rows = {row[0]: row for row in result["tables"][0]["rows"]}
     assert set(rows) == {"a FIFO among the inputs (check)", "80 KB of 'a.' before a retired URL (check)"}
     assert all(row[-1] for row in rows.values())  # each hostile child said how it ended
+
+
+def test_reports_smoke(tmp_path):
+    result = run_smoke("reports", tmp_path)
+    assert [f["name"] for f in result["figures"]] == [
+        "20 schools: peak RSS with trusts, drift, trend and xlsx / without", "20 schools: wall time with / without"]
+    assert figure(result, "20 schools: peak RSS")["value"] > 0
 
 
 # -- pure helpers -------------------------------------------------------------------

@@ -46,7 +46,7 @@ class SchoolDrift:
     @property
     def own(self) -> tuple:
         if self.drift is None:
-            return self.notice.findings if self.notice else ()
+            return ()  # no checked notice, nothing compared
         # a school that wrote its own notice owns all of its gaps
         return self.drift.own if self.follows else self.drift.inherited + self.drift.own
 
