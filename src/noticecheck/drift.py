@@ -15,6 +15,7 @@ Pure: outlines and findings in, dataclasses out. Findings are matched with
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ TEMPLATE_MAJORITY = 0.5
 STATES = ("match", "changed", "dropped", "added")
 
 
+@functools.lru_cache(maxsize=65536)  # a trust's copies repeat the template's sentences many times over
 def _norm(sentence: str) -> str:
     # Case, spacing and curly quotes change when text is pasted between
     # editors; none of that is drift anyone needs to see.
@@ -111,8 +113,9 @@ def _overlap(a: OutlinePart, b: OutlinePart) -> float:
 
 def _compare_part(old: OutlinePart, new: OutlinePart) -> PartDrift:
     old_norm, new_norm = _sentences(old), _sentences(new)
-    removed = tuple(s for s, n in zip(old.sentences, old_norm) if n not in set(new_norm))
-    added = tuple(s for s, n in zip(new.sentences, new_norm) if n not in set(old_norm))
+    old_set, new_set = set(old_norm), set(new_norm)
+    removed = tuple(s for s, n in zip(old.sentences, old_norm) if n not in new_set)
+    added = tuple(s for s, n in zip(new.sentences, new_norm) if n not in old_set)
     renamed = _norm(old.heading) != _norm(new.heading)
     state = "changed" if removed or added or renamed else "match"
     return PartDrift(old.heading, state, new.heading if renamed else None, removed, added)
