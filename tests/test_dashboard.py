@@ -208,3 +208,29 @@ def test_gaps_are_ranked_by_severity_then_schools_affected(store):
     assert [(g.rule, g.severity, g.schools) for g in gaps] == [
         ("dpo-missing", "error", 1), ("review-date-stale", "warning", 2), ("npd-missing", "warning", 1),
         ("lrs-missing", "info", 3)]
+
+
+def test_trust_page_shows_what_changed_in_its_schools(store, tmp_path):
+    from noticecheck.scan.dashboard import trust_page_name
+    from noticecheck.scan.trusts import trust_summaries
+
+    def schools(first_findings):
+        return [
+            school_record(key="1", urn="1", name="Alpha Academy", status="checked", trust="NORTH TRUST",
+                          notices=(_notice(*first_findings),)),
+            school_record(key="2", urn="2", name="Beta Academy", status="checked", trust="NORTH TRUST",
+                          notices=(_notice(_finding("npd-missing", "warning")),)),
+            school_record(key="3", urn="3", name="Gamma Primary", status="checked", notices=(_notice(),)),
+        ]
+
+    old_data = store.load_run(_run(store, schools([_finding("dpo-missing")])))
+    new_data = store.load_run(_run(store, schools([])))
+    comparison = compare_runs(old_data, new_data)
+    trusts = trust_summaries(new_data, comparison=comparison)
+    assert [(t.name, len(t.schools), t.fixed, t.new) for t in trusts] == [("NORTH TRUST", 2, 1, 0)]
+    render_dashboard(new_data, tmp_path / "out", comparison, old_data.run, trusts=trusts)
+    page = (tmp_path / "out" / "trusts" / trust_page_name("NORTH TRUST")).read_text(encoding="utf-8")
+    since = page[page.index('id="trust-since"'):page.index('id="trust-gaps"')]
+    assert "Alpha Academy" in since and "Title of dpo-missing" in since and "Beta Academy" not in since
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<option value="NORTH TRUST">' in index and 'data-trust="NORTH TRUST"' in index

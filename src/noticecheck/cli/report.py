@@ -99,6 +99,6 @@ def _text_report(data, totals, comparison, index: Path) -> str:
                 lines.append(f"    result: {before} -> {after}")
             for word, items in (("fixed", change.fixed), ("new", change.new), ("stayed", change.stayed)):
                 for item in items:
-                    lines.append(f"    {word:6s} {item.rule} ({item.audience} notice)")
+                    lines.append(f"    {word:6s} {item.rule} [{item.severity}] ({item.audience} notice)")
     lines.append(f"Dashboard: {index}")
     return "\n".join(lines)

@@ -251,6 +251,7 @@ def render_dashboard(
                 key_checks=KEY_CHECKS,
                 max_gap=max((g.schools for g in trust.gaps), default=1),
                 changes_page=comparison,
+                changes=changes,
             ),
             encoding="utf-8",
         )
