@@ -304,3 +304,21 @@ def test_unknown_trust_or_template_trust_is_refused_with_a_suggestion(scans):
 def _runs(db: Path) -> int:
     with Store(db) as store:
         return len(store.runs())
+
+
+def test_drift_command_finds_the_template_among_the_notices(scans):
+    paths = []
+    for key in ("birch", "alder", "cedar", "elm"):
+        path = scans.tmp / f"found-{key}.md"
+        path.write_text(orchard.for_school(orchard.COPIES[key], orchard.SCHOOL_NAMES[key]), encoding="utf-8")
+        paths.append(str(path))
+    other = scans.tmp / "found-other.md"
+    other.write_text("# Privacy\n\nWe are a small school with a notice of our own that shares nothing.\n", encoding="utf-8")
+    data = json.loads(_invoke("drift", *paths, str(other), "--find-template", "--format", "json",
+                              "--as-of", AS_OF).stdout)
+    assert data["found"] is True and data["template"].endswith("found-alder.md")
+    assert data["others"] == [str(other)] and len(data["copies"]) == 3
+    text = _invoke("drift", *paths, "--find-template", "--as-of", AS_OF).stdout
+    assert text.startswith(f"Template found: {paths[1]} (copied by 3 of the 3 others)")
+    refused = _invoke("drift", paths[0], str(other), "--find-template", expect=2)
+    assert "no template to find" in refused.stderr

@@ -21,25 +21,40 @@ from noticecheck.cli.options import context_options, fail, open_gate, rule_optio
 @rule_options
 @context_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def drift(template, notices, fmt, **gate_options):
+@click.option("--find-template", is_flag=True,
+              help="No template is known: take TEMPLATE as one more notice and find the one most of the notices copied.")
+def drift(template, notices, fmt, find_template, **gate_options):
     """Compare each NOTICE with the trust's TEMPLATE: parts kept, changed, dropped, added, and whose gaps are whose."""
-    from noticecheck.drift import drift as compare
+    from noticecheck.drift import drift as compare, likely_template
 
     gate = open_gate([template, *notices], **gate_options)
     results = {}
-    for path in (template, *notices):
+    for path in dict.fromkeys((template, *notices)):
         outcome = gate.check_path(path)
         if not outcome.checked:
             fail(f"{path}: cannot read it: {outcome.result.error}")
         results[path] = outcome
+    found = None
+    if find_template:
+        found = likely_template({path: outcome.result.outline for path, outcome in results.items()})
+        if found is None:
+            fail("these notices are not mostly copies of one notice, so there is no template to find "
+                 "(it takes three notices or more, most of them sharing most sentences)")
+        template, notices = found.name, tuple(p for p in results if p != found.name)
     base = results[template]
     drifts = [
         compare(template, base.result.outline, base.findings, path, results[path].result.outline, results[path].findings)
         for path in notices
     ]
     if fmt == "json":
-        click.echo(json.dumps({"template": template, "notices": [d.to_json() for d in drifts]}, indent=2, ensure_ascii=False))
+        payload = {"template": template, "found": found is not None, "notices": [d.to_json() for d in drifts]}
+        if found is not None:
+            payload["copies"], payload["others"] = list(found.copies), list(found.others)
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
+    if found is not None:
+        differ = f"; not copies of it: {', '.join(found.others)}" if found.others else ""
+        click.echo(f"Template found: {template} (copied by {len(found.copies)} of the {len(notices)} others{differ})")
     click.echo(text_report(drifts))
 
 
