@@ -398,13 +398,16 @@ def read_schools(
 
 def _in_trust(path: Path, schools: list[School], trust: str) -> list[School]:
     """The schools of one trust (GIAS writes trust names in upper case; people type them as they like)."""
-    wanted = " ".join(trust.split()).casefold()
-    kept = [s for s in schools if s.trust and " ".join(s.trust.split()).casefold() == wanted]
+    def fold(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    wanted = fold(trust)
+    kept = [s for s in schools if s.trust and fold(s.trust) == wanted]
     if not kept:
         names = sorted({s.trust for s in schools if s.trust})
         if not names:
             raise RegistryError(f"{path}: no school in this list names a trust (GIAS 'Trusts (name)' or a 'trust' column)")
-        folded = {name.casefold(): name for name in names}
+        folded = {fold(name): name for name in names}  # one suggestion per trust, however its schools spell it
         suggestions = [folded[m] for m in difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.5)]
         hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
         raise RegistryError(f"{path}: no open school in trust {trust!r}{hint}")
