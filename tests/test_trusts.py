@@ -322,3 +322,20 @@ def test_drift_command_finds_the_template_among_the_notices(scans):
     assert text.startswith(f"Template found: {paths[1]} (copied by 3 of the 3 others)")
     refused = _invoke("drift", paths[0], str(other), "--find-template", expect=2)
     assert "no template to find" in refused.stderr
+
+
+def test_school_pages_say_which_gaps_are_the_trusts(scans):
+    from noticecheck.scan.dashboard import school_page_name
+
+    def page(run: int, urn: str) -> str:
+        return (scans.out / f"run-{run}" / "schools" / school_page_name(urn)).read_text(encoding="utf-8")
+
+    damson = page(1, "810004")
+    assert "copy of the trust's template, changed in 1 place" in damson
+    trust_part = damson[damson.index("For the trust to fix"):damson.index("For the school to fix")]
+    assert "ico-complaint-missing" in trust_part and "outdated-dpa-1998" in damson[damson.index("For the school to fix"):]
+    # run 2 found the template itself: Alder's page says its gaps are the template's
+    alder = page(2, "810001")
+    assert "taken as the trust's template" in alder and "For the trust to fix" in alder
+    assert "For the school to fix" not in alder
+    assert "What the trust fixes" not in page(1, "810008")  # in no trust
