@@ -234,3 +234,27 @@ def test_trust_page_shows_what_changed_in_its_schools(store, tmp_path):
     assert "Alpha Academy" in since and "Title of dpo-missing" in since and "Beta Academy" not in since
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert '<option value="NORTH TRUST">' in index and 'data-trust="NORTH TRUST"' in index
+
+
+def test_trust_page_marks_the_words_a_school_edited(store, tmp_path):
+    from noticecheck.model import OutlinePart
+    from noticecheck.scan.dashboard import trust_page_name
+    from noticecheck.scan.scheduler import write_run_reports
+    from noticecheck.scan.store import TemplateRecord
+
+    template = (OutlinePart("Keeping data", ("We keep records for six years.", "Then we shred them.")),)
+    edited = (OutlinePart("Keeping data", ("We keep records for ten years.", "Then we shred them.")),)
+    run = store.start_run("/data/schools.csv", "Kent", {})
+    store.save_template(run, TemplateRecord("EAST TRUST", "/data/east.docx", template, (_finding("dpo-missing"),)))
+    for key, outline in (("1", template), ("2", edited)):
+        notice = NoticeRecord(url=f"https://{key}.example/n.html", status="checked", audience="pupils",
+                              findings=(_finding("dpo-missing"),), outline=outline)
+        store.save_school(run, school_record(key=key, urn=key, name=f"School {key}", status="checked",
+                                             trust="EAST TRUST", notices=(notice,)))
+    store.finish_run(run)
+    write_run_reports(store.load_run(run), tmp_path / "out", store=store)
+    page = (tmp_path / "out" / "trusts" / trust_page_name("EAST TRUST")).read_text(encoding="utf-8")
+    assert "1 gap comes from the template and affects 2 schools; 0 schools have gaps of their own." in page
+    assert "We keep records for <del>six</del> <ins>ten</ins> years." in page
+    rows = (tmp_path / "out" / "trusts.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[1].startswith("EAST TRUST,2,2,2,2,0,")

@@ -28,12 +28,15 @@ def test_case_spacing_and_curly_quotes_are_not_drift():
     assert all(p.state == "match" for p in parts)
 
 
-def test_sentences_taken_out_and_put_in_are_listed_in_order():
-    copy = (TEMPLATE[0], OutlinePart("Keeping data", ("We keep records for ten years.", "Then we shred them.")), TEMPLATE[2])
+def test_sentences_taken_out_and_put_in_are_listed_and_an_edit_still_counts_as_kept():
+    copy = (TEMPLATE[0], OutlinePart("Keeping data", ("We keep records for ten years.", "Then we shred them.")),
+            OutlinePart("Your rights", ("You can ask for a copy.", "Ring the office on Tuesdays about anything.")))
     parts, kept = compare_outlines(TEMPLATE, copy)
-    changed = parts[1]
-    assert changed.removed == ("We keep records for six years.",) and changed.added == ("We keep records for ten years.",)
-    assert round(kept, 2) == round(5 / 6, 2)
+    changed, rights = parts[1], parts[2]
+    assert changed.reworded == (("We keep records for six years.", "We keep records for ten years."),)
+    assert rights.removed == ("You can complain to the ICO.",)
+    assert rights.added == ("Ring the office on Tuesdays about anything.",)
+    assert round(kept, 2) == round(5 / 6, 2)  # the edited sentence is kept; the replaced one is not
 
 
 def test_findings_split_by_rule_into_inherited_own_and_fixed():
@@ -54,3 +57,16 @@ def test_likely_template_needs_most_notices_to_be_copies():
     assert found is not None and found.name == "a" and set(found.copies) == {"b", "c"} and found.others == ("d",)
     assert likely_template({"a": TEMPLATE, "d": other, "e": (OutlinePart("", ("A third text.",)),)}) is None
     assert likely_template({"a": TEMPLATE, "b": TEMPLATE}) is None  # two notices are not "most of a trust"
+
+
+def test_an_edited_sentence_is_one_edit_with_its_words_marked():
+    from noticecheck.drift import sentence_diff_lines, word_diff
+
+    copy = (TEMPLATE[0], OutlinePart("Keeping data", ("We keep records for ten years.", "Then we shred them.",
+                                                       "We also run a breakfast club on weekdays.")), TEMPLATE[2])
+    changed = compare_outlines(TEMPLATE, copy)[0][1]
+    assert changed.reworded == (("We keep records for six years.", "We keep records for ten years."),)
+    assert changed.removed == () and changed.added == ("We also run a breakfast club on weekdays.",)
+    assert word_diff(*changed.reworded[0]) == [("=", "We keep records for"), ("-", "six"), ("+", "ten"), ("=", "years.")]
+    assert sentence_diff_lines(changed) == [
+        "+ We also run a breakfast club on weekdays.", "~ We keep records for [-six-] {+ten+} years."]

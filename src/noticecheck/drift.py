@@ -15,6 +15,7 @@ Pure: outlines and findings in, dataclasses out. Findings are matched with
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ SAME_PART_SHARE = 0.5
 COPY_SHARE = 0.6
 # ...and a candidate is the trust's template when more than this share of the trust's notices are copies.
 TEMPLATE_MAJORITY = 0.5
+
+# A taken-out and a put-in sentence this alike (difflib ratio) are one sentence edited.
+REWORDED_RATIO = 0.75
 
 STATES = ("match", "changed", "dropped", "added")
 
@@ -50,11 +54,12 @@ class PartDrift:
     copy_heading: str | None = None  # the copy's heading when it was renamed
     removed: tuple[str, ...] = ()  # template sentences the copy left out
     added: tuple[str, ...] = ()  # sentences the copy put in
+    reworded: tuple[tuple[str, str], ...] = ()  # (template sentence, the copy's edit of it)
 
     def to_json(self) -> dict:
         return {
             "heading": self.heading, "state": self.state, "copy_heading": self.copy_heading,
-            "removed": list(self.removed), "added": list(self.added),
+            "removed": list(self.removed), "added": list(self.added), "reworded": [list(p) for p in self.reworded],
         }
 
 
@@ -65,7 +70,7 @@ class NoticeDrift:
     template: str
     notice: str
     parts: tuple[PartDrift, ...]
-    kept_share: float  # share of the template's sentences the copy kept word for word
+    kept_share: float  # share of the template's sentences the copy kept, word for word or edited
     inherited: tuple = ()  # the copy's findings the template has too
     own: tuple = ()  # the copy's findings the template does not have
     fixed: tuple = ()  # the template's findings the copy does not have
@@ -114,15 +119,55 @@ def _overlap(a: OutlinePart, b: OutlinePart) -> float:
 def _compare_part(old: OutlinePart, new: OutlinePart) -> PartDrift:
     old_norm, new_norm = _sentences(old), _sentences(new)
     old_set, new_set = set(old_norm), set(new_norm)
-    removed = tuple(s for s, n in zip(old.sentences, old_norm) if n not in new_set)
-    added = tuple(s for s, n in zip(new.sentences, new_norm) if n not in old_set)
+    removed = [s for s, n in zip(old.sentences, old_norm) if n not in new_set]
+    added = [s for s, n in zip(new.sentences, new_norm) if n not in old_set]
+    reworded = _reworded(removed, added)
     renamed = _norm(old.heading) != _norm(new.heading)
-    state = "changed" if removed or added or renamed else "match"
-    return PartDrift(old.heading, state, new.heading if renamed else None, removed, added)
+    state = "changed" if removed or added or reworded or renamed else "match"
+    return PartDrift(old.heading, state, new.heading if renamed else None, tuple(removed), tuple(added), reworded)
+
+
+def _reworded(removed: list[str], added: list[str]) -> tuple[tuple[str, str], ...]:
+    """Take out of `removed` and `added` the sentences that are edits of one another (a date or a name changed).
+
+    "DPA 1998" -> "DPA 2018" reads better as one edited sentence than as one
+    sentence gone and another come. Pairs most alike first; both lists are changed in place.
+    """
+    candidates = sorted(
+        ((difflib.SequenceMatcher(None, _norm(a), _norm(b)).ratio(), i, j) for i, a in enumerate(removed)
+         for j, b in enumerate(added)),
+        reverse=True,
+    )
+    used_old, used_new, pairs = set(), set(), []
+    for ratio, i, j in candidates:
+        if ratio < REWORDED_RATIO:
+            break
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            pairs.append((i, removed[i], added[j]))
+    removed[:] = [s for i, s in enumerate(removed) if i not in used_old]
+    added[:] = [s for j, s in enumerate(added) if j not in used_new]
+    return tuple((a, b) for _, a, b in sorted(pairs))
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """An edited sentence as (op, words) runs: op "=" kept, "-" taken out, "+" put in."""
+    a, b = old.split(), new.split()
+    runs: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            runs.append(("=", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            runs.append(("+", " ".join(b[j1:j2])))
+    return runs
 
 
 def compare_outlines(template: Sequence[OutlinePart], copy: Sequence[OutlinePart]) -> tuple[tuple[PartDrift, ...], float]:
-    """Part-by-part drift of `copy` from `template`, and the share of template sentences kept."""
+    """Part-by-part drift of `copy` from `template`, and the share of template sentences kept (edited ones count)."""
     by_heading = pair(list(template), list(copy), key=lambda p: _norm(p.heading))
     matched: dict[int, OutlinePart] = {id(old): new for old, new in by_heading.kept}
     spare = list(by_heading.added)
@@ -139,7 +184,9 @@ def compare_outlines(template: Sequence[OutlinePart], copy: Sequence[OutlinePart
     parts += [PartDrift(new.heading, "added", added=new.sentences) for new in spare]
     template_sentences = {_norm(s) for p in template for s in p.sentences}
     copy_sentences = {_norm(s) for p in copy for s in p.sentences}
-    kept = len(template_sentences & copy_sentences) / len(template_sentences) if template_sentences else 0.0
+    # an edited sentence (a name or a date changed) is still the template's sentence, kept
+    edited = sum(len(p.reworded) for p in parts)
+    kept = min(1.0, (len(template_sentences & copy_sentences) + edited) / len(template_sentences)) if template_sentences else 0.0
     return tuple(parts), kept
 
 
@@ -204,11 +251,16 @@ def likely_template(outlines: Mapping[str, Sequence[OutlinePart]]) -> LikelyTemp
 
 
 def sentence_diff_lines(part: PartDrift) -> list[str]:
-    """A part's drift as lines a person reads: "- sentence" taken out, "+ sentence" put in."""
-    return [f"- {s}" for s in part.removed] + [f"+ {s}" for s in part.added]
+    """A part's drift as lines a person reads: "- sentence" taken out, "+ sentence" put in,
+    "~ sentence" edited, with [-old words-] and {+new words+} marked."""
+    edited = [
+        "~ " + " ".join({"=": w, "-": f"[-{w}-]", "+": f"{{+{w}+}}"}[op] for op, w in word_diff(old, new))
+        for old, new in part.reworded
+    ]
+    return [f"- {s}" for s in part.removed] + [f"+ {s}" for s in part.added] + edited
 
 
 __all__ = [
     "LikelyTemplate", "NoticeDrift", "PartDrift", "STATES", "compare_outlines", "drift", "likely_template",
-    "sentence_diff_lines", "severity_name", "split_findings",
+    "sentence_diff_lines", "severity_name", "split_findings", "word_diff",
 ]

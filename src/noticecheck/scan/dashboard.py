@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from noticecheck.drift import word_diff
 from noticecheck.media import LABELS as MEDIA_LABELS
 from noticecheck.scan.status import STATUS_HELP, STATUS_LABELS
 from noticecheck.scan.summary import (
@@ -134,6 +135,7 @@ def _environment() -> Environment:
         check_sort=lambda v: {True: 1, False: 0, None: -1}[v],
         counted=lambda n, word: f"{n} {word}" + ("" if n == 1 else "s"),
         trend_svg=trend_svg,
+        word_diff=word_diff,
         passes=lambda school, check: key_check_passes(check, school.notices),
         percent=_percent,
     )
