@@ -25,6 +25,7 @@ from noticecheck.cli.options import context_options, fail, open_gate, rule_optio
               help="No template is known: take TEMPLATE as one more notice and find the one most of the notices copied.")
 def drift(template, notices, fmt, find_template, **gate_options):
     """Compare each NOTICE with the trust's TEMPLATE: parts kept, changed, dropped, added, and whose gaps are whose."""
+    from noticecheck.controls import one_line, printable
     from noticecheck.drift import drift as compare, likely_template
 
     gate = open_gate([template, *notices], **gate_options)
@@ -32,7 +33,7 @@ def drift(template, notices, fmt, find_template, **gate_options):
     for path in dict.fromkeys((template, *notices)):
         outcome = gate.check_path(path)
         if not outcome.checked:
-            fail(f"{path}: cannot read it: {outcome.result.error}")
+            fail(f"{one_line(path)}: cannot read it: {printable(outcome.result.error or '')}")
         results[path] = outcome
     found = None
     if find_template:
@@ -53,9 +54,10 @@ def drift(template, notices, fmt, find_template, **gate_options):
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     if found is not None:
-        differ = f"; not copies of it: {', '.join(found.others)}" if found.others else ""
-        click.echo(f"Template found: {template} (copied by {len(found.copies)} of the {len(notices)} others{differ})")
-    click.echo(text_report(drifts))
+        differ = f"; not copies of it: {', '.join(map(one_line, found.others))}" if found.others else ""
+        click.echo(f"Template found: {one_line(template)} (copied by {len(found.copies)} of the {len(notices)} others{differ})")
+    # file names, headings and sentences come from strangers: shown with control characters escaped
+    click.echo(printable(text_report(drifts)))
 
 
 def text_report(drifts) -> str:

@@ -46,7 +46,7 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
             try:
                 comparison = compare_runs(old_data, data) if old_data else None
             except IncomparableRuns as exc:
-                fail(f"cannot compare: {exc}")
+                fail(f"cannot compare: {printable(str(exc))}")  # LA names and file names from the lists
             if comparison is not None and comparison.note:
                 click.echo(f"noticecheck: {comparison.note}", err=True)
             index = write_run_reports(data, out_root / f"run-{run.id}", comparison, old_run, store=store)
