@@ -1,9 +1,10 @@
 """A multi-academy trust for the demo and the tests: the trust's notice template and five schools' copies of it.
 
 Written for this project (not taken from any real notice). The template has
-two gaps a trust DPO would fix once for every school: it never tells people
+gaps a trust DPO would fix once for every school: it never tells people
 they can complain to the Information Commissioner, nor how to complain to
-the school. Each copy drifts the way copies do:
+the school, nor where pupils' information comes from, and it links to a
+retired DfE page. Each copy drifts the way copies do:
 
     alder     the template as it is (only the school's name filled in)
     birch     dropped the part on how long information is kept
