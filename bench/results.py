@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ORDER = ("throughput", "coldstart", "la_scan", "ci_gate", "hostile", "web_load")
+ORDER = ("throughput", "coldstart", "la_scan", "ci_gate", "hostile", "web_load", "reports")
 REQUIRED = ("name", "title", "size", "started", "seconds", "command", "git", "machine", "baseline", "figures")
 
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Run noticecheck's benchmarks and write bench/RESULTS.md (and bench/results.json).
 
-    .venv/bin/python bench/run.py                 # all four, full size (about 12-15 minutes)
-    .venv/bin/python bench/run.py --quick         # all four, small sizes (about 3 minutes)
+    .venv/bin/python bench/run.py                 # all five, full size (about 13-16 minutes)
+    .venv/bin/python bench/run.py --quick         # all five, small sizes (about 4 minutes)
     .venv/bin/python bench/run.py la_scan ci_gate # only these
     .venv/bin/python bench/run.py --smoke --out /tmp/b   # tiny sizes, for the smoke test
 
@@ -34,6 +34,7 @@ BENCHMARKS = {
     "ci_gate": ("CI gate (200 notices, one process)", "bench.ci_gate"),
     "hostile": ("Hostile inputs: worst case beside typical", "bench.hostile"),
     "web_load": ("Self-check page under load (loopback)", "bench.web_load"),
+    "reports": ("Writing a run's reports (trusts, drift, xlsx)", "bench.reports"),
 }
 DEFAULT_OUT = REPO / "bench"
 

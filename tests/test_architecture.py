@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "noticecheck"
 
 # The checking core: pure from Text to findings, importing none of the products.
-CORE = ("api", "context", "dates", "engine", "load", "matching", "media", "model", "pairing", "readability", "rulebook", "sections")
+CORE = ("api", "context", "dates", "drift", "engine", "load", "matching", "media", "model", "pairing", "readability", "rulebook", "sections")
 
 
 def _module_name(path: Path) -> tuple[str, bool]:

@@ -34,6 +34,9 @@ TITLES = {
     "ci_gate": "CI gate (200 notices, one process)",
     "hostile": "Hostile inputs: worst case beside typical",
     "web_load": "Self-check page under load (loopback)",
+
+
+    "reports": "Writing a run's reports (trusts, drift, xlsx)",
 }
 
 
@@ -114,6 +117,14 @@ def test_web_load_smoke(tmp_path):
     assert figure(result, "requests answered 200")["value"] == 100.0
     assert figure(result, "POST /api/check, 4 clients: requests/s")["value"] > 0
     assert result["tables"][0]["rows"]
+
+
+def test_reports_smoke(tmp_path):
+    result = run_smoke("reports", tmp_path)
+    assert [f["name"] for f in result["figures"]] == [
+        "20 schools: peak RSS with trusts, drift, trend and xlsx / without",
+        "peak RSS after importing noticecheck's store and openpyxl", "20 schools: wall time with / without"]
+    assert figure(result, "20 schools: peak RSS")["value"] > 0
 
 
 # -- pure helpers -------------------------------------------------------------------

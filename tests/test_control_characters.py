@@ -112,3 +112,55 @@ def test_the_verbose_log_shows_control_characters_escaped():
     result = CliRunner().invoke(noisy, [])
     assert result.exit_code == 0, result.output
     assert "pwned" in result.stderr and not any(c in result.stderr for c in RAW), repr(result.stderr)
+
+
+def test_trust_names_and_school_names_are_safe_in_trusts_csv_and_schools_xlsx(tmp_path):
+    from openpyxl import load_workbook
+
+    from noticecheck.scan.store import FindingRecord, NoticeRecord
+
+    db = tmp_path / "history.sqlite"
+    trust = '=HYPERLINK("http://127.0.0.1/x","open")'
+    finding = FindingRecord(rule="dpo-missing", severity="error", message=f"no DPO in {HOSTILE}", quote=f"-{HOSTILE}")
+    notice = NoticeRecord(url=f"http://127.0.0.1/{HOSTILE}", status="checked", findings=(finding,))
+    with Store(db) as store:
+        run = store.start_run("list.csv", None, {})
+        store.save_school(run, school_record("100001", "checked", urn="100001", name=f"@{HOSTILE}", trust=trust,
+                                             website="https://school.example/", notices=(notice,)))
+        store.finish_run(run)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(main, ["report", "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((out / f"run-{run}" / "trusts.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["trust"] for r in rows] == ["'" + trust]
+    book = load_workbook(out / f"run-{run}" / "schools.xlsx")
+    values = []
+    for ws in book.worksheets:
+        for cells in ws.iter_rows():
+            for cell in cells:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)  # no formula anywhere
+                values.append(cell.value)
+    texts = [v for v in values if isinstance(v, str)]
+    assert not any(c in v for v in texts for c in RAW)
+    assert "'" + trust in texts and "'@x[2J]0;pwned" in texts
+
+
+def test_drift_shows_control_characters_in_file_names_escaped(tmp_path):
+    parts = {
+        heading: " ".join(f"We {verb} the {thing} of pupils for reason number {n}." for n in range(1, 4))
+        for heading, verb, thing in (("Who we are", "record", "names"), ("What we collect", "collect", "addresses"),
+                                     ("Keeping data", "keep", "records"), ("Your rights", "correct", "details"))
+    }
+    template = tmp_path / f"{HOSTILE}-template.md"
+    template.write_text("".join(f"# {h}\n{b}\n" for h, b in parts.items()), encoding="utf-8")
+    copies = []
+    for n in range(3):  # the first drops a part, the others keep everything
+        copies.append(tmp_path / f"{HOSTILE}-copy{n}.md")
+        copies[-1].write_text("".join(f"# {h}\n{b}\n" for h, b in parts.items() if n or h != "Keeping data"),
+                              encoding="utf-8")
+    for extra in ((), ("--find-template",)):  # each copy's name heads its drift; found, the template is named
+        result = CliRunner().invoke(main, ["drift", "--isolated", *extra, str(template), *map(str, copies)])
+        assert result.exit_code == 0, result.output + result.stderr
+        assert "x\\x1b[2J" in result.stdout and "dropped" in result.stdout
+        assert not any(c in result.stdout + result.stderr for c in RAW), repr(result.stdout[:300])
+    assert "Template found: " in result.stdout

@@ -89,7 +89,7 @@ def test_index_shows_counts_chart_and_key_check_columns(store, tmp_path):
     index = render_dashboard(store.load_run(run), tmp_path / "out").read_text(encoding="utf-8")
     assert "School privacy notices: Kent" in index
     assert "Website could not be reached" in index and "Notice checked" in index
-    assert 'class="bar"' in index and "2 schools" in index  # npd-missing affects two schools
+    assert 'class="bar severity-' in index and "2 schools" in index  # npd-missing affects two schools
     for check in KEY_CHECKS:
         assert check.label in index
     assert 'id="filter-text"' in index and 'id="filter-status"' in index and 'data-status="unreachable"' in index
@@ -158,6 +158,8 @@ def test_changes_page_and_school_since_box(store, tmp_path):
     render_dashboard(new_data, tmp_path / "out", compare_runs(old_data, new_data), old_data.run)
     changes = (tmp_path / "out" / "changes.html").read_text(encoding="utf-8")
     assert "What changed since scan 1" in changes and "Title of outdated-dpa-1998" in changes
+    fixed = changes[changes.index('<ul class="fixed">'):]
+    assert fixed.index('severity-error">Problem</span> Title of outdated-dpa-1998') < fixed.index("</ul>")
     assert 'href="schools/1.html"' in changes
     assert "Since scan 1" in (tmp_path / "out" / "schools" / "1.html").read_text(encoding="utf-8")
     assert 'href="changes.html"' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
@@ -189,4 +191,70 @@ def test_jsonl_and_totals(store, tmp_path):
     totals = run_totals(data)
     assert totals.schools == 3 and totals.by_status["no-notice-found"] == 1 and totals.by_status["no-website"] == 0
     assert totals.compliant_schools == 1  # Beta has only a warning
-    assert [r for r, _, _ in totals.by_rule] == ["dpo-missing", "npd-missing"]
+    assert [g.rule for g in totals.by_rule] == ["dpo-missing", "npd-missing"]
+
+
+def test_gaps_are_ranked_by_severity_then_schools_affected(store):
+    run = _run(store, [
+        school_record(key=str(i), urn=str(i), name=f"School {i}", status="checked",
+                     notices=(_notice(*(_finding(r, sev) for r, sev in rules)),))
+        for i, rules in enumerate([
+            [("lrs-missing", "info"), ("review-date-stale", "warning")],
+            [("lrs-missing", "info"), ("review-date-stale", "warning"), ("npd-missing", "warning")],
+            [("lrs-missing", "info"), ("dpo-missing", "error")],
+        ])
+    ])
+    gaps = run_totals(store.load_run(run)).by_rule
+    assert [(g.rule, g.severity, g.schools) for g in gaps] == [
+        ("dpo-missing", "error", 1), ("review-date-stale", "warning", 2), ("npd-missing", "warning", 1),
+        ("lrs-missing", "info", 3)]
+
+
+def test_trust_page_shows_what_changed_in_its_schools(store, tmp_path):
+    from noticecheck.scan.dashboard import trust_page_name
+    from noticecheck.scan.trusts import trust_summaries
+
+    def schools(first_findings):
+        return [
+            school_record(key="1", urn="1", name="Alpha Academy", status="checked", trust="NORTH TRUST",
+                          notices=(_notice(*first_findings),)),
+            school_record(key="2", urn="2", name="Beta Academy", status="checked", trust="NORTH TRUST",
+                          notices=(_notice(_finding("npd-missing", "warning")),)),
+            school_record(key="3", urn="3", name="Gamma Primary", status="checked", notices=(_notice(),)),
+        ]
+
+    old_data = store.load_run(_run(store, schools([_finding("dpo-missing")])))
+    new_data = store.load_run(_run(store, schools([])))
+    comparison = compare_runs(old_data, new_data)
+    trusts = trust_summaries(new_data, comparison=comparison)
+    assert [(t.name, len(t.schools), t.fixed, t.new) for t in trusts] == [("NORTH TRUST", 2, 1, 0)]
+    render_dashboard(new_data, tmp_path / "out", comparison, old_data.run, trusts=trusts)
+    page = (tmp_path / "out" / "trusts" / trust_page_name("NORTH TRUST")).read_text(encoding="utf-8")
+    since = page[page.index('id="trust-since"'):page.index('id="trust-gaps"')]
+    assert "Alpha Academy" in since and "Title of dpo-missing" in since and "Beta Academy" not in since
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<option value="NORTH TRUST">' in index and 'data-trust="NORTH TRUST"' in index
+
+
+def test_trust_page_marks_the_words_a_school_edited(store, tmp_path):
+    from noticecheck.model import OutlinePart
+    from noticecheck.scan.dashboard import trust_page_name
+    from noticecheck.scan.scheduler import write_run_reports
+    from noticecheck.scan.store import TemplateRecord
+
+    template = (OutlinePart("Keeping data", ("We keep records for six years.", "Then we shred them.")),)
+    edited = (OutlinePart("Keeping data", ("We keep records for ten years.", "Then we shred them.")),)
+    run = store.start_run("/data/schools.csv", "Kent", {})
+    store.save_template(run, TemplateRecord("EAST TRUST", "/data/east.docx", template, (_finding("dpo-missing"),)))
+    for key, outline in (("1", template), ("2", edited)):
+        notice = NoticeRecord(url=f"https://{key}.example/n.html", status="checked", audience="pupils",
+                              findings=(_finding("dpo-missing"),), outline=outline)
+        store.save_school(run, school_record(key=key, urn=key, name=f"School {key}", status="checked",
+                                             trust="EAST TRUST", notices=(notice,)))
+    store.finish_run(run)
+    write_run_reports(store.load_run(run), tmp_path / "out", store=store)
+    page = (tmp_path / "out" / "trusts" / trust_page_name("EAST TRUST")).read_text(encoding="utf-8")
+    assert "1 gap comes from the template and affects 2 schools; 0 schools have gaps of their own." in page
+    assert "We keep records for <del>six</del> <ins>ten</ins> years." in page
+    rows = (tmp_path / "out" / "trusts.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[1].startswith("EAST TRUST,2,2,2,2,0,")

@@ -241,3 +241,23 @@ def test_missing_file(tmp_path):
 )
 def test_school_type_from_establishment_type(type_name, expected):
     assert school_type_of(type_name) == expected
+
+
+def test_trust_filter_on_a_simple_csv_any_case_with_suggestions(tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_text(
+        "name,website,urn,trust\n"
+        "Alder Academy,alder.example,1,NORTH  STAR TRUST\n"
+        "Birch Academy,birch.example,2,North Star Trust\n"
+        "Cedar Primary,cedar.example,3,\n"
+        "Damson Academy,damson.example,4,SOUTH WIND TRUST\n",
+        encoding="utf-8",
+    )
+    schools, _ = read_schools(path, trust="north star trust")
+    assert [s.name for s in schools] == ["Alder Academy", "Birch Academy"]
+    with pytest.raises(RegistryError, match=r"no open school in trust 'North Star'; did you mean '(North Star Trust|NORTH  STAR TRUST)'\?"):
+        read_schools(path, trust="North Star")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("name,website\nAlder,alder.example\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="no school in this list names a trust"):
+        read_schools(plain, trust="North Star Trust")

@@ -205,3 +205,46 @@ def test_a_run_being_scanned_cannot_be_scanned_again(tmp_path):
                 pass
         with second.run_lock(run):  # released when the first scan ends
             pass
+
+
+def test_a_database_at_schema_2_is_upgraded_in_place_keeping_its_runs(tmp_path):
+    """A history written before trusts (schema 2: run limits, no outlines or templates) opens,
+    gains the trust tables, keeps every run, and takes the new records."""
+    from noticecheck.model import OutlinePart
+    from noticecheck.scan.store import MIGRATIONS, TemplateRecord, _statements
+
+    path = tmp_path / "before-trusts.sqlite"
+    db = sqlite3.connect(path)
+    for version, script in enumerate(MIGRATIONS[:2], start=1):
+        for statement in _statements(script):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {version}")
+    db.execute("INSERT INTO runs (id, started, finished, source, la, tool_version) "
+               "VALUES (1, '2026-09-01T00:00:00+00:00', '2026-09-01T01:00:00+00:00', 'kent.csv', 'Kent', '0.1')")
+    db.execute("INSERT INTO schools (id, run_id, school_key, name, trust, status, finished_at, limits) "
+               "VALUES (1, 1, '100001', 'Old School', 'OAK TRUST', 'checked', '2026-09-01T00:30:00+00:00', "
+               "'[\"sitemaps: read the first 5000 entries only\"]')")
+    db.execute("INSERT INTO documents (id, school_id, url, status) VALUES (1, 1, 'http://127.0.0.1/n', 'checked')")
+    db.execute("INSERT INTO findings (document_id, rule, severity, message) VALUES (1, 'dpo-missing', 'error', 'm')")
+    db.commit()
+    db.close()
+
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        store.check_integrity()
+        old = store.load_run(1)
+        (school,) = old.schools
+        assert (school.name, school.trust, school.limits) == ("Old School", "OAK TRUST",
+                                                              ("sitemaps: read the first 5000 entries only",))
+        assert [f.rule for f in school.notices[0].findings] == ["dpo-missing"]
+        assert dict(store.outlines([school.notices[0].id])) == {}  # checked before outlines were kept
+        assert store.templates(1) == {}
+        # the new tables take records
+        run = store.start_run("kent.csv", "Kent", {})
+        outline = (OutlinePart("Who we are", ("We are a school.",)),)
+        notice = NoticeRecord(url="http://127.0.0.1/m", status="checked", outline=outline)
+        store.save_school(run, school_record(key="100001", status="checked", name="Old School", notices=(notice,)))
+        store.save_template(run, TemplateRecord(trust="OAK TRUST", source="t.md", outline=outline, findings=()))
+        (saved,) = store.load_run(run).schools
+        assert dict(store.outlines([saved.notices[0].id])) == {saved.notices[0].id: outline}
+        assert store.templates(run)["OAK TRUST"].outline == outline

@@ -51,7 +51,7 @@ def check_text(
     from noticecheck.completeness import assess_completeness
     from noticecheck.context import resolve_context
     from noticecheck.engine import run_rules
-    from noticecheck.sections import find_sections
+    from noticecheck.sections import find_sections, outline
 
     analysis = find_sections(text, rulebook.cues)
     context = resolve_context(text, analysis, options, today)
@@ -74,6 +74,7 @@ def check_text(
         not_applied=not_applied,
         suppressed=tuple(suppressed),
         page_starts=text.page_starts,
+        outline=outline(analysis),
     )
 
 

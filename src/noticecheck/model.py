@@ -250,6 +250,14 @@ class Incompleteness:
 
 
 @dataclass(frozen=True)
+class OutlinePart:
+    """One part of a notice under one of its own headings ("" for text before the first heading)."""
+
+    heading: str
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class DocumentResult:
     """Everything the engine says about one input."""
 
@@ -268,3 +276,5 @@ class DocumentResult:
     # findings a suppression comment set aside (gate/suppress.Suppressed), when the caller asked for that step
     suppressed: tuple = ()
     page_starts: tuple[int, ...] = ()  # Text.page_starts, so reports can place section evidence too
+    # the notice as its author laid it out: (heading, its body sentences) per part, for drift.py
+    outline: tuple[OutlinePart, ...] = ()

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from noticecheck.matching import Matcher
-from noticecheck.model import Block, BlockKind, Evidence, Section, Text
+from noticecheck.model import Block, BlockKind, Evidence, OutlinePart, Section, Text
 from noticecheck.rulebook import Cues
 
 # Sentence ends: . ! ? followed by space and a capital/digit/quote/bracket.
@@ -146,6 +146,22 @@ class Analysis:
             return 1, ""
         block = self.text.blocks[0]
         return block.line, quote(block.text)
+
+
+def outline(analysis: Analysis) -> tuple[OutlinePart, ...]:
+    """The notice split at its own headings: what a template and a school's copy are compared by."""
+    parts: list[OutlinePart] = []
+    heading, body = "", []
+    for sentence in analysis.sentences:
+        if sentence.is_heading:
+            if heading or body:
+                parts.append(OutlinePart(heading, tuple(body)))
+            heading, body = sentence.text, []
+        else:
+            body.append(sentence.text)
+    if heading or body:
+        parts.append(OutlinePart(heading, tuple(body)))
+    return tuple(parts)
 
 
 def quote(text: str, around: int | None = None, *, limit: int = MAX_QUOTE) -> str:

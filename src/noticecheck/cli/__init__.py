@@ -17,6 +17,7 @@ from noticecheck import __version__
 _COMMANDS = {
     "check": "noticecheck.cli.check:check",
     "diff": "noticecheck.cli.diff:diff",
+    "drift": "noticecheck.cli.drift:drift",
     "explain": "noticecheck.cli.explain:explain",
     "rules": "noticecheck.cli.rules:rules",
     "eval": "noticecheck.cli.eval:eval_command",

@@ -21,7 +21,7 @@ from noticecheck.cli.options import DEFAULT_DB, DEFAULT_OUT, DEMO_DB, fail
 def report(db_path, run_ref, since_ref, fmt, out_root):
     """Re-write a stored scan's dashboard and exports, and print a summary (or the changes --since)."""
     from noticecheck.controls import printable
-    from noticecheck.scan.summary import compare_runs, comparison_to_json, run_totals
+    from noticecheck.scan.summary import IncomparableRuns, compare_runs, comparison_to_json, run_totals
     from noticecheck.scan.scheduler import write_run_reports
     from noticecheck.scan.store import Store, StoreError
 
@@ -47,10 +47,15 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
                     fail("--since must name a different run from --run")
             data = store.load_run(run.id)
             old_data = store.load_run(old_run.id) if old_run else None
+            try:
+                comparison = compare_runs(old_data, data) if old_data else None
+            except IncomparableRuns as exc:
+                fail(f"cannot compare: {printable(str(exc))}")  # LA names and file names from the lists
+            if comparison is not None and comparison.note:
+                click.echo(f"noticecheck: {comparison.note}", err=True)
+            index = write_run_reports(data, out_root / f"run-{run.id}", comparison, old_run, store=store)
     except StoreError as exc:
         fail(str(exc))
-    comparison = compare_runs(old_data, data) if old_data else None
-    index = write_run_reports(data, out_root / f"run-{run.id}", comparison, old_run)
     totals = run_totals(data)
     if fmt == "json":
         payload = {
@@ -60,7 +65,7 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
             "notices": totals.notices,
             "notices_checked": totals.notices_checked,
             "schools_without_errors": totals.compliant_schools,
-            "by_rule": [{"rule": r, "title": t, "schools": c} for r, t, c in totals.by_rule],
+            "by_rule": [{"rule": g.rule, "title": g.title, "severity": g.severity, "schools": g.schools} for g in totals.by_rule],
             "changes": comparison_to_json(comparison) if comparison else None,
             "dashboard": str(index),
         }
@@ -80,10 +85,12 @@ def _text_report(data, totals, comparison, index: Path) -> str:
     ]
     lines += [f"  {count:5d}  {STATUS_LABELS[status]}" for status, count in totals.by_status.items() if count]
     if totals.by_rule:
-        lines.append("Most common gaps (schools affected):")
-        lines += [f"  {count:5d}  {title} [{rule}]" for rule, title, count in totals.by_rule[:10]]
+        lines.append("Gaps, most serious first (schools affected):")
+        lines += [f"  {g.schools:5d}  {g.severity:7s}  {g.title} [{g.rule}]" for g in totals.by_rule[:10]]
     if comparison is not None:
         t = comparison.totals()
+        if comparison.note:
+            lines.append(comparison.note)
         lines.append(
             f"Since scan {comparison.old_run}: {t['schools_changed']} schools changed, {t['fixed']} fixed, "
             f"{t['new']} new, {t['stayed']} still there, {t['status_changes']} result changes"
@@ -96,6 +103,6 @@ def _text_report(data, totals, comparison, index: Path) -> str:
                 lines.append(f"    result: {before} -> {after}")
             for word, items in (("fixed", change.fixed), ("new", change.new), ("stayed", change.stayed)):
                 for item in items:
-                    lines.append(f"    {word:6s} {item.rule} ({item.audience} notice)")
+                    lines.append(f"    {word:6s} {item.rule} [{item.severity}] ({item.audience} notice)")
     lines.append(f"Dashboard: {index}")
     return "\n".join(lines)

@@ -30,6 +30,9 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 @click.command()
 @click.argument("schools_csv", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--la", help="Only schools in this local authority (name or code, as in the GIAS 'LA' columns).")
+@click.option("--trust", help="Only the schools of this trust (its name as in the GIAS 'Trusts (name)' column, any case).")
+@click.option("--template", "templates", multiple=True, metavar="TRUST=PATH",
+              help="The notice template a trust gives its schools; each school's notice is compared with it (repeatable).")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
               help="SQLite file holding the history of scans.")
 @click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path),
@@ -53,8 +56,8 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
               help="Notices fetched per school, the most likely first (the school's record says when more were found).  [default: 12]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request's failure in full (the exception behind each plain-English reason) on stderr.")
-def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent, contact,
-         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet, verbose):
+def scan(schools_csv, la, trust, templates, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent,
+         contact, allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet, verbose):
     """Scan every open school in SCHOOLS_CSV (a GIAS export or a name,website CSV).
 
     Finds each school's privacy notices, checks them, stores everything in
@@ -62,10 +65,11 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
     """
     from noticecheck.controls import printable
     from noticecheck.scan.scheduler import ScanError, ScanSettings, find_resumable, load_schools, settings_from_json
-    from noticecheck.scan.store import RunLocked, Store, StoreError
+    from noticecheck.scan.store import Store, StoreError
 
     if verbose:
         log_to_stderr()
+    template_paths = _parse_templates(templates)
     if run_id is not None and not resume:
         fail("--run is only for --resume (to choose which unfinished scan to continue)")
     if cache_path and no_cache:
@@ -101,27 +105,34 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
                 # the run remembers where its reports go, so the suggested resume command needs no --out
                 out_root = out_root or Path(run.options.get(OUT_KEY) or DEFAULT_OUT)
                 la = run.la
+                trust = run.options.get("trust")
             else:
                 if schools_csv is None:
                     fail("give the school list to scan (a GIAS export or a CSV with name and website columns)")
                 source = schools_csv
                 values = {k: v for k, v in overrides.items() if v is not None}
                 settings = ScanSettings(**{**_DEFAULTS, **values, "as_of": as_of or date.today()})
-            schools, problems = load_schools(source, la)
+            schools, problems = load_schools(source, la, trust)
+            from noticecheck.scan.scheduler import check_template
+
+            checked_templates = [check_template(name, path, settings) for name, path in template_paths]
         except (ScanError, StoreError, ValueError) as exc:
             fail(str(exc))
         for problem in problems:
             click.echo(f"noticecheck: skipped {printable(problem)}", err=True)
+        _check_template_trusts(template_paths, schools)
         if not schools:
             fail(f"no open schools to scan in {source}" + (f" for LA {la!r}" if la else ""))
         if not resume:
             out_root = out_root or Path(DEFAULT_OUT)
-            options = {**settings.to_json(), OUT_KEY: str(out_root.resolve())}
+            options = {**settings.to_json(), OUT_KEY: str(out_root.resolve()), **({"trust": trust} if trust else {})}
             run_id = store.start_run(str(source.resolve()), la, options, len(schools))
         try:
             with store.run_lock(run_id):
+                for template in checked_templates:
+                    store.save_template(run_id, template)
                 _scan_and_report(store, run_id, schools, settings, out_root, quiet)
-        except RunLocked as exc:
+        except StoreError as exc:  # RunLocked, or a template that could not be saved (full disk)
             fail(str(exc))
 
 
@@ -142,11 +153,36 @@ def _leave(store, run_id: int, total: int, why: str, code: int, then: str = "Car
     os._exit(code)
 
 
+def _parse_templates(values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """`--template "TRUST NAME=path"` -> [(trust, path)]; a bad value ends the run with exit code 2."""
+    parsed = []
+    for value in values:
+        name, sep, path = value.partition("=")  # a path may hold "=", a trust name does not
+        if not sep or not name.strip() or not path.strip():
+            fail(f"--template {value!r}: give it as \"TRUST NAME=PATH\"")
+        if not Path(path.strip()).is_file():
+            fail(f"--template {value!r}: {path.strip()} is not a file")
+        parsed.append((" ".join(name.split()), Path(path.strip())))
+    return parsed
+
+
+def _check_template_trusts(template_paths: list[tuple[str, Path]], schools) -> None:
+    """A template for a trust no school is in would be silently unused: a typo, most likely."""
+    import difflib
+
+    trusts = {" ".join(s.trust.split()).casefold(): s.trust for s in schools if s.trust}
+    for name, _ in template_paths:
+        if name.casefold() not in trusts:
+            close = difflib.get_close_matches(name.casefold(), list(trusts), n=1, cutoff=0.6)
+            hint = f"; did you mean {trusts[close[0]]!r}?" if close else ""
+            fail(f"--template {name!r}: no school in the list is in that trust{hint}")
+
+
 def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool) -> None:
     from noticecheck.scan.failures import common_failure
     from noticecheck.scan.scheduler import run_scan, write_run_reports
     from noticecheck.scan.store import StoreWriteError
-    from noticecheck.scan.summary import compare_runs
+    from noticecheck.scan.summary import IncomparableRuns, compare_runs
 
     with Progress(quiet) as progress:
         on_start, on_school = progress.callbacks(f"Scan {run_id}") or (None, None)
@@ -164,12 +200,15 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
     if note:
         click.echo(f"noticecheck: {note}", err=True)
     previous = store.previous_run(run_id)
-    comparison = compare_runs(store.load_run(previous.id), data) if previous else None
     try:
-        index = write_run_reports(data, out_root / f"run-{run_id}", comparison, previous)
+        comparison = compare_runs(store.load_run(previous.id), data) if previous else None
+    except IncomparableRuns:
+        comparison = previous = None  # an earlier scan of other schools: nothing to say "since"
+    try:
+        index = write_run_reports(data, out_root / f"run-{run_id}", comparison, previous, store=store)
     except OSError as exc:
         fail(f"the scan is saved in {store.path}, but its reports could not be written to {out_root}: "
               f"{exc.strerror or exc}; free some space, then run: noticecheck report --db {store.path} --run {run_id}")
     click.echo(f"Dashboard: {index}")
-    click.echo(f"Spreadsheet: {index.parent / 'schools.csv'}")
+    click.echo(f"Spreadsheet: {index.parent / 'schools.csv'} (and schools.xlsx, trusts.csv)")
 

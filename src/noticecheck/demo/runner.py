@@ -16,10 +16,12 @@ from pathlib import Path
 
 from noticecheck.demo.notices import demo_notices
 from noticecheck.demo.server import SiteServer, free_port, loopback_host
+from noticecheck.demo.trust import COPIES, TEMPLATE, TRUST_NAME, for_school, trust_plans
 from noticecheck.demo.sites import DEMO_LA, SchoolPlan, plan_schools, site_pages, two_terms, write_gias_csv
 
 DEMO_INTERVAL = 0.05  # seconds between requests to one demo site
 DEMO_NETWORKS = ("127.0.0.0/8",)
+TRUST_FROM = 10  # demos of fewer schools have no trust
 
 
 class DemoSites:
@@ -92,7 +94,7 @@ def run_demo(
     callbacks `(on_start, on_school)` for `run_scan` (or None for silence).
     """
     from noticecheck.scan.summary import compare_runs
-    from noticecheck.scan.scheduler import ScanSettings, load_schools, run_scan, write_run_reports
+    from noticecheck.scan.scheduler import ScanSettings, check_template, load_schools, run_scan, write_run_reports
     from noticecheck.scan.store import Store
 
     out = Path(out)
@@ -100,11 +102,18 @@ def run_demo(
     db_path = out / "demo.sqlite"
     for stale in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
         stale.unlink(missing_ok=True)  # every demo starts from an empty history
-    for stale_dir in ("schools", "assets"):
+    for stale_dir in ("schools", "assets", "trusts", "print"):
         shutil.rmtree(out / stale_dir, ignore_errors=True)
 
-    plans = plan_schools(schools, demo_notices(corpus))
+    # From ten schools on, the last five are a multi-academy trust whose schools
+    # copied its template, each with its own changes (demo/trust.py).
+    with_trust = schools >= TRUST_FROM
+    plans = plan_schools(schools - len(COPIES) if with_trust else schools, demo_notices(corpus))
     last_term, this_term = two_terms(plans)
+    trust_schools = trust_plans(len(plans), 900001 + len(plans)) if with_trust else []
+    plans, last_term, this_term = plans + trust_schools, last_term + trust_schools, this_term + trust_schools
+    template = out / "orchard-vale-template.md"
+    template.write_text(for_school(TEMPLATE, "Orchard Vale"), encoding="utf-8")
     # One quick retry: the demo's broken sites are broken on purpose.
     settings = ScanSettings(concurrency=8, per_host_interval=DEMO_INTERVAL, allowed_networks=DEMO_NETWORKS,
                             timeout=5.0, retries=1, retry_backoff=0.1)
@@ -113,14 +122,17 @@ def run_demo(
         school_list = write_gias_csv(sites.show(this_term), out / "demo-schools.csv")
         school_rows, _ = load_schools(school_list, la=DEMO_LA)
         run_ids = []
+        checked_template = check_template(TRUST_NAME, template, settings) if with_trust else None
         for label, term in (("last term", last_term), ("this term", this_term)):
             sites.show(term)
             run_id = store.start_run(str(school_list), DEMO_LA, {**settings.to_json(), "demo": label}, len(school_rows))
+            if checked_template is not None:
+                store.save_template(run_id, checked_template)
             callbacks = progress(f"Demo, {label}") if progress else None
             on_start, on_school = callbacks or (None, None)
             summary = run_scan(store, run_id, school_rows, settings, on_start=on_start, on_school=on_school)
             summaries.append(f"{label}: {summary.line()}")
             run_ids.append(run_id)
         old, new = store.load_run(run_ids[0]), store.load_run(run_ids[1])
-        index = write_run_reports(new, out, compare_runs(old, new), old.run)
+        index = write_run_reports(new, out, compare_runs(old, new), old.run, store=store)
     return DemoResult(index=index, db=db_path, school_list=school_list, summaries=tuple(summaries))

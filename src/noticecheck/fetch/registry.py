@@ -347,12 +347,15 @@ def _collect(
     return out, la_names, la_matched
 
 
-def read_schools(path: str | Path, *, la: str | None = None) -> tuple[list[School], list[RowProblem]]:
+def read_schools(
+    path: str | Path, *, la: str | None = None, trust: str | None = None
+) -> tuple[list[School], list[RowProblem]]:
     """Read a GIAS export or a minimal CSV; see the module docstring.
 
-    Returns the operating schools (filtered by `la` when given) in file order
-    and the rows that were skipped. Raises RegistryError when the file cannot be
-    read, its header is not recognised, or `la` matches no row.
+    Returns the operating schools (filtered by `la` and by `trust`, a trust
+    name in any case, when given) in file order and the rows that were
+    skipped. Raises RegistryError when the file cannot be read, its header is
+    not recognised, or `la` or `trust` matches no row.
     """
     path = Path(path)
     text = _read_text(path)
@@ -388,7 +391,27 @@ def read_schools(path: str | Path, *, la: str | None = None) -> tuple[list[Schoo
         suggestions = difflib.get_close_matches(la, sorted(la_names), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
         raise RegistryError(f"{path}: no establishments in LA {la!r}{hint}")
+    if trust is not None and trust.strip():
+        return _in_trust(path, out.schools, trust.strip()), out.problems
     return out.schools, out.problems
+
+
+def _in_trust(path: Path, schools: list[School], trust: str) -> list[School]:
+    """The schools of one trust (GIAS writes trust names in upper case; people type them as they like)."""
+    def fold(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    wanted = fold(trust)
+    kept = [s for s in schools if s.trust and fold(s.trust) == wanted]
+    if not kept:
+        names = sorted({s.trust for s in schools if s.trust})
+        if not names:
+            raise RegistryError(f"{path}: no school in this list names a trust (GIAS 'Trusts (name)' or a 'trust' column)")
+        folded = {fold(name): name for name in names}  # one suggestion per trust, however its schools spell it
+        suggestions = [folded[m] for m in difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.5)]
+        hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        raise RegistryError(f"{path}: no open school in trust {trust!r}{hint}")
+    return kept
 
 
 def _prepend(first: tuple[int, list[str]], rest: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:

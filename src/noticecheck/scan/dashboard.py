@@ -1,4 +1,11 @@
-"""The HTML dashboard of a scan: `index.html`, one page per school, and a "changes since" page.
+"""The HTML dashboard of a scan: `index.html`, one page per school and per trust, and a "changes since" page.
+
+Errors come first everywhere: gaps are ranked by severity, then by schools
+affected (summary.rank_gaps), bars and pills are coloured by severity, and
+the LA's share of schools passing each key check is drawn against earlier
+runs as a small inline SVG (no scripts from elsewhere). Each school also
+gets a standalone printable page (`print/`, styles inlined) an LA can
+attach to an email to that school.
 
 Every page embeds text taken from school websites (names, link texts,
 quotes), so the jinja2 environment autoescapes everything and links are
@@ -18,7 +25,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
+from noticecheck.drift import word_diff
 from noticecheck.media import LABELS as MEDIA_LABELS
 from noticecheck.scan.status import STATUS_HELP, STATUS_LABELS
 from noticecheck.scan.summary import (
@@ -29,6 +38,7 @@ from noticecheck.scan.summary import (
     run_totals,
 )
 from noticecheck.scan.store import FindingRecord, RunData, RunInfo, SchoolRecord
+from noticecheck.scan.trusts import SchoolDrift, TrustSummary
 
 TEMPLATES = Path(__file__).parent / "templates"
 TOP_GAPS = 12  # bars in the "most common gaps" chart; the rest are behind a <details>
@@ -55,6 +65,40 @@ def school_page_name(key: str) -> str:
         return f"{slug}.html"
     # Keys that needed cleaning could collide after it; a short hash keeps them apart.
     return f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:8]}.html"
+
+
+def trend_svg(points, width: int = 120, height: int = 28) -> Markup:
+    """A small line of shares (0 to 1) across runs, oldest first, as inline SVG; runs with nothing checked are skipped.
+
+    Only numbers go into the markup, so it is safe to mark as such.
+    """
+    values = [(i, v) for i, (_, v) in enumerate(points) if v is not None]
+    if not values:
+        return Markup("")
+    span = max(len(points) - 1, 1)
+
+    def xy(i: int, v: float) -> str:
+        return f"{2 + (width - 4) * i / span:.1f},{height - 2 - (height - 4) * v:.1f}"
+
+    line = " ".join(xy(i, v) for i, v in values)
+    last_i, last_v = values[-1]
+    label = ", ".join(f"{round(100 * v)}%" for _, v in values)
+    return Markup(
+        f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="share passing, oldest scan first: {label}">'
+        f'<line x1="2" y1="{height - 2}" x2="{width - 2}" y2="{height - 2}" class="trend-axis"/>'
+        f'<polyline points="{line}" fill="none" class="trend-line"/>'
+        f'<circle cx="{xy(last_i, last_v).split(",")[0]}" cy="{xy(last_i, last_v).split(",")[1]}" r="2.5" class="trend-dot"/>'
+        "</svg>"
+    )
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{round(100 * share)}%"
+
+
+def trust_page_name(name: str) -> str:
+    return school_page_name("trust:" + " ".join(name.split()).casefold())
 
 
 def _nice_date(stamp: str | None) -> str:
@@ -90,6 +134,10 @@ def _environment() -> Environment:
         check_class=lambda v: {True: "pass", False: "fail", None: "none"}[v],
         check_sort=lambda v: {True: 1, False: 0, None: -1}[v],
         counted=lambda n, word: f"{n} {word}" + ("" if n == 1 else "s"),
+        trend_svg=trend_svg,
+        word_diff=word_diff,
+        passes=lambda school, check: key_check_passes(check, school.notices),
+        percent=_percent,
     )
     return env
 
@@ -111,14 +159,19 @@ def render_dashboard(
     out_dir: Path,
     comparison: RunComparison | None = None,
     old_run: RunInfo | None = None,
+    *,
+    trusts: list[TrustSummary] = (),
+    trends: list = (),
 ) -> Path:
     """Write the dashboard for one run into `out_dir`; returns the path of index.html.
 
     With `comparison`, also writes `changes.html` and a "since" box on each
-    school page.
+    school page; `trusts` (scan/trusts.py) get a page each, `trends`
+    (summary.check_trends) the LA's key checks over time.
     """
     out_dir = Path(out_dir)
-    (out_dir / "schools").mkdir(parents=True, exist_ok=True)
+    for folder in ("schools", "trusts", "print"):
+        (out_dir / folder).mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATES / "assets", out_dir / "assets", dirs_exist_ok=True)
     env = _environment()
     common = {
@@ -128,7 +181,16 @@ def render_dashboard(
         "status_help": STATUS_HELP,
     }
     pages = {s.key: f"schools/{school_page_name(s.key)}" for s in data.schools}
+    trust_pages = {t.name: f"trusts/{trust_page_name(t.name)}" for t in trusts}
     changes = {c.key: c for c in comparison.schools} if comparison else {}
+    # per school: its trust, and how its notice drifted from the trust's template
+    drift_of: dict[str, SchoolDrift] = {}
+    trust_of: dict[str, TrustSummary] = {}
+    for trust in trusts:
+        for school in trust.schools:
+            trust_of[school.key] = trust
+        for row in trust.drift.schools if trust.drift else ():
+            drift_of[row.key] = row
 
     totals = run_totals(data)
     rows = [
@@ -138,7 +200,7 @@ def render_dashboard(
             audiences=audiences(s),
             checks=[key_check_passes(c, s.notices) for c in KEY_CHECKS],
         )
-        for s in data.schools
+        for s in sorted(data.schools, key=lambda s: -s.errors)  # errors first; ties keep name order
     ]
     index = out_dir / "index.html"
     index.write_text(
@@ -149,20 +211,49 @@ def render_dashboard(
             rows=rows,
             key_checks=KEY_CHECKS,
             top_gaps=TOP_GAPS,
-            max_gap=max((c for _, _, c in totals.by_rule), default=1),
+            max_gap=max((g.schools for g in totals.by_rule), default=1),
             changes_page=comparison,
+            trusts=trusts,
+            trust_pages=trust_pages,
+            trends=trends,
         ),
         encoding="utf-8",
     )
     school_template = env.get_template("school.html")
+    print_template = env.get_template("print.html")
     for school in data.schools:
+        trust = trust_of.get(school.key)
+        extra = {
+            "school": school,
+            "drift": drift_of.get(school.key),
+            "trust_page": trust_pages.get(trust.name) if trust else None,
+        }
         (out_dir / pages[school.key]).write_text(
             school_template.render(
                 **common,
+                **extra,
                 root="../",
-                school=school,
                 change=changes.get(school.key),
                 change_run=comparison.old_run if comparison else None,
+                print_page=f"../print/{school_page_name(school.key)}",
+            ),
+            encoding="utf-8",
+        )
+        (out_dir / "print" / school_page_name(school.key)).write_text(
+            print_template.render(**common, **extra, css=_print_css()), encoding="utf-8"
+        )
+    trust_template = env.get_template("trust.html")
+    for trust in trusts:
+        (out_dir / trust_pages[trust.name]).write_text(
+            trust_template.render(
+                **common,
+                root="../",
+                trust=trust,
+                pages={k: "../" + v for k, v in pages.items()},
+                key_checks=KEY_CHECKS,
+                max_gap=max((g.schools for g in trust.gaps), default=1),
+                changes_page=comparison,
+                changes=changes,
             ),
             encoding="utf-8",
         )
@@ -174,3 +265,8 @@ def render_dashboard(
             encoding="utf-8",
         )
     return index
+
+
+def _print_css() -> Markup:
+    # The printable page travels alone as an email attachment: its styles go inside it.
+    return Markup((TEMPLATES / "assets" / "print.css").read_text(encoding="utf-8"))

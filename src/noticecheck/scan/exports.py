@@ -1,9 +1,11 @@
-"""A scan as a spreadsheet (`schools.csv`) and as JSON Lines (`results.jsonl`).
+"""A scan as spreadsheets (`schools.csv`, `trusts.csv`, `schools.xlsx`) and as JSON Lines (`results.jsonl`).
 
 The CSV is for the LA officer who filters in Excel: one row per school and
 notice (a school with no notice still gets one row), with a yes/no column
-per key check. The JSONL is for scripts: one line per school with its
-notices and every finding.
+per key check. `trusts.csv` is one row per trust. The workbook holds the
+same schools, the trusts and every finding, with the severity as the cell's
+colour, for people who open it rather than script it. The JSONL is for
+scripts: one line per school with its notices and every finding.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from noticecheck.controls import csv_cell
 from noticecheck.scan.status import STATUS_LABELS
 from noticecheck.scan.summary import KEY_CHECKS, key_check_passes, yes_no
 from noticecheck.scan.store import NoticeRecord, RunData, SchoolRecord
+from noticecheck.scan.trusts import TrustSummary
 
 CSV_COLUMNS = (
-    "urn", "name", "la", "phase", "type", "school_type", "status", "status_label", "error", "limits",
+    "urn", "name", "la", "trust", "phase", "type", "school_type", "status", "status_label", "error", "limits",
     "notice_url", "audience", "notice_status", "errors", "warnings",
     *(check.id for check in KEY_CHECKS),
 )
@@ -30,6 +33,7 @@ def _csv_row(school: SchoolRecord, notice: NoticeRecord | None) -> dict[str, obj
         "urn": school.urn or "",
         "name": school.name,
         "la": school.la_name or "",
+        "trust": school.trust or "",
         "phase": school.phase or "",
         "type": school.type_name or "",
         "school_type": school.school_type or "",
@@ -112,3 +116,161 @@ def write_results_jsonl(data: RunData, path: Path) -> Path:
         for school in data.schools:
             fh.write(json.dumps(school_to_json(school, data.run.id), ensure_ascii=False) + "\n")
     return path
+
+
+# -- trusts -------------------------------------------------------------------
+
+TRUST_COLUMNS = (
+    "trust", "schools", "checked", "schools_with_errors", "errors", "warnings",
+    *(f"{check.id}_passing" for check in KEY_CHECKS),
+    "template", "template_gaps", "schools_with_template_gaps", "schools_with_own_gaps",
+)
+
+
+def trust_row(trust: TrustSummary) -> dict[str, object]:
+    """One trust as trusts.csv and the workbook's Trusts sheet show it; shares are 0 to 1, blank when nothing was checked."""
+    row: dict[str, object] = {
+        "trust": trust.name,
+        "schools": len(trust.schools),
+        "checked": trust.checked,
+        "schools_with_errors": trust.schools_with_errors,
+        "errors": trust.errors,
+        "warnings": trust.warnings,
+    }
+    for check in KEY_CHECKS:
+        share = trust.key_checks.get(check.id)
+        row[f"{check.id}_passing"] = "" if share is None else round(share, 3)
+    drift = trust.drift
+    row["template"] = (drift.template + (" (found)" if drift.found else "")) if drift else ""
+    row["template_gaps"] = len(drift.inherited_gaps) if drift else ""
+    row["schools_with_template_gaps"] = drift.schools_inheriting if drift else ""
+    row["schools_with_own_gaps"] = len(drift.schools_with_own) if drift else ""
+    return row
+
+
+def write_trusts_csv(trusts: list[TrustSummary], path: Path) -> Path:
+    """Write one row per trust; returns the path (written even with no trust, header only)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.DictWriter(fh, fieldnames=TRUST_COLUMNS)
+        writer.writeheader()
+        for trust in trusts:
+            writer.writerow({k: csv_cell(v) for k, v in trust_row(trust).items()})
+    return path
+
+
+# -- the workbook ---------------------------------------------------------------
+
+# Fill colours by severity (and a key check's pass/fail), light enough to read black text on.
+SEVERITY_FILLS = {"error": "F4C7C3", "warning": "FCE8B2", "info": "D2E3FC"}
+_CHECK_FILLS = {"yes": "D9EAD3", "no": "F4C7C3"}
+
+SCHOOL_SHEET_COLUMNS = (
+    "urn", "name", "la", "trust", "type", "phase", "status", "status_label", "notices", "errors", "warnings",
+    *(check.id for check in KEY_CHECKS),
+)
+FINDING_SHEET_COLUMNS = (
+    "urn", "school", "trust", "notice_url", "audience", "severity", "rule", "title", "message", "fix", "line", "origin",
+)
+
+
+def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustSummary] = ()) -> Path:
+    """Write schools.xlsx (sheets Schools, Trusts, Findings); returns the path.
+
+    Each sheet has a frozen header row and filters; a finding's severity and a
+    key check's yes/no are also the cell's colour. Written in openpyxl's
+    write-only mode, row by row, so the workbook is never all in memory.
+    `origin` says, for a trust school compared with its template, whether a
+    finding comes from the template or is the school's own.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    fills = {name: PatternFill("solid", start_color=colour, end_color=colour)
+             for name, colour in {**SEVERITY_FILLS, **_CHECK_FILLS}.items()}
+
+    def sheet(title: str, columns: tuple[str, ...]):
+        ws = book.create_sheet(title)
+        ws.freeze_panes = "A2"  # must be set before the first row in write-only mode
+        header = []
+        for name in columns:
+            cell = WriteOnlyCell(ws, value=name)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        return ws
+
+    def finish(ws, columns: tuple[str, ...], rows: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(rows + 1, 1)}"
+
+    def cells(ws, values: list[object]) -> list:
+        return [WriteOnlyCell(ws, value=csv_cell(value)) for value in values]
+
+    ws = sheet("Schools", SCHOOL_SHEET_COLUMNS)
+    check_columns = {c.id for c in KEY_CHECKS}
+    for school in data.schools:
+        row = {
+            "urn": school.urn or "", "name": school.name, "la": school.la_name or "", "trust": school.trust or "",
+            "type": school.type_name or "", "phase": school.phase or "", "status": school.status,
+            "status_label": STATUS_LABELS.get(school.status, school.status), "notices": len(school.notices),
+            "errors": school.errors, "warnings": school.warnings,
+        }
+        for check in KEY_CHECKS:
+            row[check.id] = yes_no(key_check_passes(check, school.notices))
+        row_cells = cells(ws, [row[c] for c in SCHOOL_SHEET_COLUMNS])
+        for cell, column in zip(row_cells, SCHOOL_SHEET_COLUMNS):
+            if column in check_columns and cell.value in fills:
+                cell.fill = fills[cell.value]
+        ws.append(row_cells)
+    finish(ws, SCHOOL_SHEET_COLUMNS, len(data.schools))
+
+    ws = sheet("Trusts", TRUST_COLUMNS)
+    for trust in trusts:
+        row = trust_row(trust)
+        ws.append(cells(ws, [row[c] for c in TRUST_COLUMNS]))
+    finish(ws, TRUST_COLUMNS, len(trusts))
+
+    origins = _origins(trusts)
+    ws = sheet("Findings", FINDING_SHEET_COLUMNS)
+    count = 0
+    for school in data.schools:
+        for notice in school.notices:
+            for f in sorted(notice.findings, key=lambda f: (-_RANK.get(f.severity, 0), f.rule)):
+                values = [
+                    school.urn or "", school.name, school.trust or "", notice.url, notice.audience or "unknown",
+                    f.severity, f.rule, f.title or f.rule, f.message, f.fix, f.line,
+                    origins.get((notice.id, f.rule), ""),
+                ]
+                row_cells = cells(ws, values)
+                if f.severity in fills:
+                    row_cells[FINDING_SHEET_COLUMNS.index("severity")].fill = fills[f.severity]
+                ws.append(row_cells)
+                count += 1
+    finish(ws, FINDING_SHEET_COLUMNS, count)
+    book.save(path)
+    return path
+
+
+_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+def _origins(trusts) -> dict[tuple[int | None, str], str]:
+    """(notice id, rule) -> "template" or "school" for the notices compared with a trust template."""
+    origins: dict[tuple[int | None, str], str] = {}
+    for trust in trusts:
+        if trust.drift is None:
+            continue
+        for school in trust.drift.schools:
+            if school.notice is None:
+                continue
+            for f in school.inherited:
+                origins[(school.notice.id, f.rule)] = "template"
+            for f in school.own:
+                origins[(school.notice.id, f.rule)] = "school"
+    return origins

@@ -243,6 +243,7 @@ def _check_notice(found, session: _SchoolSession, rulebook, school, as_of: date)
         sections={name: section.present for name, section in sorted(result.sections.items())},
         context=result.context.to_dict() if result.context else {},
         findings=_findings(result),
+        outline=result.outline,
     )
     return notice, _fetch_record(fetched)
 
@@ -436,12 +437,12 @@ class ScanError(Exception):
     """A scan cannot start or resume (bad school list, no run to resume)."""
 
 
-def load_schools(path: Path, la: str | None) -> tuple[list, list[str]]:
+def load_schools(path: Path, la: str | None, trust: str | None = None) -> tuple[list, list[str]]:
     """Read a school list (GIAS or minimal CSV); returns (open schools, skipped-row messages)."""
     from noticecheck.fetch.registry import RegistryError, read_schools
 
     try:
-        schools, problems = read_schools(path, la=la)  # keeps operating schools only
+        schools, problems = read_schools(path, la=la, trust=trust)  # keeps operating schools only
     except RegistryError as exc:
         raise ScanError(f"cannot use the school list: {exc}") from None
     messages = [f"{path.name} line {p.line}: {p.message}" for p in problems]
@@ -486,17 +487,61 @@ def settings_from_json(data: dict, **overrides) -> ScanSettings:
 
 
 
-def write_run_reports(data, out_dir: Path, comparison=None, old_run=None) -> Path:
-    """Write a run's dashboard, schools.csv and results.jsonl into `out_dir`; returns index.html.
+def check_template(trust: str, path: Path, settings: ScanSettings, rulebook=None):
+    """Read and check a trust's notice template with the scan's rules; returns a store.TemplateRecord.
+
+    Raises ScanError when the file cannot be read: a scan told to compare
+    with a template it cannot read should not start.
+    """
+    from noticecheck.api import CheckOptions, check_document
+    from noticecheck.model import UnreadableInput
+    from noticecheck.scan.store import TemplateRecord
+    from noticecheck.sources import read_document
+
+    if rulebook is None:
+        from noticecheck.rulebook import default_rulebook
+
+        rulebook = default_rulebook()
+    as_of = settings.as_of or date.today()
+    options = CheckOptions(jurisdiction="england", as_of=as_of)
+    try:
+        result = check_document(read_document(str(path), max_bytes=options.max_bytes), rulebook, options, today=as_of)
+    except UnreadableInput as exc:
+        raise ScanError(f"cannot read the template for {trust}: {exc}") from None
+    if result.status != "checked":
+        raise ScanError(f"cannot read the template for {trust}: {result.error}")
+    return TemplateRecord(trust=trust, source=str(path), outline=result.outline, findings=_findings(result))
+
+
+def write_run_reports(data, out_dir: Path, comparison=None, old_run=None, *, store: Store | None = None) -> Path:
+    """Write a run's dashboard and exports into `out_dir`; returns index.html.
 
     `data` is a `store.RunData`; with `comparison` (a `RunComparison`
-    against `old_run`) the dashboard gains its "changes since" page.
+    against `old_run`) the dashboard gains its "changes since" page. With
+    `store`, the trusts' drift from their templates and the LA's trend over
+    earlier runs are read from it too.
     """
     from noticecheck.scan.dashboard import render_dashboard
-    from noticecheck.scan.exports import write_results_jsonl, write_schools_csv
+    from noticecheck.scan.exports import write_results_jsonl, write_schools_csv, write_schools_xlsx, write_trusts_csv
+    from noticecheck.scan.summary import KEY_CHECKS, check_trends, same_school_list
+    from noticecheck.scan.trusts import trust_summaries
 
     out_dir = Path(out_dir)
-    index = render_dashboard(data, out_dir, comparison, old_run)
+    trends = []
+    if store is not None:
+        trusts = trust_summaries(
+            data, templates=store.templates(data.run.id), outlines=lambda ids: dict(store.outlines(ids)),
+            comparison=comparison,
+        )
+        runs = [r for r in store.runs() if r.id <= data.run.id and same_school_list(r, data.run)
+                and (r.is_finished or r.id == data.run.id)]
+        checks = {c.id: c.rules for c in KEY_CHECKS}
+        trends = check_trends([r.id for r in runs], lambda run_id: store.check_counts(run_id, checks))
+    else:
+        trusts = trust_summaries(data, comparison=comparison)
+    index = render_dashboard(data, out_dir, comparison, old_run, trusts=trusts, trends=trends)
     write_schools_csv(data, out_dir / "schools.csv")
+    write_trusts_csv(trusts, out_dir / "trusts.csv")
+    write_schools_xlsx(data, out_dir / "schools.xlsx", trusts)
     write_results_jsonl(data, out_dir / "results.jsonl")
     return index

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -123,6 +123,23 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE schools ADD COLUMN limits TEXT NOT NULL DEFAULT '[]';
     """,
+    # 3: what drift from a trust's template needs (drift.py): each checked notice's
+    # parts under its own headings, and the templates a scan was given.
+    """
+    CREATE TABLE outlines (
+        document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        parts TEXT NOT NULL
+    );
+    CREATE TABLE trust_templates (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        trust TEXT NOT NULL,
+        source TEXT NOT NULL,
+        parts TEXT NOT NULL,
+        findings TEXT NOT NULL,
+        UNIQUE (run_id, trust)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -188,9 +205,32 @@ class NoticeRecord:
     context: dict = field(default_factory=dict)
     findings: tuple[FindingRecord, ...] = ()
     id: int | None = None
+    # the notice's parts under its own headings (model.OutlinePart), kept for drift;
+    # written by save_school, read back only by `outlines` (not by load_run)
+    outline: tuple = ()
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+
+@dataclass(frozen=True)
+class TemplateRecord:
+    """A trust's notice template a scan was given (`scan --template TRUST=PATH`), checked once."""
+
+    trust: str
+    source: str
+    outline: tuple  # model.OutlinePart
+    findings: tuple[FindingRecord, ...]
+
+
+def _parts_json(outline) -> str:
+    return json.dumps([[p.heading, list(p.sentences)] for p in outline], ensure_ascii=False)
+
+
+def _parts(text: str) -> tuple:
+    from noticecheck.model import OutlinePart
+
+    return tuple(OutlinePart(heading, tuple(sentences)) for heading, sentences in json.loads(text))
 
 
 @dataclass(frozen=True)
@@ -529,6 +569,9 @@ class Store:
                     ),
                 )
                 document_id = cur.lastrowid
+                if notice.outline:
+                    db.execute("INSERT INTO outlines (document_id, parts) VALUES (?, ?)",
+                               (document_id, _parts_json(notice.outline)))
                 db.executemany(
                     """INSERT INTO findings (document_id, rule, severity, message, line, quote, fix, section,
                            title, kind, source_link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -538,6 +581,64 @@ class Store:
                         for f in notice.findings
                     ],
                 )
+
+    # -- trusts ------------------------------------------------------------
+
+    def save_template(self, run_id: int, template: TemplateRecord) -> None:
+        """Keep a trust's template with the run (replacing one given before for the same trust)."""
+        findings = json.dumps([asdict(f) for f in template.findings], ensure_ascii=False)
+        with self._transaction() as db:
+            db.execute("DELETE FROM trust_templates WHERE run_id = ? AND trust = ?", (run_id, template.trust))
+            db.execute(
+                "INSERT INTO trust_templates (run_id, trust, source, parts, findings) VALUES (?, ?, ?, ?, ?)",
+                (run_id, template.trust, template.source, _parts_json(template.outline), findings),
+            )
+
+    def templates(self, run_id: int) -> dict[str, TemplateRecord]:
+        """The templates a run was given, by trust name as typed."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM trust_templates WHERE run_id = ? ORDER BY id", (run_id,)).fetchall()
+        return {
+            r["trust"]: TemplateRecord(
+                trust=r["trust"], source=r["source"], outline=_parts(r["parts"]),
+                findings=tuple(FindingRecord(**f) for f in json.loads(r["findings"])),
+            )
+            for r in rows
+        }
+
+    def check_counts(self, run_id: int, checks: dict[str, tuple[str, ...]]) -> dict[str, tuple[int, int]]:
+        """Per check id: (schools with a checked notice none of whose checked notices has any of
+        the check's rules, schools with a checked notice). Counted in SQL, so a trend over
+        every run never loads a run."""
+        with self._lock:
+            judged = self._db.execute(
+                """SELECT COUNT(DISTINCT s.id) FROM schools s JOIN documents d ON d.school_id = s.id
+                   WHERE s.run_id = ? AND d.status = 'checked'""",
+                (run_id,),
+            ).fetchone()[0]
+            counts = {}
+            for check, rules in checks.items():
+                failing = self._db.execute(
+                    f"""SELECT COUNT(DISTINCT s.id) FROM schools s JOIN documents d ON d.school_id = s.id
+                        JOIN findings f ON f.document_id = d.id
+                        WHERE s.run_id = ? AND d.status = 'checked' AND f.rule IN ({','.join('?' * len(rules))})""",
+                    (run_id, *rules),
+                ).fetchone()[0]
+                counts[check] = (judged - failing, judged)
+        return counts
+
+    def outlines(self, document_ids: Iterable[int]) -> Iterator[tuple[int, tuple]]:
+        """(document id, outline) for the given notices, read in small batches: a trust's
+        notices at a time, never a whole run's text at once."""
+        ids = [i for i in document_ids if i is not None]
+        for start in range(0, len(ids), 200):
+            batch = ids[start : start + 200]
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT document_id, parts FROM outlines WHERE document_id IN ({','.join('?' * len(batch))})", batch
+                ).fetchall()
+            for r in rows:
+                yield r["document_id"], _parts(r["parts"])
 
     def fetches_for(self, run_id: int, school_key: str) -> list[FetchRecord]:
         with self._lock:

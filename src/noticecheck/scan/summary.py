@@ -8,11 +8,12 @@ show the same facts; this module computes them once from stored records
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from noticecheck.pairing import pair
 from noticecheck.scan.status import SCHOOL_STATUSES
-from noticecheck.scan.store import NoticeRecord, RunData, SchoolRecord
+from noticecheck.scan.store import NoticeRecord, RunData, RunInfo, SchoolRecord
 
 
 
@@ -72,37 +73,101 @@ def audiences(school: SchoolRecord) -> list[str]:
 
 
 @dataclass(frozen=True)
-class RunTotals:
+class Gap:
+    """A rule that fired somewhere, at its highest severity seen, and how many schools it affects."""
+
+    rule: str
+    title: str
+    severity: str
     schools: int
-    by_status: dict[str, int]  # every status, in SCHOOL_STATUSES order, zeros included
-    notices: int
-    notices_checked: int
-    by_rule: list[tuple[str, str, int]]  # (rule, title, schools affected), most common first
-    compliant_schools: int  # checked, and no error-level finding in any notice
 
 
-def run_totals(data: RunData) -> RunTotals:
-    by_status = {s: 0 for s in SCHOOL_STATUSES}
+def rank_gaps(schools: Iterable[SchoolRecord]) -> list[Gap]:
+    """The gaps of these schools, most serious first: by severity, then by schools affected, then rule id.
+
+    A count alone put three suggestions above a missing DPO; an LA fixes
+    problems before polishing, so severity leads.
+    """
     rule_schools: Counter[str] = Counter()
     titles: dict[str, str] = {}
-    notices = checked = compliant = 0
-    for school in data.schools:
-        by_status[school.status] = by_status.get(school.status, 0) + 1
-        notices += len(school.notices)
-        checked += sum(1 for n in school.notices if n.status == "checked")
+    severity: dict[str, str] = {}
+    for school in schools:
         rules_here = set()
         for n in school.notices:
             for f in n.findings:
                 rules_here.add(f.rule)
                 titles.setdefault(f.rule, f.title or f.rule)
+                if _rank(f.severity) > _rank(severity.get(f.rule, "")):
+                    severity[f.rule] = f.severity
         rule_schools.update(rules_here)
+    gaps = [Gap(r, titles[r], severity[r], c) for r, c in rule_schools.items()]
+    return sorted(gaps, key=lambda g: (-_rank(g.severity), -g.schools, g.rule))
+
+
+@dataclass(frozen=True)
+class RunTotals:
+    schools: int
+    by_status: dict[str, int]  # every status, in SCHOOL_STATUSES order, zeros included
+    notices: int
+    notices_checked: int
+    by_rule: list[Gap]  # most serious first (rank_gaps)
+    compliant_schools: int  # checked, and no error-level finding in any notice
+
+
+def run_totals(data: RunData) -> RunTotals:
+    by_status = {s: 0 for s in SCHOOL_STATUSES}
+    notices = checked = compliant = 0
+    for school in data.schools:
+        by_status[school.status] = by_status.get(school.status, 0) + 1
+        notices += len(school.notices)
+        checked += sum(1 for n in school.notices if n.status == "checked")
         if school.status == "checked" and school.errors == 0:
             compliant += 1
-    by_rule = sorted(((r, titles[r], c) for r, c in rule_schools.items()), key=lambda t: (-t[2], t[0]))
     return RunTotals(
         schools=len(data.schools), by_status=by_status, notices=notices, notices_checked=checked,
-        by_rule=by_rule, compliant_schools=compliant,
+        by_rule=rank_gaps(data.schools), compliant_schools=compliant,
     )
+
+
+def key_check_shares(schools: Iterable[SchoolRecord]) -> dict[str, float | None]:
+    """Per key check, the share of the schools with a checked notice that pass it (None: none checked)."""
+    schools = list(schools)
+    shares: dict[str, float | None] = {}
+    for check in KEY_CHECKS:
+        results = [key_check_passes(check, s.notices) for s in schools]
+        judged = [r for r in results if r is not None]
+        shares[check.id] = sum(judged) / len(judged) if judged else None
+    return shares
+
+
+@dataclass(frozen=True)
+class CheckTrend:
+    """The share of schools passing one key check in each run, oldest first (None: nothing checked that run)."""
+
+    check: KeyCheck
+    points: tuple[tuple[int, float | None], ...]  # (run id, share)
+
+    @property
+    def now(self) -> float | None:
+        return self.points[-1][1] if self.points else None
+
+    @property
+    def before(self) -> float | None:
+        """The share in the run before this one, if there was one."""
+        return self.points[-2][1] if len(self.points) > 1 else None
+
+
+def check_trends(run_ids: Iterable[int], counts) -> list[CheckTrend]:
+    """Every key check's share over `run_ids`; `counts(run_id)` is `Store.check_counts` for KEY_CHECKS."""
+    per_run = [(run_id, counts(run_id)) for run_id in run_ids]
+    trends = []
+    for check in KEY_CHECKS:
+        points = []
+        for run_id, by_check in per_run:
+            passing, judged = by_check.get(check.id, (0, 0))
+            points.append((run_id, passing / judged if judged else None))
+        trends.append(CheckTrend(check, tuple(points)))
+    return trends
 
 
 # -- changes between two runs ----------------------------------------------
@@ -142,6 +207,20 @@ class RunComparison:
     old_run: int
     new_run: int
     schools: tuple[SchoolChange, ...]
+    # Runs over different school lists (another LA, another file) are compared only on the
+    # schools both hold; `left_out` counts the schools in just one of them.
+    shared_only: bool = False
+    left_out: int = 0
+
+    @property
+    def note(self) -> str:
+        """What a reader must know before trusting the comparison ("" when the runs cover the same schools)."""
+        if not self.shared_only:
+            return ""
+        return (
+            f"Scans {self.old_run} and {self.new_run} cover different school lists; only the "
+            f"{len(self.schools)} schools in both are compared ({self.left_out} in only one scan are left out)."
+        )
 
     @property
     def changed(self) -> tuple[SchoolChange, ...]:
@@ -179,11 +258,45 @@ def _rank(severity: str) -> int:
     return {"error": 3, "warning": 2, "info": 1}.get(severity, 0)
 
 
+class IncomparableRuns(ValueError):
+    """Two runs share no school, so "what changed" has no meaning."""
+
+
+def same_school_list(old: RunInfo, new: RunInfo) -> bool:
+    """Whether two runs scanned the same list: the same LA (or, with no LA, the same file) and the same trust filter."""
+
+    def fold(value) -> str:
+        return " ".join(str(value or "").split()).casefold()
+
+    if fold(old.options.get("trust")) != fold(new.options.get("trust")):
+        return False
+    if old.la or new.la:
+        return fold(old.la) == fold(new.la)
+    return old.source == new.source
+
+
 def compare_runs(old: RunData, new: RunData) -> RunComparison:
-    """Per school: findings fixed, new and unchanged, and any status change."""
+    """Per school: findings fixed, new and unchanged, and any status change.
+
+    Runs over different school lists (a Kent run and a Hertfordshire run)
+    are compared on the schools both hold, and the comparison says so;
+    with no school in common, IncomparableRuns is raised.
+    """
     old_by_key = {s.key: s for s in old.schools}
     new_by_key = {s.key: s for s in new.schools}
-    order = [s.key for s in new.schools] + [s.key for s in old.schools if s.key not in new_by_key]
+    shared_only = not same_school_list(old.run, new.run)
+    left_out = 0
+    if shared_only:
+        shared = old_by_key.keys() & new_by_key.keys()
+        if not shared:
+            raise IncomparableRuns(
+                f"scan {old.run.id} ({_list_name(old.run)}) and scan {new.run.id} ({_list_name(new.run)}) "
+                f"have no school in common, so there is nothing to compare"
+            )
+        left_out = len(old_by_key.keys() ^ new_by_key.keys())
+        old_by_key = {k: v for k, v in old_by_key.items() if k in shared}
+        new_by_key = {k: v for k, v in new_by_key.items() if k in shared}
+    order = [k for k in new_by_key] + [k for k in old_by_key if k not in new_by_key]
     changes = []
     for key in order:
         before, after = old_by_key.get(key), new_by_key.get(key)
@@ -204,7 +317,13 @@ def compare_runs(old: RunData, new: RunData) -> RunComparison:
                 stayed=tuple(sorted((item for _, item in matched.kept), key=_order)),
             )
         )
-    return RunComparison(old_run=old.run.id, new_run=new.run.id, schools=tuple(changes))
+    return RunComparison(
+        old_run=old.run.id, new_run=new.run.id, schools=tuple(changes), shared_only=shared_only, left_out=left_out
+    )
+
+
+def _list_name(run: RunInfo) -> str:
+    return f"LA {run.la}" if run.la else f"school list {run.source}"
 
 
 def _order(item: ChangeItem) -> tuple:
@@ -221,6 +340,9 @@ def comparison_to_json(comparison: RunComparison) -> dict:
         "old_run": comparison.old_run,
         "new_run": comparison.new_run,
         "totals": comparison.totals(),
+        "shared_only": comparison.shared_only,
+        "left_out": comparison.left_out,
+        "note": comparison.note,
         "schools": [
             {
                 "key": s.key,

@@ -1,4 +1,4 @@
-// Sort the schools table by clicking a heading; filter it by text and by result.
+// Sort the schools table by clicking a heading; filter it by text, by result and by trust.
 // Plain JavaScript with no libraries, so the dashboard works offline from a file share.
 (function () {
   "use strict";
@@ -8,6 +8,7 @@
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var textBox = document.getElementById("filter-text");
   var statusBox = document.getElementById("filter-status");
+  var trustBox = document.getElementById("filter-trust");  // only when the list names trusts
   var counter = document.getElementById("filter-count");
 
   function cellValue(row, index, type) {
@@ -44,10 +45,12 @@
   function applyFilter() {
     var words = textBox.value.toLowerCase().split(/\s+/).filter(Boolean);
     var status = statusBox.value;
+    var trust = trustBox ? trustBox.value : "";
     var shown = 0;
     Array.prototype.forEach.call(tbody.rows, function (row) {
       var text = row.textContent.toLowerCase();
       var visible = (!status || row.getAttribute("data-status") === status) &&
+        (!trust || row.getAttribute("data-trust") === trust) &&
         words.every(function (w) { return text.indexOf(w) !== -1; });
       row.hidden = !visible;
       if (visible) { shown += 1; }
@@ -57,5 +60,6 @@
 
   textBox.addEventListener("input", applyFilter);
   statusBox.addEventListener("change", applyFilter);
+  if (trustBox) { trustBox.addEventListener("change", applyFilter); }
   applyFilter();  // a browser may restore the boxes' values on "back"
 })();
