@@ -133,7 +133,7 @@ def test_trusts_csv_has_a_row_per_trust(scans):
     assert int(o["errors"]) == 4 + 1 + 1 + 1 and o["dpo_passing"] == "0.8" and o["ico_complaint_passing"] == "0.2"
     assert o["retention_passing"] == "0.8" and o["current_law_passing"] == "0.8"
     assert o["template"].endswith("orchard-template.md")
-    assert (o["template_gaps"], o["schools_with_template_gaps"], o["schools_with_own_gaps"]) == ("4", "5", "3")
+    assert (o["template_gaps"], o["schools_with_template_gaps"], o["schools_with_own_gaps"]) == ("5", "5", "3")
     assert rows[HILLTOP]["schools"] == "1" and rows[HILLTOP]["template"] == ""
 
 
@@ -152,13 +152,13 @@ def test_trust_page_leads_with_inherited_and_own_gaps(scans):
     page = (scans.out / "run-1" / "trusts" / trust_page_name(ORCHARD)).read_text(encoding="utf-8")
     headline = page[page.index('id="trust-headline"'):]
     assert headline.split("</p>")[0].endswith(
-        "4 gaps come from the template and affect 5 schools; 3 schools have gaps of their own.")
+        "5 gaps come from the template and affect 5 schools; 3 schools have gaps of their own.")
     fix_once = page[page.index('id="template-gap-list"'):page.index("</ol>", page.index('id="template-gap-list"'))]
     # the error comes first, with the number of schools still carrying it
     assert fix_once.index("ico-complaint-missing") < fix_once.index("complaints-route-missing")
     assert "ico-complaint-missing</code> – 4 schools" in fix_once
-    # the other two: a pupils' notice must say where data comes from (a warning), and the NPD page is dated
-    assert "source-missing" in fix_once and "outdated-url" in fix_once
+    # the others: a pupils' notice must say where data comes from and whether giving it is required (warnings), and the NPD page is dated
+    assert "source-missing" in fix_once and "outdated-url" in fix_once and "statutory-requirement-missing" in fix_once
     own = page[page.index('id="own-gap-list"'):page.index("</ul>", page.index('id="own-gap-list"'))]
     assert "retention-missing" in own and "outdated-dpa-1998" in own and "dpo-missing" in own
     assert "Alder Brook" not in own and "Cedar Rise" not in own

@@ -3,8 +3,8 @@
 Written for this project (not taken from any real notice). The template has
 gaps a trust DPO would fix once for every school: it never tells people
 they can complain to the Information Commissioner, nor how to complain to
-the school, nor where pupils' information comes from, and it links to a
-retired DfE page. Each copy drifts the way copies do:
+the school, nor where pupils' information comes from, nor whether giving it
+is required, and it links to a retired DfE page. Each copy drifts the way copies do:
 
     alder     the template as it is (only the school's name filled in)
     birch     dropped the part on how long information is kept
