@@ -17,6 +17,7 @@ both ways on generated text.
 
 from __future__ import annotations
 
+import _sre
 import bisect
 import re
 from collections.abc import Iterable, Sequence
@@ -33,18 +34,55 @@ _COMMON = frozenset(
 )
 
 
+def _program(source: str, flags: int, parsed=None) -> tuple | None:
+    """The compiled program of a pattern, in the form `_sre.compile` takes (as re._compiler.compile
+    makes it), so that a pickled rulebook rebuilds its patterns without parsing them again:
+    re.Pattern pickles as its source and is parsed and compiled anew at every load, which
+    costs more than the check of a notice. None where this Python's internals differ."""
+    try:
+        from re import _compiler
+
+        parsed = parsed if parsed is not None else sre_parse.parse(source, flags)
+        code = [int(op) for op in _compiler._code(parsed, flags)]  # opcodes are int subclasses that do not pickle
+        state = parsed.state
+        indexgroup = [None] * state.groups
+        for name, i in state.groupdict.items():
+            indexgroup[i] = name
+        return (source, flags | state.flags, code, state.groups - 1, dict(state.groupdict), tuple(indexgroup))
+    except Exception:  # noqa: BLE001 - a private API: fall back to re.compile
+        return None
+
+
+def _from_program(source: str, flags: int, program: tuple | None) -> re.Pattern:
+    if program is not None:
+        try:
+            return _sre.compile(*program)
+        except Exception:  # noqa: BLE001 - a program from another Python: compile from source
+            pass
+    return re.compile(source, flags)
+
+
 class Part:
     """One pattern of a list: its regex, the lower-case literals one of which every match holds
     (`anchors`), further such sets that must all hold too (`also`), and the longest a match can
-    be (None: unbounded)."""
+    be (None: unbounded). Pickles with its compiled program (see `_program`)."""
 
-    __slots__ = ("regex", "anchors", "also", "reach")
+    __slots__ = ("regex", "anchors", "also", "reach", "_program")
 
-    def __init__(self, regex: re.Pattern, sets: list[tuple[str, ...]], reach: int | None):
+    def __init__(self, regex: re.Pattern, sets: list[tuple[str, ...]], reach: int | None, program: tuple | None = None):
         self.regex = regex
         self.anchors = sets[0] if sets else None
         self.also = tuple(sets[1:])
         self.reach = reach
+        self._program = program
+
+    def __getstate__(self):
+        program = self._program or _program(self.regex.pattern, self.regex.flags)
+        return self.regex.pattern, self.regex.flags, program, self.anchors, self.also, self.reach
+
+    def __setstate__(self, state) -> None:
+        source, flags, self._program, self.anchors, self.also, self.reach = state
+        self.regex = _from_program(source, flags, self._program)
 
 
 class Matcher:
@@ -57,6 +95,14 @@ class Matcher:
         self.flags = flags
         self.parts = parts
         self._regex: re.Pattern | None = None
+
+    def __getstate__(self):
+        # the whole alternation pickles as its program, compiled now if no check has needed it yet
+        return self.source, self.flags, self.parts, _program(self.source, self.flags)
+
+    def __setstate__(self, state) -> None:
+        self.source, self.flags, self.parts, program = state
+        self._regex = _from_program(self.source, self.flags, program) if program is not None else None
 
     @property
     def regex(self) -> re.Pattern:
@@ -245,6 +291,14 @@ class AnchorIndex:
         if self._known:
             automaton.make_automaton()
         self._automaton = automaton if self._known else None
+
+    # The parts are keyed by id(), which a pickle does not keep: store them as a list and key them again.
+    def __getstate__(self):
+        return self._known, list(self._parts.values()), self._automaton
+
+    def __setstate__(self, state) -> None:
+        self._known, parts, self._automaton = state
+        self._parts = {id(part): part for part in parts}
 
     def sentences_for(self, part: Part, hits: dict[str, frozenset[int]]) -> set[int]:
         """Sentences holding a member of each of the part's literal sets (a match lies in one sentence)."""

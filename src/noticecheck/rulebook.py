@@ -11,7 +11,6 @@ the engine only ever sees compiled patterns.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass, field, replace
@@ -450,13 +449,31 @@ def _matchers(cues: Cues, rules: Iterable[Rule]):
 
 def did_you_mean(name: str, book, *, packs: bool = True) -> str:
     """" (did you mean 'x'?)" for the closest rule id, alias (or pack) name, or ""."""
+    import difflib  # only on a mistake: not worth its import time on every start
+
     names = [r.id for r in book.rules] + [a for r in book.rules for a in r.aliases]
     if packs:
         names += list(book.packs)
     return closest(name, names)
 
 
+# The modules whose classes a pickled rulebook holds: a change to any of them makes a new cache key.
+_PICKLED_MODULES = ("rulebook.py", "matching.py", "completeness.py", "model.py")
+
+
+def rulebook_inputs(directory: Path | None = None) -> list[Path]:
+    """Every file the built-in rulebook is made from: rule and schema files, and the code that reads them."""
+    directory = directory or rules_dir()
+    here = Path(__file__).parent
+    data = [p for p in directory.iterdir() if p.suffix in (".yaml", ".json") and p.is_file()]
+    return data + [here / name for name in _PICKLED_MODULES]
+
+
 @functools.lru_cache(maxsize=1)
 def default_rulebook() -> Rulebook:
-    """The built-in rulebook, loaded once per process."""
-    return load_rulebook()
+    """The built-in rulebook, loaded once per process: from the disk cache when the rule files
+    have not changed since it was built (rulebook_cache.py), else validated and compiled here."""
+    from noticecheck import __version__
+    from noticecheck.rulebook_cache import cached
+
+    return cached("rulebook", rulebook_inputs(), __version__, load_rulebook)
