@@ -56,13 +56,14 @@ from datetime import date
 from loopback import LoopbackServer, Reply, html, loopback_policy
 from noticecheck.fetch.http import PoliteSession
 from noticecheck.fetch.registry import School
-from noticecheck.scan.scheduler import scan_school
+from noticecheck.rulebook import default_rulebook
+from noticecheck.scan.scheduler import checker, scan_school
 n = 300 if hostile else 2
 site = LoopbackServer({"/": html("".join(f'<a href="/d/privacy-notice-{i}.pdf">Privacy notice {i}</a>' for i in range(n)))})
 for i in range(n):
     site.routes[f"/d/privacy-notice-{i}.pdf"] = Reply(200, {"Content-Type": "text/plain"}, f"Privacy notice {i}. We are the data controller.".encode())
 with site, PoliteSession(loopback_policy()) as session:
-    record, fetches = scan_school(School("1", "S", site.url("/")), session, None, date(2026, 11, 24))
+    record, fetches = scan_school(School("1", "S", site.url("/")), session, checker(default_rulebook()), date(2026, 11, 24))
 print(record.status, record.pages_visited, "requests")
 """,
     "sitemap of 100,000 notice URLs (discovery)": """

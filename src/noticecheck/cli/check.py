@@ -35,7 +35,9 @@ from noticecheck.gate.report.formats import FORMAT_NAMES, Outcome
 @click.option("--sections/--no-sections", "show_sections", default=True, help="List the sections found (text format).")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when writing to a terminal).")
 @click.option("--allow-private", is_flag=True, help="Let URLs point at private or loopback addresses (refused by default).")
-def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections, color, allow_private, **gate_options):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Check this many files at once, in separate processes (default: the machine's cores). Output is the same for any number.")
+def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections, color, allow_private, jobs, **gate_options):
     """Check privacy notices (files, directories, or - for stdin) and report the gaps.
 
     Reads .txt, .md, .html/.htm, .pdf, .docx and .odt, and http(s) URLs
@@ -58,7 +60,9 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
         if not outcome.checked:
             click.echo(f"{one_line(outcome.source)}: unreadable: {printable(outcome.result.error or '')}", err=True)
 
-    outcomes = gate.check_paths(paths, on_outcome=status_line)
+    from noticecheck.workers import default_jobs
+
+    outcomes = gate.check_paths(paths, on_outcome=status_line, jobs=jobs or default_jobs())
 
     fixed: tuple = ()
     if baseline_path:

@@ -51,8 +51,10 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 @click.option("--max-documents", type=click.IntRange(1, 500),
               help="Notices fetched per school, the most likely first (the school's record says when more were found).  [default: 12]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes checking the fetched notices (default: the machine's cores).")
 def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent, contact,
-         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet):
+         allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet, jobs):
     """Scan every open school in SCHOOLS_CSV (a GIAS export or a name,website CSV).
 
     Finds each school's privacy notices, checks them, stores everything in
@@ -112,7 +114,7 @@ def scan(schools_csv, la, db_path, out_root, resume, run_id, concurrency, per_ho
             run_id = store.start_run(str(source.resolve()), la, settings.to_json(), len(schools))
         try:
             with store.run_lock(run_id):
-                _scan_and_report(store, run_id, schools, settings, out_root, quiet)
+                _scan_and_report(store, run_id, schools, settings, out_root, quiet, jobs)
         except RunLocked as exc:
             fail(str(exc))
 
@@ -134,7 +136,7 @@ def _leave(store, run_id: int, total: int, why: str, code: int, then: str = "Car
     os._exit(code)
 
 
-def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool) -> None:
+def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool, jobs: int | None = None) -> None:
     from noticecheck.scan.scheduler import run_scan, write_run_reports
     from noticecheck.scan.store import StoreWriteError
     from noticecheck.scan.summary import compare_runs
@@ -142,7 +144,10 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
     with Progress(quiet) as progress:
         on_start, on_school = progress.callbacks(f"Scan {run_id}") or (None, None)
         try:
-            summary = run_scan(store, run_id, schools, settings, on_start=on_start, on_school=on_school)
+            from noticecheck.workers import default_jobs
+
+            summary = run_scan(store, run_id, schools, settings, on_start=on_start, on_school=on_school,
+                               jobs=jobs or default_jobs())
         except KeyboardInterrupt:
             progress.stop()
             _leave(store, run_id, len(schools), "\nInterrupted: ", 130)

@@ -75,15 +75,22 @@ class Gate:
         result = check_document(doc, self.selection.engine_book(source), self.options, today=self.today, suppress=suppress)
         return Outcome(result, ignored=self.selection.ignored_for(source))
 
-    def check_paths(self, paths: Sequence[str], on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-        from noticecheck.sources import iter_paths
+    def check_paths(
+        self, paths: Sequence[str], on_outcome: Callable[[Outcome], None] | None = None, *, jobs: int = 1
+    ) -> list[Outcome]:
+        """Check every input, `jobs` at a time in forked processes; outcomes in input order."""
+        from noticecheck.sources import STDIN, iter_paths
+        from noticecheck.workers import Workers
 
+        inputs = list(iter_paths(paths))
+        if len(inputs) < 2 or STDIN in inputs:
+            jobs = 1  # nothing to share out; and a forked worker cannot read our stdin
         outcomes = []
-        for path in iter_paths(paths):
-            outcome = self.check_path(path)
-            outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+        with Workers(self.check_path, jobs) as workers:
+            for outcome in workers.map(inputs):
+                outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
         return outcomes
 
 
