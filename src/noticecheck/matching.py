@@ -123,6 +123,45 @@ class Matcher:
         return self.regex.finditer(text, pos, len(text) if endpos is None else endpos)
 
 
+class Screened:
+    """One compiled regex searched over a whole text, behind the same literal pre-filter: when the
+    lower-cased text holds none of the literals every match needs, the regex is not run at all
+    (most notices never mention Wales, fees or GCSEs); when it does, the search starts where the
+    first of them could begin a match (its position less the longest match), since no match can
+    start earlier. The answers are the regex's own."""
+
+    __slots__ = ("regex", "_literals", "_reach")
+
+    def __init__(self, regex: re.Pattern):
+        self.regex = regex
+        self._literals: tuple[str, ...] | None | bool = False  # read off the pattern on first use
+        self._reach: int | None = None
+
+    def _start(self, text: str, lowered: str) -> int | None:
+        """Where a search must begin to find the first match; None when no match is possible."""
+        if self._literals is False:
+            parsed = sre_parse.parse(self.regex.pattern, self.regex.flags)
+            sets = _sets_of(parsed)
+            self._literals = sets[0] if sets else None
+            self._reach = _reach_of(parsed)
+        if self._literals is None:
+            return 0
+        first = min((at for at in (lowered.find(literal) for literal in self._literals) if at >= 0), default=None)
+        if first is None:
+            return None
+        if self._reach is None or len(lowered) != len(text):
+            return 0  # unbounded matches, or offsets that lower-casing moved: search it all
+        return max(0, first - self._reach)
+
+    def search(self, text: str, lowered: str) -> re.Match | None:
+        """`regex.search(text)`; `lowered` is `text.lower()`, made once by the caller for all its searches."""
+        start = self._start(text, lowered)
+        return None if start is None else self.regex.search(text, start)
+
+    def findall(self, text: str, lowered: str) -> list:
+        return self.regex.findall(text) if self._start(text, lowered) is not None else []
+
+
 class BadPattern(ValueError):
     """A pattern in a list does not compile; `index` says which."""
 

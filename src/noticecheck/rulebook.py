@@ -437,6 +437,7 @@ def _matchers(cues: Cues, rules: Iterable[Rule]):
     """Every compiled pattern of the cues and rules, for the anchor index."""
     for cue in cues.sections:
         yield from (m for m in (cue.strong, cue.weak, cue.titles) if m is not None)
+    yield from cues.not_content.values()
     for rule in rules:
         for value in rule.compiled.values():
             if isinstance(value, Matcher):
