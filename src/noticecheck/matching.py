@@ -88,28 +88,29 @@ class Part:
 class Matcher:
     """A list of patterns matched as one alternation, with a pre-filter per pattern."""
 
-    __slots__ = ("source", "flags", "parts", "_regex")
+    __slots__ = ("source", "flags", "parts", "_regex", "_program")
 
     def __init__(self, source: str, flags: int, parts: tuple[Part, ...]):
         self.source = source
         self.flags = flags
         self.parts = parts
         self._regex: re.Pattern | None = None
+        self._program: tuple | None = None
 
     def __getstate__(self):
-        # the whole alternation pickles as its program, compiled now if no check has needed it yet
-        return self.source, self.flags, self.parts, _program(self.source, self.flags)
+        # the whole alternation pickles as its program, made now if no check has needed it yet
+        return self.source, self.flags, self.parts, self._program or _program(self.source, self.flags)
 
     def __setstate__(self, state) -> None:
-        self.source, self.flags, self.parts, program = state
-        self._regex = _from_program(self.source, self.flags, program) if program is not None else None
+        self.source, self.flags, self.parts, self._program = state
+        self._regex = None  # built from the program on first use: most matchers run part by part
 
     @property
     def regex(self) -> re.Pattern:
         """All parts as one alternation, for plain searches of short texts; compiled on first use,
         because most matchers only ever run part by part (start-up time matters for one-file checks)."""
         if self._regex is None:
-            self._regex = re.compile(self.source, self.flags)
+            self._regex = _from_program(self.source, self.flags, self._program)
         return self._regex
 
     @property

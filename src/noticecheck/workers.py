@@ -38,14 +38,15 @@ class Workers:
     """`task` run over items by `jobs` forked processes (or in this process when jobs is 1)."""
 
     def __init__(self, task: Callable[[Any], Any], jobs: int):
-        import multiprocessing
-
         self._task = task
         self._pool = None
         self._number = next(_NUMBERS)
-        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-            _TASKS[self._number] = task
-            self._pool = multiprocessing.get_context("fork").Pool(jobs)
+        if jobs > 1:
+            import multiprocessing  # only here: a one-file check should not pay for its import
+
+            if "fork" in multiprocessing.get_all_start_methods():
+                _TASKS[self._number] = task
+                self._pool = multiprocessing.get_context("fork").Pool(jobs)
 
     @property
     def parallel(self) -> bool:
