@@ -196,6 +196,8 @@ def section_references(check: Mapping[str, Any]):
 
 def closest(name: str, names: Iterable[str]) -> str:
     """" (did you mean 'x'?)" for the closest of `names`, or ""."""
+    import difflib  # only on a mistake: not worth its import time on every start
+
     close = difflib.get_close_matches(name, list(names), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -450,8 +452,6 @@ def _matchers(cues: Cues, rules: Iterable[Rule]):
 
 def did_you_mean(name: str, book, *, packs: bool = True) -> str:
     """" (did you mean 'x'?)" for the closest rule id, alias (or pack) name, or ""."""
-    import difflib  # only on a mistake: not worth its import time on every start
-
     names = [r.id for r in book.rules] + [a for r in book.rules for a in r.aliases]
     if packs:
         names += list(book.packs)
