@@ -101,3 +101,15 @@ def test_a_pickled_rulebook_checks_notices_exactly_as_a_fresh_one():
         a = check_text(text, fresh, options, today=date(2026, 11, 24))
         b = check_text(text, back, options, today=date(2026, 11, 24))
         assert (a.findings, a.sections, a.context) == (b.findings, b.sections, b.context), path.name
+
+
+def test_reducers_apply_to_the_cached_pickle(tmp_path):
+    from noticecheck.matching import reduce_pattern
+
+    inputs = _inputs(tmp_path)
+    pattern = re.compile(r"\bterminal[.!?]\s*$", re.IGNORECASE)
+    first = cached("pat", inputs, "1.0", lambda: {"p": pattern}, tmp_path / "c", reducers={re.Pattern: reduce_pattern})
+    (entry,) = (tmp_path / "c").glob("pat-*.pickle")
+    assert b"_from_program" in entry.read_bytes()
+    back = cached("pat", inputs, "1.0", lambda: None, tmp_path / "c")
+    assert back["p"] == first["p"] and back["p"].search("It ends. Terminal.")

@@ -62,6 +62,11 @@ def _from_program(source: str, flags: int, program: tuple | None) -> re.Pattern:
     return re.compile(source, flags)
 
 
+def reduce_pattern(pattern: re.Pattern) -> tuple:
+    """How a plain re.Pattern pickles in the rulebook cache: as its program (see `_program`)."""
+    return _from_program, (pattern.pattern, pattern.flags, _program(pattern.pattern, pattern.flags))
+
+
 class Part:
     """One pattern of a list: its regex, the lower-case literals one of which every match holds
     (`anchors`), further such sets that must all hold too (`also`), and the longest a match can

@@ -477,4 +477,7 @@ def default_rulebook() -> Rulebook:
     from noticecheck import __version__
     from noticecheck.rulebook_cache import cached
 
-    return cached("rulebook", rulebook_inputs(), __version__, load_rulebook)
+    from noticecheck.matching import reduce_pattern
+
+    # plain patterns (the completeness cues) pickle as compiled programs too, not as source to compile again
+    return cached("rulebook", rulebook_inputs(), __version__, load_rulebook, reducers={re.Pattern: reduce_pattern})

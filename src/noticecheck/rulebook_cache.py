@@ -16,6 +16,7 @@ else ~/.cache/noticecheck; NOTICECHECK_CACHE_DIR=off turns the cache off.
 
 from __future__ import annotations
 
+import copyreg
 import gc
 import hashlib
 import os
@@ -49,8 +50,16 @@ def cache_key(inputs: Iterable[Path], version: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def cached(kind: str, inputs: Iterable[Path], version: str, build: Callable[[], T], directory: Path | None = None) -> T:
-    """`build()`, or the object a previous build with the same inputs left in the cache."""
+def cached(
+    kind: str,
+    inputs: Iterable[Path],
+    version: str,
+    build: Callable[[], T],
+    directory: Path | None = None,
+    reducers: dict[type, Callable] | None = None,
+) -> T:
+    """`build()`, or the object a previous build with the same inputs left in the cache.
+    `reducers`: how to pickle some types (copyreg style), for this cache's pickles only."""
     directory = directory if directory is not None else cache_dir()
     if directory is None:
         return build()
@@ -74,11 +83,11 @@ def cached(kind: str, inputs: Iterable[Path], version: str, build: Callable[[], 
     except Exception:  # noqa: BLE001 - absent, unreadable, corrupt or foreign: only a miss
         pass
     value = build()
-    _store(directory, entry, value, kind)
+    _store(directory, entry, value, kind, reducers or {})
     return value
 
 
-def _store(directory: Path, entry: Path, value: object, kind: str) -> None:
+def _store(directory: Path, entry: Path, value: object, kind: str, reducers: dict[type, Callable]) -> None:
     """Write atomically (two processes may build at once); failing to write is not an error."""
     import tempfile  # only when writing: not worth its import time on a hit
 
@@ -87,7 +96,9 @@ def _store(directory: Path, entry: Path, value: object, kind: str) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=directory)
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
+                pickler.dump(value)
             os.replace(tmp, entry)
         except BaseException:
             os.unlink(tmp)
