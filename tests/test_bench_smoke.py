@@ -31,7 +31,7 @@ TITLES = {
     "throughput": "Checker throughput (one core)",
     "coldstart": "CLI cold start",
     "la_scan": "LA scan at scale (loopback)",
-    "ci_gate": "CI gate (200 notices, one process)",
+    "ci_gate": "CI gate (200 notices, one command)",
     "hostile": "Hostile inputs: worst case beside typical",
 }
 
