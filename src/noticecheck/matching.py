@@ -138,18 +138,25 @@ class Screened:
 
     __slots__ = ("regex", "_literals", "_reach")
 
-    def __init__(self, regex: re.Pattern):
+    def __init__(self, regex: re.Pattern, *, now: bool = False):
+        """`now`: read the literals off the pattern at once (for objects kept in the rulebook cache),
+        else on first use (module-level patterns: start-up time)."""
         self.regex = regex
-        self._literals: tuple[str, ...] | None | bool = False  # read off the pattern on first use
+        self._literals: tuple[str, ...] | None | bool = False
         self._reach: int | None = None
+        if now:
+            self._read()
+
+    def _read(self) -> None:
+        parsed = sre_parse.parse(self.regex.pattern, self.regex.flags)
+        sets = _sets_of(parsed)
+        self._literals = sets[0] if sets else None
+        self._reach = _reach_of(parsed)
 
     def _start(self, text: str, lowered: str) -> int | None:
         """Where a search must begin to find the first match; None when no match is possible."""
         if self._literals is False:
-            parsed = sre_parse.parse(self.regex.pattern, self.regex.flags)
-            sets = _sets_of(parsed)
-            self._literals = sets[0] if sets else None
-            self._reach = _reach_of(parsed)
+            self._read()
         if self._literals is None:
             return 0
         first = min((at for at in (lowered.find(literal) for literal in self._literals) if at >= 0), default=None)
@@ -159,13 +166,24 @@ class Screened:
             return 0  # unbounded matches, or offsets that lower-casing moved: search it all
         return max(0, first - self._reach)
 
-    def search(self, text: str, lowered: str) -> re.Match | None:
-        """`regex.search(text)`; `lowered` is `text.lower()`, made once by the caller for all its searches."""
-        start = self._start(text, lowered)
+    def search(self, text: str, lowered: str | None = None) -> re.Match | None:
+        """`regex.search(text)`; `lowered` is `text.lower()`, when the caller has made it once for many searches."""
+        start = self._start(text, text.lower() if lowered is None else lowered)
         return None if start is None else self.regex.search(text, start)
 
-    def findall(self, text: str, lowered: str) -> list:
-        return self.regex.findall(text) if self._start(text, lowered) is not None else []
+    def findall(self, text: str, lowered: str | None = None) -> list:
+        may = self._start(text, text.lower() if lowered is None else lowered) is not None
+        return self.regex.findall(text) if may else []
+
+    def finditer(self, text: str, lowered: str | None = None):
+        if self._start(text, text.lower() if lowered is None else lowered) is not None:
+            yield from self.regex.finditer(text)
+
+    def count(self, text: str) -> int:
+        return len(self.findall(text))
+
+    def subn(self, repl: str, text: str) -> tuple[str, int]:
+        return self.regex.subn(repl, text) if self._start(text, text.lower()) is not None else (text, 0)
 
 
 class BadPattern(ValueError):
