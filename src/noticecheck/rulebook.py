@@ -458,8 +458,9 @@ def did_you_mean(name: str, book, *, packs: bool = True) -> str:
     return closest(name, names)
 
 
-# The modules whose classes a pickled rulebook holds: a change to any of them makes a new cache key.
-_PICKLED_MODULES = ("rulebook.py", "matching.py", "completeness.py", "model.py")
+# The modules that build and pickle the rulebook or whose classes its pickle holds: a change to any of them
+# makes a new cache key (tests/test_rulebook_cache.py checks this list against the imports).
+_PICKLED_MODULES = ("rulebook.py", "matching.py", "completeness.py", "model.py", "rulebook_cache.py")
 
 
 def rulebook_inputs(directory: Path | None = None) -> list[Path]:
@@ -470,14 +471,20 @@ def rulebook_inputs(directory: Path | None = None) -> list[Path]:
     return data + [here / name for name in _PICKLED_MODULES]
 
 
+def cached_rulebook(cache_directory: Path | None = None, build=load_rulebook) -> Rulebook:
+    """The built-in rulebook from the disk cache (rulebook_cache.py; default directory: its
+    cache_dir()) when the rule files and code have not changed since it was stored, else `build()`
+    and stored."""
+    from noticecheck import __version__
+    from noticecheck.matching import reduce_pattern
+    from noticecheck.rulebook_cache import cached
+
+    # plain patterns (the completeness cues) pickle as compiled programs too, not as source to compile again
+    return cached("rulebook", rulebook_inputs(), __version__, build, cache_directory, reducers={re.Pattern: reduce_pattern})
+
+
 @functools.lru_cache(maxsize=1)
 def default_rulebook() -> Rulebook:
     """The built-in rulebook, loaded once per process: from the disk cache when the rule files
-    have not changed since it was built (rulebook_cache.py), else validated and compiled here."""
-    from noticecheck import __version__
-    from noticecheck.rulebook_cache import cached
-
-    from noticecheck.matching import reduce_pattern
-
-    # plain patterns (the completeness cues) pickle as compiled programs too, not as source to compile again
-    return cached("rulebook", rulebook_inputs(), __version__, load_rulebook, reducers={re.Pattern: reduce_pattern})
+    have not changed since it was built (cached_rulebook), else validated and compiled here."""
+    return cached_rulebook()

@@ -4,9 +4,9 @@ Validating the rule files against their JSON Schemas and parsing every
 pattern costs a few hundred milliseconds, more than the check of a notice.
 The finished rulebook is pickled into the user's cache directory under a key
 made of everything it was built from: the bytes of the rule and schema files,
-the source of the modules whose objects it holds, the package version and
-the Python version. Any change gives a new key, so a stale entry is never
-read; a missing, unreadable or corrupt entry is rebuilt; a cache directory
+the source of the modules that build it or whose objects it holds, the
+package version and the Python version. Any change gives a new key, so a
+stale entry is never read; a missing, unreadable or corrupt entry is rebuilt; a cache directory
 that cannot be written to only means the next run builds again. Deleting the
 directory is always safe.
 
