@@ -106,8 +106,9 @@ def test_ci_gate_smoke(tmp_path):
 def test_hostile_smoke(tmp_path):
     result = run_smoke("hostile", tmp_path)
     rows = {row[0]: row for row in result["tables"][0]["rows"]}
-    assert set(rows) == {"a FIFO among the inputs (check)", "80 KB of 'a.' before a retired URL (check)"}
+    assert set(rows) == {"a FIFO among the inputs (check)", "80 KB of 'a.' before a retired URL (check)", "10 MB on one line (check)"}
     assert all(row[-1] for row in rows.values())  # each hostile child said how it ended
+    assert rows["10 MB on one line (check)"][-1] == "too-long"
 
 
 # -- pure helpers -------------------------------------------------------------------
