@@ -7,8 +7,10 @@ length of most real school notices.
 
 from __future__ import annotations
 
+import io
 import json
-import shutil
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,12 +76,42 @@ def typical(notices: list[Notice]) -> list[Notice]:
     return chosen
 
 
-def make_repository(notices: list[Notice], count: int, root: Path) -> list[Path]:
-    """`count` notice files under `root`, one folder per pretend school, cycling through `notices`.
+# The part of each office format that loaders may cache by its bytes (wordxml's styles cache).
+_STYLE_PARTS = {"docx": "word/styles.xml", "odt": "styles.xml"}
 
-    Text formats get a line of their own (a document reference) so no two
-    files are identical; PDFs and Word files are copied as they are.
+
+def unique_copy(data: bytes, fmt: str, tag: str) -> bytes:
+    """The same notice as bytes no earlier copy shares, so nothing cached by content can hit.
+
+    Text formats get a line of their own (a document reference); Word and
+    OpenDocument files get an XML comment in their styles part; PDFs a comment
+    line after the end of the file, which readers skip.
     """
+    reference = f"Document reference: {tag}"
+    if fmt in ("txt", "md"):
+        return data + f"\n\n{reference}\n".encode()
+    if fmt == "html":
+        page = data.decode("utf-8")
+        marker = page.lower().rfind("</body>")
+        insert = f"<p>{reference}</p>\n"
+        return (page[:marker] + insert + page[marker:] if marker != -1 else page + insert).encode("utf-8")
+    if fmt == "pdf":
+        return data + f"\n% {reference}\n".encode()
+    if fmt in _STYLE_PARTS:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                body = src.read(info)
+                if info.filename == _STYLE_PARTS[fmt]:
+                    body = re.sub(rb"^(<\?xml[^>]*\?>)?", lambda m: (m.group(1) or b"") + f"<!-- {tag} -->".encode(), body, count=1)
+                dst.writestr(info, body)
+        return out.getvalue()
+    raise ValueError(f"no way to make a unique copy of a .{fmt} file")
+
+
+def make_repository(notices: list[Notice], count: int, root: Path) -> list[Path]:
+    """`count` notice files under `root`, one folder per pretend school, cycling through `notices`;
+    no two files are the same (unique_copy), so no file is checked with another's cached parts."""
     root.mkdir(parents=True, exist_ok=True)
     written = []
     for i in range(count):
@@ -87,16 +119,6 @@ def make_repository(notices: list[Notice], count: int, root: Path) -> list[Path]
         folder = root / f"school-{i + 1:03d}"
         folder.mkdir(exist_ok=True)
         target = folder / f"privacy-notice-{notice.audience or 'all'}.{notice.fmt}"
-        reference = f"Document reference: NC-BENCH-{i + 1:04d}"
-        if notice.fmt in ("txt", "md"):
-            target.write_text(notice.path.read_text(encoding="utf-8") + f"\n\n{reference}\n", encoding="utf-8")
-        elif notice.fmt == "html":
-            page = notice.path.read_text(encoding="utf-8")
-            marker = page.lower().rfind("</body>")
-            insert = f"<p>{reference}</p>\n"
-            page = page[:marker] + insert + page[marker:] if marker != -1 else page + insert
-            target.write_text(page, encoding="utf-8")
-        else:
-            shutil.copyfile(notice.path, target)
+        target.write_bytes(unique_copy(notice.path.read_bytes(), notice.fmt, f"NC-BENCH-{i + 1:04d}"))
         written.append(target)
     return written

@@ -56,13 +56,14 @@ from datetime import date
 from loopback import LoopbackServer, Reply, html, loopback_policy
 from noticecheck.fetch.http import PoliteSession
 from noticecheck.fetch.registry import School
-from noticecheck.scan.scheduler import scan_school
+from noticecheck.rulebook import default_rulebook
+from noticecheck.scan.scheduler import checker, scan_school
 n = 300 if hostile else 2
 site = LoopbackServer({"/": html("".join(f'<a href="/d/privacy-notice-{i}.pdf">Privacy notice {i}</a>' for i in range(n)))})
 for i in range(n):
     site.routes[f"/d/privacy-notice-{i}.pdf"] = Reply(200, {"Content-Type": "text/plain"}, f"Privacy notice {i}. We are the data controller.".encode())
 with site, PoliteSession(loopback_policy()) as session:
-    record, fetches = scan_school(School("1", "S", site.url("/")), session, None, date(2026, 11, 24))
+    record, fetches = scan_school(School("1", "S", site.url("/")), session, checker(default_rulebook()), date(2026, 11, 24))
 print(record.status, record.pages_visited, "requests")
 """,
     "sitemap of 100,000 notice URLs (discovery)": """
@@ -133,33 +134,39 @@ result = CliRunner().invoke(main, ["check", "--isolated", "--fail-on", "none", "
 print(result.exit_code)
 """,
     "10 MB on one line (check)": """
-from noticecheck.api import check_text
+from datetime import date
+from noticecheck.api import CheckOptions, check_text
 from noticecheck.load import to_text
 from noticecheck.model import Document, UnreadableInput
+from noticecheck.rulebook import default_rulebook
 notice = open({notice!r}, encoding="utf-8").read()
 text = ("We use your data. " * 600_000)[:10_000_000] if hostile else notice
 try:
-    result = check_text(to_text(Document(source="x.txt", data=text.encode(), filename="x.txt")))
+    text = to_text(Document(source="x.txt", data=text.encode(), filename="x.txt"))
+    result = check_text(text, default_rulebook(), CheckOptions(), today=date(2026, 11, 24))
     print(len(result.findings), "findings")
 except UnreadableInput as exc:
     print(exc.code)
 """,
     "HTML page just under the 5 MiB limit (check)": """
-from noticecheck.api import check_text
+from datetime import date
+from noticecheck.api import CheckOptions, check_text
 from noticecheck.load import to_text
 from noticecheck.model import Document, UnreadableInput
+from noticecheck.rulebook import default_rulebook
 notice = open({notice!r}, encoding="utf-8").read()
 paragraphs = [p for p in notice.split("\\n\\n") if p.strip()]
 body = "".join(f"<p>{{p}}</p>" for p in paragraphs)
 page = "<html><body><h1>Privacy notice</h1>" + (body * (5_200_000 // len(body)) if hostile else body) + "</body></html>"
 try:
-    result = check_text(to_text(Document(source="x.html", data=page.encode(), filename="x.html")))
+    text = to_text(Document(source="x.html", data=page.encode(), filename="x.html"))
+    result = check_text(text, default_rulebook(), CheckOptions(), today=date(2026, 11, 24))
     print(len(result.findings), "findings")
 except UnreadableInput as exc:
     print(exc.code)
 """,
 }
-SMOKE_CASES = ("a FIFO among the inputs (check)", "80 KB of 'a.' before a retired URL (check)")
+SMOKE_CASES = ("a FIFO among the inputs (check)", "80 KB of 'a.' before a retired URL (check)", "10 MB on one line (check)")
 
 
 def _measure(code: str, hostile, tmp: Path):

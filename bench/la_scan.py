@@ -227,6 +227,9 @@ def run(size: str = "full") -> dict:
             scales.append(runs)
 
     figures, rows, rss_rows, notes = [], [], [], []
+    notes.append("The scan checks notices in forked worker processes (--jobs, default: the usable cores); peak RSS is "
+                 "the kernel's ru_maxrss for the scan process and its reaped workers, i.e. the largest single process, "
+                 "not their sum (the workers share the scan process's pages until they write to them).")
     peaks = []
     for index, runs in enumerate(scales):
         count = runs[0]["schools"]

@@ -31,7 +31,7 @@ BENCHMARKS = {
     "throughput": ("Checker throughput (one core)", "bench.throughput"),
     "coldstart": ("CLI cold start", "bench.coldstart"),
     "la_scan": ("LA scan at scale (loopback)", "bench.la_scan"),
-    "ci_gate": ("CI gate (200 notices, one process)", "bench.ci_gate"),
+    "ci_gate": ("CI gate (200 notices, one command)", "bench.ci_gate"),
     "hostile": ("Hostile inputs: worst case beside typical", "bench.hostile"),
     "web_load": ("Self-check page under load (loopback)", "bench.web_load"),
     "reports": ("Writing a run's reports (trusts, drift, xlsx)", "bench.reports"),

@@ -31,7 +31,7 @@ TITLES = {
     "throughput": "Checker throughput (one core)",
     "coldstart": "CLI cold start",
     "la_scan": "LA scan at scale (loopback)",
-    "ci_gate": "CI gate (200 notices, one process)",
+    "ci_gate": "CI gate (200 notices, one command)",
     "hostile": "Hostile inputs: worst case beside typical",
     "web_load": "Self-check page under load (loopback)",
 
@@ -80,12 +80,14 @@ def test_coldstart_smoke(tmp_path):
     result = run_smoke("coldstart", tmp_path)
     names = [f["name"] for f in result["figures"]]
     assert names == [
-        "typical .txt: wall time / import spacy",
-        "pupils .txt: wall time / import spacy",
-        "workforce .txt: wall time / import spacy",
-        "typical .txt --format json: wall time / import spacy",
+        "typical .txt: CPU time / python -c pass",
+        "pupils .txt: CPU time / python -c pass",
+        "workforce .txt: CPU time / python -c pass",
+        "typical .txt --format json: CPU time / python -c pass",
+        "typical .txt, no rule cache: CPU time / python -c pass",
     ]
-    assert figure(result, "typical .txt:")["goal"] == "<= 1.3"
+    assert figure(result, "typical .txt:")["goal"] == "<= 12"
+    assert figure(result, "pupils .txt:")["goal"] == "<= 12"
 
 
 def test_la_scan_smoke(tmp_path):
@@ -108,8 +110,9 @@ def test_ci_gate_smoke(tmp_path):
 def test_hostile_smoke(tmp_path):
     result = run_smoke("hostile", tmp_path)
     rows = {row[0]: row for row in result["tables"][0]["rows"]}
-    assert set(rows) == {"a FIFO among the inputs (check)", "80 KB of 'a.' before a retired URL (check)"}
+    assert set(rows) == {"a FIFO among the inputs (check)", "80 KB of 'a.' before a retired URL (check)", "10 MB on one line (check)"}
     assert all(row[-1] for row in rows.values())  # each hostile child said how it ended
+    assert rows["10 MB on one line (check)"][-1] == "too-long"
 
 
 def test_web_load_smoke(tmp_path):

@@ -71,3 +71,30 @@ def test_required_literals_prefer_rare_words():
     assert required_literals(r"\d+", re.I) is None
     matcher = compile_matcher([r"\bfoo\b", r"\d+"], re.I)
     assert [p.anchors for p in matcher.parts] == [("foo",), None]
+
+
+def test_screened_search_finds_what_the_regex_finds():
+    """The pre-filtered whole-text search gives the regex's own first match, on texts with and without its words."""
+    from noticecheck.matching import Screened
+
+    patterns = [
+        r"\b(GCSEs?|A[- ]levels?|years? (7|8|9|1[0-3])\b|(pupils|students) aged 1[3-9])\b",
+        r"\b(academy|free school(?!\s+meals?)|the trust)\b",
+        r"\b(welsh government|in wales|cymru)\b",
+        r"\bschool\b.*\bfees\b",  # unbounded: searched from the start
+    ]
+    texts = [
+        "Our pupils in Year 6 move on. Students aged 14 sit GCSEs; year 75 is not a year group.",
+        "We are a free school meals provider, then an Academy run by The Trust.",
+        "No nation named here at all, nor any fees.",
+        "The school charges fees. In Wales the Welsh Government...",
+        "year 7" * 3,
+        "",
+    ]
+    for pattern in patterns:
+        regex = re.compile(pattern, re.IGNORECASE)
+        screened = Screened(regex)
+        for text in texts:
+            got, want = screened.search(text, text.lower()), regex.search(text)
+            assert (got and got.span()) == (want and want.span()), (pattern, text)
+            assert screened.findall(text, text.lower()) == regex.findall(text)

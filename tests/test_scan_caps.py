@@ -17,15 +17,15 @@ from noticecheck.fetch.discover import MAX_SITEMAP_ENTRIES, discover_notices
 from noticecheck.fetch.http import PoliteSession
 from noticecheck.fetch.registry import School
 from noticecheck.rulebook import default_rulebook
-from noticecheck.scan.scheduler import DEFAULT_MAX_DOCUMENTS, scan_school
+from noticecheck.scan.scheduler import DEFAULT_MAX_DOCUMENTS, checker, scan_school
 from noticecheck.scan.store import Store
 
 NOTICE = Reply(200, {"Content-Type": "text/plain"}, b"Privacy notice for pupils.\n\nWe are the data controller.\n")
 
 
 @pytest.fixture(scope="module")
-def rulebook():
-    return default_rulebook()
+def check():
+    return checker(default_rulebook())
 
 
 def _school(site: LoopbackServer) -> School:
@@ -36,13 +36,13 @@ def _requests_made(site: LoopbackServer) -> int:
     return len([path for path in site.paths() if path != "/robots.txt"])
 
 
-def test_a_page_linking_300_notices_costs_a_dozen_fetches_and_says_so(rulebook, tmp_path):
+def test_a_page_linking_300_notices_costs_a_dozen_fetches_and_says_so(check, tmp_path):
     links = "".join(f'<li><a href="/docs/privacy-notice-{i}.pdf">Pupil privacy notice {i}</a></li>' for i in range(300))
     with LoopbackServer({"/": html(f"<h1>Welcome</h1><ul>{links}</ul>")}) as site:
         for i in range(300):
             site.routes[f"/docs/privacy-notice-{i}.pdf"] = NOTICE
         with PoliteSession(loopback_policy()) as session:
-            record, fetches = scan_school(_school(site), session, rulebook, date(2026, 11, 24))
+            record, fetches = scan_school(_school(site), session, check, date(2026, 11, 24))
         documents = [path for path in site.paths() if path.startswith("/docs/")]
         assert len(documents) == DEFAULT_MAX_DOCUMENTS
         assert len(fetches) == DEFAULT_MAX_DOCUMENTS
@@ -55,18 +55,18 @@ def test_a_page_linking_300_notices_costs_a_dozen_fetches_and_says_so(rulebook, 
     assert stored.limits == record.limits and stored.pages_visited == record.pages_visited
 
 
-def test_max_documents_is_configurable(rulebook):
+def test_max_documents_is_configurable(check):
     links = "".join(f'<a href="/p{i}.pdf">Privacy notice {i}</a>' for i in range(10))
     with LoopbackServer({"/": html(links)}) as site:
         for i in range(10):
             site.routes[f"/p{i}.pdf"] = Reply(200, {"Content-Type": "text/plain"}, f"Privacy notice number {i}.".encode())
         with PoliteSession(loopback_policy()) as session:
-            record, _ = scan_school(_school(site), session, rulebook, date(2026, 11, 24), max_documents=3)
+            record, _ = scan_school(_school(site), session, check, date(2026, 11, 24), max_documents=3)
     assert len(record.notices) == 3
     assert len([p for p in site.paths() if p.endswith(".pdf")]) == 3
 
 
-def test_a_sitemap_of_100000_notices_is_read_only_in_part(rulebook):
+def test_a_sitemap_of_100000_notices_is_read_only_in_part(check):
     entries = "".join(f"<url><loc>{{base}}/files/privacy-notice-{i}.pdf</loc></url>" for i in range(100_000))
     with LoopbackServer() as site:
         body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -77,7 +77,7 @@ def test_a_sitemap_of_100000_notices_is_read_only_in_part(rulebook):
             discovery = discover_notices(session, site.url("/"))
             assert len(discovery.notices) <= MAX_SITEMAP_ENTRIES
             assert any(limit.startswith("sitemaps:") for limit in discovery.limits), discovery.limits
-            record, _ = scan_school(_school(site), session, rulebook, date(2026, 11, 24))
+            record, _ = scan_school(_school(site), session, check, date(2026, 11, 24))
     assert len(record.notices) <= DEFAULT_MAX_DOCUMENTS
     assert any(limit.startswith("sitemaps:") for limit in record.limits)
     assert any(limit.startswith("documents:") for limit in record.limits)

@@ -28,63 +28,44 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from noticecheck.matching import required_literals
+from noticecheck.matching import Screened
 from noticecheck.model import Text
 
 
-class _Cue:
-    """A case-insensitive pattern behind a literal pre-filter: the regex runs only on text that holds
-    one of the literals every match needs (matching.required_literals), which most blocks do not."""
+def _cue(pattern: str) -> Screened:
+    """A case-insensitive pattern behind the literal pre-filter (matching.Screened): the regex runs
+    only on text that holds one of the literals every match needs, which most blocks do not."""
+    return Screened(re.compile(pattern, re.I))
 
-    __slots__ = ("regex", "anchors")
-
-    def __init__(self, pattern: str):
-        self.regex = re.compile(pattern, re.I)
-        self.anchors = required_literals(pattern, re.I)
-
-    def _may_match(self, text: str) -> bool:
-        if self.anchors is None:
-            return True
-        lowered = text.lower()
-        return any(a in lowered for a in self.anchors)
-
-    def search(self, text: str) -> re.Match | None:
-        return self.regex.search(text) if self._may_match(text) else None
-
-    def count(self, text: str) -> int:
-        return len(self.regex.findall(text)) if self._may_match(text) else 0
-
-    def subn(self, repl: str, text: str) -> tuple[str, int]:
-        return self.regex.subn(repl, text) if self._may_match(text) else (text, 0)
 
 # Words naming each group. Order matters only for overlapping words: a phrase is
 # consumed by the first group that matches it ("former pupils" is alumni, not pupils).
-GROUP_WORDS: tuple[tuple[str, _Cue], ...] = (
-    ("other", _Cue(
+GROUP_WORDS: tuple[tuple[str, Screened], ...] = (
+    ("other", _cue(
         r"\b(visitors?|contractors?|CCTV|surveillance|alumni|old (boys|girls)|former (pupils|students)|"
         r"supporters|donors?|fundrais\w*|website (users|visitors)|enquir(y|ies|ers)|members of the public|"
         r"visit(ing)? (our|the) (school|site|premises))\b")),
-    ("governors", _Cue(
+    ("governors", _cue(
         r"\b(governors?|governance|trustees?|directors|volunteers?|voluntary capacity|members of the (board|trust)|"
         r"(trust )?members)\b")),
-    ("workforce", _Cue(
+    ("workforce", _cue(
         r"\b(school workforce|workforce|staff|employees?|employment|job applicants?|applicants?|candidates|"
         r"recruitment|people who work (for|at|in)|those who work (for|at|in)|early career teachers?)\b")),
-    ("parents", _Cue(r"\b(parents?|carers?|guardians?|famil(y|ies))\b")),
-    ("pupils", _Cue(
+    ("parents", _cue(r"\b(parents?|carers?|guardians?|famil(y|ies))\b")),
+    ("pupils", _cue(
         r"\b(pupils?|students?|learners?|child(ren)?|young people|early years setting)\b")),
 )
 PUPIL_DATA = ("pupils", "parents")
 
 # Sentences that state whom the notice covers.
-_SCOPE = _Cue(
+_SCOPE = _cue(
     r"\b(privacy|fair processing|data protection) (notice|policy|statement)s?\b|"
     r"\bthis (notice|policy|statement|document)\b|\bhow we (collect|use|process|handle)\b|"
     r"\b(personal )?(data|information) (about|of|on|relating to|regarding)\b|"
     r"\b(applies|is intended|is provided|is relevant|is for|is addressed)\b|\bwho this\b",
 )
 # A pointer to some other notice is not a statement of this one's scope.
-_ELSEWHERE = _Cue(
+_ELSEWHERE = _cue(
     r"\b(separate|specific|another|different|other|their own) (privacy )?(notices?|polic(y|ies)|statements?)\b|"
     r"\bplease (refer|see)\b|\brefer to the\b|\bcan be found\b|\bis (also )?available (from|on|at|to)\b",
 )
@@ -92,7 +73,7 @@ _ELSEWHERE = _Cue(
 # parents"), "child-friendly", "your teachers", "ask your parents" are said to pupils;
 # "your child", "your son or daughter" to parents.
 _PUPILS_WORD = r"(pupils?|students?|children|young people|learners)"
-_TO_PUPIL = _Cue(
+_TO_PUPIL = _cue(
     r"\byour (parents?|carers?|teachers?|tutors?|lessons?|classes|classmates|friends|exams?|grades|course|"
     r"timetable|form tutor|head of year|school ?work|homework)\b|"
     r"\bwhen you (join|start|leave|are at|were at|move)\b|\byou('re| are) (at|in) (school|college|year)\b|"
@@ -101,12 +82,12 @@ _TO_PUPIL = _Cue(
     r"\b(notice|information|version) for (our |all |current |the )?" + _PUPILS_WORD +
     r"(?!\s*(and|&|/|,|or)\s*(their |our )?(parents?|carers?|famil|staff))\b",
 )
-_TO_PARENT = _Cue(
+_TO_PARENT = _cue(
     r"\byour (child|children|son|daughter|child's|children's|son's|daughter's|son or daughter)\b|"
     r"\byou and your child\b|\b(notice|information) for (all |our )?(parents?|carers?|famil)",
 )
 # Whole-text signs, used only when the opening names nobody
-_WORKFORCE_BODY = _Cue(
+_WORKFORCE_BODY = _cue(
     r"\b(payroll|salary|salaries|national insurance|pension|contract of employment|employment contract|"
     r"recruitment|DBS check|occupational health|workforce census|sickness absence|appraisal)\b",
 )
@@ -116,7 +97,7 @@ _OPENING_BLOCKS = 12
 _ADDRESS_BLOCKS = 40
 
 
-_PARENTS_OF = _Cue(r"\b(parents?|carers?) (and carers )?of\b")
+_PARENTS_OF = _cue(r"\b(parents?|carers?) (and carers )?of\b")
 
 
 def group_counts(text: str) -> Counter:
@@ -132,11 +113,11 @@ def group_counts(text: str) -> Counter:
 
 
 # A short opening line naming the notice is a title even where the loader saw a paragraph.
-_TITLE_LIKE = _Cue(r"\b(privacy|fair processing|how we use|data protection)\b")
+_TITLE_LIKE = _cue(r"\b(privacy|fair processing|how we use|data protection)\b")
 _TITLE_WORDS = 16
 # running headers and footers ("... Privacy Notice for Pupils - Page 2 of 4") repeat a title
 # that may not be this notice's
-_PAGE_FURNITURE = _Cue(r"\bpage \d+ of \d+\b")
+_PAGE_FURNITURE = _cue(r"\bpage \d+ of \d+\b")
 
 
 def _titles(text: Text) -> list[str]:

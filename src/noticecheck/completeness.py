@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from noticecheck.matching import required_literals
+from noticecheck.matching import Screened
 from noticecheck.model import Block, Incompleteness, Text
 
 _CLOSERS = " \t'\"”’)]}*»_"
@@ -63,20 +63,9 @@ _QUOTE_CHARS = 60
 _LIST_ITEMS_SEEN = 3  # how many items before the last one must agree on their punctuation
 
 
-@dataclass(frozen=True)
-class Pointer:
-    """A pointer pattern, and the lower-case literals one of which any match holds (a cheap pre-filter)."""
-
-    regex: re.Pattern
-    anchors: tuple[str, ...] | None
-
-    def finditer(self, text: str, lowered: str):
-        if self.anchors is None or any(a in lowered for a in self.anchors):
-            yield from self.regex.finditer(text)
-
-
-def _pointer(pattern: str) -> Pointer:
-    return Pointer(re.compile(pattern, re.I), required_literals(pattern, re.I))
+def _pointer(pattern: str) -> Screened:
+    """A pointer pattern behind the literal pre-filter (its literals read now: the rulebook cache keeps them)."""
+    return Screened(re.compile(pattern, re.I), now=True)
 
 
 @dataclass(frozen=True)
@@ -85,9 +74,9 @@ class CompletenessCues:
     min_words: int
     furniture: re.Pattern | None
     dangling: re.Pattern
-    forward: tuple[Pointer, ...]
+    forward: tuple[Screened, ...]
     min_words_after: int
-    named: tuple[Pointer, ...]
+    named: tuple[Screened, ...]
     contents_heading: re.Pattern
     min_entries: int
     max_entry_words: int

@@ -12,6 +12,7 @@ import re
 from datetime import date
 
 from noticecheck.audience import detect_audience
+from noticecheck.matching import Screened
 from noticecheck.model import Context, Text
 
 # --- phase / ages
@@ -74,38 +75,48 @@ _ENGLAND = re.compile(r"\b(department for education|DfE|national pupil database|
 _ANY_NATION = re.compile("|".join(f"(?:{cue.pattern})" for cue in _JURISDICTION_CUES.values()), re.I)
 
 
-def detect_ages(body: str) -> tuple[int, int] | None:
-    secondary = _SECONDARY.search(body)
-    primary = _PRIMARY.search(body)
+# Each searched behind the literal pre-filter (matching.Screened): most notices hold none of the words.
+(_SECONDARY, _SECONDARY_WEAK, _SIXTH_FORM, _PRIMARY, _NURSERY, _INDEPENDENT, _ACADEMY, _MAINTAINED, _ENGLAND,
+ _ANY_NATION) = (Screened(p) for p in (_SECONDARY, _SECONDARY_WEAK, _SIXTH_FORM, _PRIMARY, _NURSERY, _INDEPENDENT,
+                                      _ACADEMY, _MAINTAINED, _ENGLAND, _ANY_NATION))  # fmt: skip
+_JURISDICTION_CUES = {name: Screened(cue) for name, cue in _JURISDICTION_CUES.items()}
+
+
+def detect_ages(body: str, lowered: str | None = None) -> tuple[int, int] | None:
+    lowered = body.lower() if lowered is None else lowered
+    secondary = _SECONDARY.search(body, lowered)
+    primary = _PRIMARY.search(body, lowered)
     if secondary:
-        high = 18 if _SIXTH_FORM.search(body) else 16
+        high = 18 if _SIXTH_FORM.search(body, lowered) else 16
         return (4 if primary else 11, high)
     if primary:
         return (4, 11)
-    if _SECONDARY_WEAK.search(body):
-        return (11, 18 if _SIXTH_FORM.search(body) else 16)
-    if _NURSERY.search(body):
+    if _SECONDARY_WEAK.search(body, lowered):
+        return (11, 18 if _SIXTH_FORM.search(body, lowered) else 16)
+    if _NURSERY.search(body, lowered):
         return (2, 5)
     return None
 
 
-def detect_school_type(body: str) -> str | None:
-    if _INDEPENDENT.search(body):
+def detect_school_type(body: str, lowered: str | None = None) -> str | None:
+    lowered = body.lower() if lowered is None else lowered
+    if _INDEPENDENT.search(body, lowered):
         return "independent"
-    if _ACADEMY.search(body):
+    if _ACADEMY.search(body, lowered):
         return "academy"
-    if _MAINTAINED.search(body):
+    if _MAINTAINED.search(body, lowered):
         return "maintained"
     return None
 
 
-def detect_jurisdiction(body: str) -> str:
-    if not _ANY_NATION.search(body):
+def detect_jurisdiction(body: str, lowered: str | None = None) -> str:
+    lowered = body.lower() if lowered is None else lowered
+    if not _ANY_NATION.search(body, lowered):
         return "england"
-    england = len(_ENGLAND.findall(body))
+    england = len(_ENGLAND.findall(body, lowered))
     best, best_score = "england", 0
     for name, cue in _JURISDICTION_CUES.items():
-        score = len(cue.findall(body))
+        score = len(cue.findall(body, lowered))
         if score > best_score:
             best, best_score = name, score
     return best if best_score >= 2 and best_score > england else "england"
@@ -148,6 +159,7 @@ def resolve_context(text: Text, analysis, options, today: date) -> Context:
     `today` is the caller's clock: the notice is judged as of `options.as_of`, else `today`.
     """
     body = analysis.joined
+    lowered = body.lower()  # once, for every detector's pre-filter
     detected: list[str] = []
 
     audience = options.audience
@@ -160,19 +172,19 @@ def resolve_context(text: Text, analysis, options, today: date) -> Context:
     if ages is None and options.phase:
         ages = PHASE_AGES.get(options.phase.strip().lower())
     if ages is None:
-        ages = detect_ages(body)
+        ages = detect_ages(body, lowered)
         if ages:
             detected.append("age_range")
 
     school_type = options.school_type
     if school_type is None:
-        school_type = detect_school_type(body)
+        school_type = detect_school_type(body, lowered)
         if school_type:
             detected.append("school_type")
 
     jurisdiction = options.jurisdiction
     if jurisdiction is None:
-        jurisdiction = detect_jurisdiction(body)
+        jurisdiction = detect_jurisdiction(body, lowered)
         detected.append("jurisdiction")
 
     school_name = getattr(options, "school_name", None)

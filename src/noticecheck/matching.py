@@ -17,6 +17,7 @@ both ways on generated text.
 
 from __future__ import annotations
 
+import _sre
 import bisect
 import re
 from collections.abc import Iterable, Sequence
@@ -33,37 +34,88 @@ _COMMON = frozenset(
 )
 
 
+def _program(source: str, flags: int, parsed=None) -> tuple | None:
+    """The compiled program of a pattern, in the form `_sre.compile` takes (as re._compiler.compile
+    makes it), so that a pickled rulebook rebuilds its patterns without parsing them again:
+    re.Pattern pickles as its source and is parsed and compiled anew at every load, which
+    costs more than the check of a notice. None where this Python's internals differ."""
+    try:
+        from re import _compiler
+
+        parsed = parsed if parsed is not None else sre_parse.parse(source, flags)
+        code = [int(op) for op in _compiler._code(parsed, flags)]  # opcodes are int subclasses that do not pickle
+        state = parsed.state
+        indexgroup = [None] * state.groups
+        for name, i in state.groupdict.items():
+            indexgroup[i] = name
+        return (source, flags | state.flags, code, state.groups - 1, dict(state.groupdict), tuple(indexgroup))
+    except Exception:  # noqa: BLE001 - a private API: fall back to re.compile
+        return None
+
+
+def _from_program(source: str, flags: int, program: tuple | None) -> re.Pattern:
+    if program is not None:
+        try:
+            return _sre.compile(*program)
+        except Exception:  # noqa: BLE001 - a program from another Python: compile from source
+            pass
+    return re.compile(source, flags)
+
+
+def reduce_pattern(pattern: re.Pattern) -> tuple:
+    """How a plain re.Pattern pickles in the rulebook cache: as its program (see `_program`)."""
+    return _from_program, (pattern.pattern, pattern.flags, _program(pattern.pattern, pattern.flags))
+
+
 class Part:
     """One pattern of a list: its regex, the lower-case literals one of which every match holds
     (`anchors`), further such sets that must all hold too (`also`), and the longest a match can
-    be (None: unbounded)."""
+    be (None: unbounded). Pickles with its compiled program (see `_program`)."""
 
-    __slots__ = ("regex", "anchors", "also", "reach")
+    __slots__ = ("regex", "anchors", "also", "reach", "_program")
 
-    def __init__(self, regex: re.Pattern, sets: list[tuple[str, ...]], reach: int | None):
+    def __init__(self, regex: re.Pattern, sets: list[tuple[str, ...]], reach: int | None, program: tuple | None = None):
         self.regex = regex
         self.anchors = sets[0] if sets else None
         self.also = tuple(sets[1:])
         self.reach = reach
+        self._program = program
+
+    def __getstate__(self):
+        program = self._program or _program(self.regex.pattern, self.regex.flags)
+        return self.regex.pattern, self.regex.flags, program, self.anchors, self.also, self.reach
+
+    def __setstate__(self, state) -> None:
+        source, flags, self._program, self.anchors, self.also, self.reach = state
+        self.regex = _from_program(source, flags, self._program)
 
 
 class Matcher:
     """A list of patterns matched as one alternation, with a pre-filter per pattern."""
 
-    __slots__ = ("source", "flags", "parts", "_regex")
+    __slots__ = ("source", "flags", "parts", "_regex", "_program")
 
     def __init__(self, source: str, flags: int, parts: tuple[Part, ...]):
         self.source = source
         self.flags = flags
         self.parts = parts
         self._regex: re.Pattern | None = None
+        self._program: tuple | None = None
+
+    def __getstate__(self):
+        # the whole alternation pickles as its program, made now if no check has needed it yet
+        return self.source, self.flags, self.parts, self._program or _program(self.source, self.flags)
+
+    def __setstate__(self, state) -> None:
+        self.source, self.flags, self.parts, self._program = state
+        self._regex = None  # built from the program on first use: most matchers run part by part
 
     @property
     def regex(self) -> re.Pattern:
         """All parts as one alternation, for plain searches of short texts; compiled on first use,
         because most matchers only ever run part by part (start-up time matters for one-file checks)."""
         if self._regex is None:
-            self._regex = re.compile(self.source, self.flags)
+            self._regex = _from_program(self.source, self.flags, self._program)
         return self._regex
 
     @property
@@ -75,6 +127,63 @@ class Matcher:
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
         return self.regex.finditer(text, pos, len(text) if endpos is None else endpos)
+
+
+class Screened:
+    """One compiled regex searched over a whole text, behind the same literal pre-filter: when the
+    lower-cased text holds none of the literals every match needs, the regex is not run at all
+    (most notices never mention Wales, fees or GCSEs); when it does, the search starts where the
+    first of them could begin a match (its position less the longest match), since no match can
+    start earlier. The answers are the regex's own."""
+
+    __slots__ = ("regex", "_literals", "_reach")
+
+    def __init__(self, regex: re.Pattern, *, now: bool = False):
+        """`now`: read the literals off the pattern at once (for objects kept in the rulebook cache),
+        else on first use (module-level patterns: start-up time)."""
+        self.regex = regex
+        self._literals: tuple[str, ...] | None | bool = False
+        self._reach: int | None = None
+        if now:
+            self._read()
+
+    def _read(self) -> None:
+        parsed = sre_parse.parse(self.regex.pattern, self.regex.flags)
+        sets = _sets_of(parsed)
+        self._literals = sets[0] if sets else None
+        self._reach = _reach_of(parsed)
+
+    def _start(self, text: str, lowered: str) -> int | None:
+        """Where a search must begin to find the first match; None when no match is possible."""
+        if self._literals is False:
+            self._read()
+        if self._literals is None:
+            return 0
+        first = min((at for at in (lowered.find(literal) for literal in self._literals) if at >= 0), default=None)
+        if first is None:
+            return None
+        if self._reach is None or len(lowered) != len(text):
+            return 0  # unbounded matches, or offsets that lower-casing moved: search it all
+        return max(0, first - self._reach)
+
+    def search(self, text: str, lowered: str | None = None) -> re.Match | None:
+        """`regex.search(text)`; `lowered` is `text.lower()`, when the caller has made it once for many searches."""
+        start = self._start(text, text.lower() if lowered is None else lowered)
+        return None if start is None else self.regex.search(text, start)
+
+    def findall(self, text: str, lowered: str | None = None) -> list:
+        may = self._start(text, text.lower() if lowered is None else lowered) is not None
+        return self.regex.findall(text) if may else []
+
+    def finditer(self, text: str, lowered: str | None = None):
+        if self._start(text, text.lower() if lowered is None else lowered) is not None:
+            yield from self.regex.finditer(text)
+
+    def count(self, text: str) -> int:
+        return len(self.findall(text))
+
+    def subn(self, repl: str, text: str) -> tuple[str, int]:
+        return self.regex.subn(repl, text) if self._start(text, text.lower()) is not None else (text, 0)
 
 
 class BadPattern(ValueError):
@@ -245,6 +354,14 @@ class AnchorIndex:
         if self._known:
             automaton.make_automaton()
         self._automaton = automaton if self._known else None
+
+    # The parts are keyed by id(), which a pickle does not keep: store them as a list and key them again.
+    def __getstate__(self):
+        return self._known, list(self._parts.values()), self._automaton
+
+    def __setstate__(self, state) -> None:
+        self._known, parts, self._automaton = state
+        self._parts = {id(part): part for part in parts}
 
     def sentences_for(self, part: Part, hits: dict[str, frozenset[int]]) -> set[int]:
         """Sentences holding a member of each of the part's literal sets (a match lies in one sentence)."""

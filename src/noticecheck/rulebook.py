@@ -11,7 +11,6 @@ the engine only ever sees compiled patterns.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass, field, replace
@@ -209,6 +208,8 @@ def section_references(check: Mapping[str, Any]):
 
 def closest(name: str, names: Iterable[str]) -> str:
     """" (did you mean 'x'?)" for the closest of `names`, or ""."""
+    import difflib  # only on a mistake: not worth its import time on every start
+
     close = difflib.get_close_matches(name, list(names), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -484,6 +485,7 @@ def _matchers(cues: Cues, rules: Iterable[Rule]):
     """Every compiled pattern of the cues and rules, for the anchor index."""
     for cue in cues.sections:
         yield from (m for m in (cue.strong, cue.weak, cue.titles) if m is not None)
+    yield from cues.not_content.values()
     for rule in rules:
         for value in rule.compiled.values():
             if isinstance(value, Matcher):
@@ -502,7 +504,33 @@ def did_you_mean(name: str, book, *, packs: bool = True) -> str:
     return closest(name, names)
 
 
+# The modules that build and pickle the rulebook or whose classes its pickle holds: a change to any of them
+# makes a new cache key (tests/test_rulebook_cache.py checks this list against the imports).
+_PICKLED_MODULES = ("rulebook.py", "matching.py", "completeness.py", "model.py", "rulebook_cache.py")
+
+
+def rulebook_inputs(directory: Path | None = None) -> list[Path]:
+    """Every file the built-in rulebook is made from: rule and schema files, and the code that reads them."""
+    directory = directory or rules_dir()
+    here = Path(__file__).parent
+    data = [p for p in directory.iterdir() if p.suffix in (".yaml", ".json") and p.is_file()]
+    return data + [here / name for name in _PICKLED_MODULES]
+
+
+def cached_rulebook(cache_directory: Path | None = None, build=load_rulebook) -> Rulebook:
+    """The built-in rulebook from the disk cache (rulebook_cache.py; default directory: its
+    cache_dir()) when the rule files and code have not changed since it was stored, else `build()`
+    and stored."""
+    from noticecheck import __version__
+    from noticecheck.matching import reduce_pattern
+    from noticecheck.rulebook_cache import cached
+
+    # plain patterns (the completeness cues) pickle as compiled programs too, not as source to compile again
+    return cached("rulebook", rulebook_inputs(), __version__, build, cache_directory, reducers={re.Pattern: reduce_pattern})
+
+
 @functools.lru_cache(maxsize=1)
 def default_rulebook() -> Rulebook:
-    """The built-in rulebook, loaded once per process."""
-    return load_rulebook()
+    """The built-in rulebook, loaded once per process: from the disk cache when the rule files
+    have not changed since it was built (cached_rulebook), else validated and compiled here."""
+    return cached_rulebook()

@@ -80,9 +80,7 @@ class Analysis:
 
         A match lies within one sentence, so the sentence must hold a member of each of the part's
         literal sets."""
-        if self.hits is None or self.index is None or not self.index.knows(part):
-            return range(len(self.sentences))
-        return sorted(self.index.sentences_for(part, self.hits))
+        return _candidates(self.index, self.hits, part, len(self.sentences))
 
     def _anchored(self, part) -> Sequence[int]:
         """Sentences holding one of the part's best anchors (sound for matches that reach across sentences)."""
@@ -279,11 +277,27 @@ def _empty_lead_ins(sentences: list[Sentence], blocks: tuple[Block, ...], kinds,
     return frozenset(empty)
 
 
-def _not_content_kinds(sentences: list[Sentence], cues: Cues) -> list[frozenset[str]]:
-    """For each sentence, the `not_content` kinds it belongs to (meta-sentence, pointer, placeholder...)."""
+def _candidates(index, hits, part, count: int) -> Sequence[int]:
+    """Sentences where `part` could match, by the anchor index (all `count` of them when it cannot tell)."""
+    if hits is None or index is None or not index.knows(part):
+        return range(count)
+    return sorted(index.sentences_for(part, hits))
+
+
+def _not_content_kinds(sentences: list[Sentence], cues: Cues, hits=None) -> list[frozenset[str]]:
+    """For each sentence, the `not_content` kinds it belongs to (meta-sentence, pointer, placeholder...).
+
+    A sentence is of a kind when one of the kind's patterns matches it; each pattern is tried
+    only on the sentences that hold its anchor literals (`hits`, from the rulebook's anchor index)."""
     if not cues.not_content:
         return [frozenset()] * len(sentences)
-    kinds = [frozenset(kind for kind, matcher in cues.not_content.items() if matcher.search(s.text)) for s in sentences]
+    found: list[set[str]] = [set() for _ in sentences]
+    for kind, matcher in cues.not_content.items():
+        for part in matcher.parts:
+            for i in _candidates(cues.index, hits, part, len(sentences)):
+                if kind not in found[i] and part.regex.search(sentences[i].text):
+                    found[i].add(kind)
+    kinds = [frozenset(k) for k in found]
     # "For example name, email address and date of birth." carries on the sentence before it
     # (a definition of personal data, say), so it is of the same kind
     for i in range(1, len(sentences)):
@@ -587,7 +601,8 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     starts = tuple(s.start for s in sentences)
     analysis_sections: dict[str, Section] = {}
     members: dict[str, frozenset[int]] = {}
-    kinds = _not_content_kinds(sentences, cues)
+    hits = cues.index.scan(joined, starts) if cues.index is not None and sentences else None
+    kinds = _not_content_kinds(sentences, cues, hits)
     # cues run over the text with placeholders blanked; rules still see the text as written
     cue_text = _blank_placeholders(joined, cues.placeholders)
 
@@ -606,7 +621,7 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
         starts=starts,
         sections=analysis_sections,
         members=members,
-        hits=cues.index.scan(joined, starts) if cues.index is not None and sentences else None,
+        hits=hits,
         index=cues.index,
         negation=cues.negation,
     )

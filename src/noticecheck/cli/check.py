@@ -43,8 +43,10 @@ from noticecheck.gate.report.formats import FORMAT_NAMES, Outcome
               help="Colour the text report (default: when writing to a terminal; NO_COLOR turns it off, FORCE_COLOR on).")
 @click.option("--allow-private", is_flag=True, help="Let URLs point at private or loopback addresses (refused by default).")
 @click.option("--verbose", "-v", is_flag=True, help="Log why a URL could not be fetched in full (the exception behind the plain reason) on stderr.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Check this many files at once, in separate processes (default: the machine's cores). Output is the same for any number.")
 def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections, color, allow_private,
-          exit_zero, statistics, quiet, verbose, **gate_options):
+          exit_zero, statistics, quiet, verbose, jobs, **gate_options):
     """Check privacy notices (files, directories, or - for stdin) and report the gaps.
 
     Reads .txt, .md, .html/.htm, .pdf, .docx and .odt, and http(s) URLs
@@ -73,8 +75,10 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
         if not outcome.checked and not quiet:
             click.echo(f"{one_line(outcome.source)}: unreadable: {printable(outcome.result.error or '')}", err=True)
 
+    from noticecheck.workers import default_jobs
+
     skipped: list[str] = []
-    outcomes = gate.check_paths(paths, on_outcome=status_line, skipped=skipped)
+    outcomes = gate.check_paths(paths, on_outcome=status_line, skipped=skipped, jobs=jobs or default_jobs())
     report_skipped(paths, outcomes, skipped, quiet)
 
     fixed: tuple = ()

@@ -56,8 +56,11 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
               help="Notices fetched per school, the most likely first (the school's record says when more were found).  [default: 12]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request's failure in full (the exception behind each plain-English reason) on stderr.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes checking the fetched notices (default: the machine's cores).")
 def scan(schools_csv, la, trust, templates, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent,
-         contact, allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet, verbose):
+         contact, allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet, verbose,
+         jobs):
     """Scan every open school in SCHOOLS_CSV (a GIAS export or a name,website CSV).
 
     Finds each school's privacy notices, checks them, stores everything in
@@ -131,7 +134,7 @@ def scan(schools_csv, la, trust, templates, db_path, out_root, resume, run_id, c
             with store.run_lock(run_id):
                 for template in checked_templates:
                     store.save_template(run_id, template)
-                _scan_and_report(store, run_id, schools, settings, out_root, quiet)
+                _scan_and_report(store, run_id, schools, settings, out_root, quiet, jobs)
         except StoreError as exc:  # RunLocked, or a template that could not be saved (full disk)
             fail(str(exc))
 
@@ -178,7 +181,7 @@ def _check_template_trusts(template_paths: list[tuple[str, Path]], schools) -> N
             fail(f"--template {name!r}: no school in the list is in that trust{hint}")
 
 
-def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool) -> None:
+def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quiet: bool, jobs: int | None = None) -> None:
     from noticecheck.scan.failures import common_failure
     from noticecheck.scan.scheduler import run_scan, write_run_reports
     from noticecheck.scan.store import StoreWriteError
@@ -187,7 +190,10 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
     with Progress(quiet) as progress:
         on_start, on_school = progress.callbacks(f"Scan {run_id}") or (None, None)
         try:
-            summary = run_scan(store, run_id, schools, settings, on_start=on_start, on_school=on_school)
+            from noticecheck.workers import default_jobs
+
+            summary = run_scan(store, run_id, schools, settings, on_start=on_start, on_school=on_school,
+                               jobs=jobs or default_jobs())
         except KeyboardInterrupt:
             progress.stop()
             _leave(store, run_id, len(schools), "\nInterrupted: ", 130)

@@ -95,17 +95,27 @@ class Gate:
         return self.selection.engine_book(source), suppress
 
     def check_paths(
-        self, paths: Sequence[str], on_outcome: Callable[[Outcome], None] | None = None, skipped: list[str] | None = None
+        self,
+        paths: Sequence[str],
+        on_outcome: Callable[[Outcome], None] | None = None,
+        skipped: list[str] | None = None,
+        *,
+        jobs: int = 1,
     ) -> list[Outcome]:
-        """Check every input; files a directory walk passed over (a .doc, an image) go to `skipped`."""
-        from noticecheck.sources import iter_paths
+        """Check every input, `jobs` at a time in forked processes; outcomes in input order.
+        Files a directory walk passed over (a .doc, an image) go to `skipped`."""
+        from noticecheck.sources import STDIN, iter_paths
+        from noticecheck.workers import Workers
 
+        inputs = list(iter_paths(paths, skipped, self.excluded))
+        if len(inputs) < 2 or STDIN in inputs:
+            jobs = 1  # nothing to share out; and a forked worker cannot read our stdin
         outcomes = []
-        for path in iter_paths(paths, skipped, self.excluded):
-            outcome = self.check_path(path)
-            outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+        with Workers(self.check_path, jobs) as workers:
+            for outcome in workers.map(inputs):
+                outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
         return outcomes
 
 

@@ -196,9 +196,20 @@ class _SchoolSession:
         return getattr(self._session, name)
 
 
-def _check_notice(found, session: _SchoolSession, rulebook, school, as_of: date) -> tuple[NoticeRecord, FetchRecord]:
-    """Fetch one found notice and check it; never raises for a bad notice."""
-    from noticecheck.api import check_document
+def checker(rulebook) -> Callable[[tuple], DocumentResult]:
+    """(document, options, as_of) -> result, with the run's rulebook; run here or in a forked worker."""
+
+    def check(job: tuple) -> DocumentResult:
+        from noticecheck.api import check_document
+
+        document, options, as_of = job
+        return check_document(document, rulebook, options, today=as_of)
+
+    return check
+
+
+def _check_notice(found, session: _SchoolSession, check: Callable, school, as_of: date) -> tuple[NoticeRecord, FetchRecord]:
+    """Fetch one found notice and check it (`check`: see checker); never raises for a bad notice."""
     from noticecheck.model import Document
 
     link_audience = found.audience if found.audience in AUDIENCES else None
@@ -219,7 +230,7 @@ def _check_notice(found, session: _SchoolSession, rulebook, school, as_of: date)
         media_type=fetched.content_type,
     )
     try:
-        result = check_document(document, rulebook, _check_options(school, link_audience, as_of), today=as_of)
+        result = check((document, _check_options(school, link_audience, as_of), as_of))
     except Exception as exc:  # a bug in a loader or rule must cost one notice, not the scan
         log.warning("checking %s failed: %s: %s", found.url, type(exc).__name__, exc)
         log.debug("traceback", exc_info=True)
@@ -249,12 +260,13 @@ def _check_notice(found, session: _SchoolSession, rulebook, school, as_of: date)
 
 
 def scan_school(
-    school, session, rulebook, as_of: date, discover: Callable | None = None, max_documents: int = DEFAULT_MAX_DOCUMENTS
+    school, session, check: Callable, as_of: date, discover: Callable | None = None, max_documents: int = DEFAULT_MAX_DOCUMENTS
 ) -> tuple[SchoolRecord, list[FetchRecord]]:
     """Everything for one school: its record (with notices) and the notice fetches made.
 
-    At most `max_documents` notices are fetched, the most likely first; the
-    record's `limits` says when that or a discovery cap cut the work short.
+    `check` checks one fetched notice (see checker). At most `max_documents`
+    notices are fetched, the most likely first; the record's `limits` says
+    when that or a discovery cap cut the work short.
     """
     from noticecheck.fetch.urls import normalise_website
 
@@ -295,7 +307,7 @@ def scan_school(
         )
     requests_before = session.requests
     for found in chosen:
-        notice, fetched = _check_notice(found, session, rulebook, school, as_of)
+        notice, fetched = _check_notice(found, session, check, school, as_of)
         fetches.append(fetched)
         if notice.sha256 and notice.sha256 in seen_bodies:
             continue  # the same file linked twice (e.g. from the footer and the GDPR page)
@@ -359,12 +371,15 @@ def run_scan(
     rulebook=None,
     session=None,
     discover: Callable | None = None,
+    jobs: int = 1,
 ) -> ScanSummary:
     """Scan the schools of run `run_id` not yet stored, committing each as it finishes.
 
     `on_start(total, already_done)` and `on_school(record)` feed a progress
     display. The run is marked finished only when every school is stored; a
-    KeyboardInterrupt leaves it resumable and is re-raised.
+    KeyboardInterrupt leaves it resumable and is re-raised. `jobs` > 1 checks
+    the fetched notices in that many forked processes (workers.py) while the
+    scan's threads wait on the network.
     """
     started = time.monotonic()
     done = store.done_keys(run_id)
@@ -378,13 +393,17 @@ def run_scan(
         from noticecheck.rulebook import default_rulebook
 
         rulebook = default_rulebook()  # load and compile the rules once, shared read-only by the workers
+    from noticecheck.workers import Workers
+
+    # forked now: after the rulebook is built, before this run starts any thread of its own
+    workers = Workers(checker(rulebook), jobs if todo else 1)
     own_session = session is None and bool(todo)
     if own_session:
         from noticecheck.fetch.http import PoliteSession
 
         session = PoliteSession(settings.fetch_policy())
     try:
-        for record, fetches in _parallel(todo, settings, session, rulebook, as_of, discover):
+        for record, fetches in _parallel(todo, settings, session, workers.call, as_of, discover):
             store.save_school(run_id, record, fetches)
             summary.by_status[record.status] = summary.by_status.get(record.status, 0) + 1
             if on_school:
@@ -394,6 +413,7 @@ def run_scan(
         summary.elapsed = time.monotonic() - started
         raise
     finally:
+        workers.close()
         if own_session:
             session.close()
     summary.elapsed = time.monotonic() - started
@@ -402,7 +422,7 @@ def run_scan(
     return summary
 
 
-def _parallel(todo: list, settings: ScanSettings, session, rulebook, as_of: date, discover) -> Iterator[tuple[SchoolRecord, list[FetchRecord]]]:
+def _parallel(todo: list, settings: ScanSettings, session, check: Callable, as_of: date, discover) -> Iterator[tuple[SchoolRecord, list[FetchRecord]]]:
     """Yield each school's result as it completes, with at most a few schools queued ahead.
 
     Bounded submission keeps memory flat for a 24,000-school national scan
@@ -418,7 +438,7 @@ def _parallel(todo: list, settings: ScanSettings, session, rulebook, as_of: date
                 school = next(queue, None)
                 if school is None:
                     break
-                pending.add(executor.submit(scan_school, school, session, rulebook, as_of, discover, settings.max_documents))
+                pending.add(executor.submit(scan_school, school, session, check, as_of, discover, settings.max_documents))
             if not pending:
                 return
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
