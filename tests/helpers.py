@@ -36,3 +36,30 @@ def school_record(key: str, status: str, *, notices=(), error=None, home_url=Non
         key=key, status=status, school=School(**school), notices=tuple(notices), error=error,
         home_url=home_url, pages_visited=pages_visited, finished_at=finished_at,
     )
+
+
+def one_rule_pack(folder, check_lines: list[str], *, rule_id: str = "house-rule"):
+    """A local authority's own pack of one rule in a new `folder`, its check given as YAML lines."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "pack: house",
+        "description: a local authority's own checks",
+        "rules:",
+        f"  - id: {rule_id}",
+        "    title: A house rule",
+        "    severity: warning",
+        '    source: {title: UK GDPR Art 13, url: "https://www.legislation.gov.uk/eur/2016/679/article/13"}',
+        '    applies_from: "2018-05-25"',
+        "    check:",
+        *("      " + line for line in check_lines),
+        "    message: The house rule fired.",
+        "    fix: Do what the house rule asks.",
+        "    examples:",
+        '      fail: ["We share data with the DfE."]',
+        '      pass: ["The DfE keeps the National Pupil Database."]',
+    ]
+    (folder / "house.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import one_rule_pack
 
 from noticecheck.phrases import BadPhrase, phrase_pattern
 from noticecheck.rule_docs import describe_check
@@ -55,31 +56,8 @@ def test_a_phrase_that_cannot_mean_anything_is_refused(phrase):
         phrase_pattern(phrase)
 
 
-def _pack(tmp_path: Path, check: str) -> Path:
-    """A one-rule pack in tmp_path whose check is `check` (YAML lines, unindented)."""
-    lines = [
-        "pack: house",
-        "description: a local authority's own checks",
-        "rules:",
-        "  - id: house-npd",
-        "    title: The NPD is explained",
-        "    severity: warning",
-        '    source: {title: DfE guidance, url: "https://www.gov.uk/government/collections/national-pupil-database"}',
-        '    applies_from: "2018-05-25"',
-        "    check:",
-        *("      " + line for line in check.strip().splitlines()),
-        "    message: No word of the National Pupil Database.",
-        "    fix: Say what the National Pupil Database is.",
-        "    examples:",
-        '      fail: ["We share data with the DfE."]',
-        '      pass: ["The DfE keeps the National Pupil Database."]',
-    ]
-    (tmp_path / "house.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return tmp_path
-
-
 def test_a_pack_may_say_phrases_instead_of_patterns(tmp_path):
-    directory = _pack(tmp_path, "kind: absent\nphrases: [national pupil database, NPD]\n")
+    directory = one_rule_pack(tmp_path, ["kind: absent", "phrases: [national pupil database, NPD]"], rule_id="house-npd")
     book = load_rulebook(rules_dir(), extra_dirs=[directory])
     rule = book.get("house-npd")
     assert rule.compiled["patterns"].search("They keep the national pupil database.")
@@ -88,15 +66,16 @@ def test_a_pack_may_say_phrases_instead_of_patterns(tmp_path):
 
 
 def test_a_bad_phrase_in_a_pack_names_the_file_rule_and_place(tmp_path):
-    directory = _pack(tmp_path, "kind: absent\nphrases: ['... NPD']\n")
+    directory = one_rule_pack(tmp_path, ["kind: absent", "phrases: ['... NPD']"], rule_id="house-npd")
     with pytest.raises(RuleFileError, match=r"house\.yaml \(rule 'house-npd'\): at check/phrases: .*starts or ends"):
         load_rulebook(rules_dir(), extra_dirs=[directory])
 
 
 def test_phrases_in_a_condition_and_a_pattern_check_count_too(tmp_path):
-    directory = _pack(
+    directory = one_rule_pack(
         tmp_path,
-        "kind: absent\npatterns: ['\\bNPD\\b']\nwhen: {phrases: [census]}\nunless: {phrases: [no pupils]}\n",
+        ["kind: absent", "patterns: ['\\bNPD\\b']", "when: {phrases: [census]}", "unless: {phrases: [no pupils]}"],
+        rule_id="house-npd",
     )
     rule = load_rulebook(rules_dir(), extra_dirs=[directory]).get("house-npd")
     assert rule.compiled["when"].search("the school census")

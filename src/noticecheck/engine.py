@@ -1,14 +1,15 @@
 """Run the rulebook over an analysed notice: `Analysis` + `Context` -> `Finding`s. Pure.
 
 Rules are data; this module knows only the handful of check kinds the rule
-schema allows (section-missing, pattern, absent, missing-items, stale-date,
-reading-age) and how a rule's `applies_to` meets the context. A pattern check
-can also ask for a second pattern in the same sentence (`if_sentence`:
-consent named *for the census*), for a document-wide precondition
-(`when_document`), and can skip matches denied by a negation just before them
-(`skip_negated`: "we do not rely on legitimate interests"); a missing-items
-item can carry its own precondition (the Art 9 condition is only expected
-where Art 9 is cited). As for the applicability of a rule:
+schema allows (pattern, absent, missing-items, stale-date, reading-age) and
+how a rule's `applies_to` meets the context. Every kind takes the same
+document-wide `when` and `unless` conditions (a section present, a pattern
+or phrase found), checked here before the kind runs. A pattern check can
+also ask for a second pattern in the same sentence (`if_sentence`: consent
+named *for the census*) and skip matches denied by a negation just before
+them (`skip_negated`: "we do not rely on legitimate interests"); a
+missing-items item can carry its own precondition (the Art 9 condition is
+only expected where Art 9 is cited). As for the applicability of a rule:
 
 - a condition that is false drops the rule (a primary school gets no
   youth-support finding);
@@ -120,7 +121,17 @@ def _condition_holds(analysis: Analysis, spec: dict | None, compiled: Matcher | 
         return True
     if any(analysis.sections[name].present for name in spec.get("sections", ())):
         return True
-    return compiled is not None and _found(analysis, compiled, analysis.joined)
+    # any_sentence: what the notice is about, so a sentence about the notice itself counts too
+    # ("this notice follows the UK GDPR" still says which law the notice means)
+    return compiled is not None and _found(analysis, compiled, analysis.joined, content_only=not spec.get("any_sentence"))
+
+
+def _conditions_allow(rule: Rule, analysis: Analysis) -> bool:
+    """A check of any kind runs only where its `when` holds and its `unless` does not."""
+    check, compiled = rule.check, rule.compiled
+    if not _condition_holds(analysis, check.get("when"), compiled.get("when")):
+        return False
+    return not (check.get("unless") and _condition_holds(analysis, check["unless"], compiled.get("unless")))
 
 
 def _found(analysis: Analysis, matcher: Matcher, haystack: str, *, content_only: bool = True) -> bool:
@@ -172,23 +183,8 @@ def make_finding(
 # ---------------------------------------------------------------- check kinds
 
 
-def _section_missing(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
-    section = rule.check["section"]
-    if not analysis.sections[section].present:
-        line, text = _anchor(analysis, section)
-        yield make_finding(rule, sev, line, text, kind="missing", section=section)
-
-
 def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
     compiled = rule.compiled
-    unless_doc = compiled.get("unless_document")
-    # context, not content: "this notice follows the UK GDPR" still says which law the notice means
-    if unless_doc is not None and _found(analysis, unless_doc, analysis.joined, content_only=False):
-        return
-    when_doc = compiled.get("when_document")
-    # context too: "we are one of five academies in the trust" may sit in an introduction about the notice
-    if when_doc is not None and not _found(analysis, when_doc, analysis.joined, content_only=False):
-        return
     unless_sentence = compiled.get("unless_sentence")
     if_sentence = compiled.get("if_sentence")
     # a denied match ("we do not rely on legitimate interests") is no evidence of the fault
@@ -255,10 +251,6 @@ def _section_of(analysis: Analysis, sentence: Sentence) -> str | None:
 
 def _absent(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
     check, compiled = rule.check, rule.compiled
-    if not _condition_holds(analysis, check.get("when"), compiled.get("when")):
-        return
-    if check.get("unless") and _condition_holds(analysis, check["unless"], compiled.get("unless")):
-        return
     if any(analysis.sections[name].present for name in check.get("sections", ())):
         return
     patterns = compiled.get("patterns")
@@ -272,10 +264,6 @@ def _absent(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> 
 
 def _missing_items(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
     check, compiled = rule.check, rule.compiled
-    if not _condition_holds(analysis, check.get("when"), compiled.get("when")):
-        return
-    if check.get("unless") and _condition_holds(analysis, check["unless"], compiled.get("unless")):
-        return
     # an item with its own `when` is asked for only where that holds (portability: consent or contract)
     asked = [
         name
@@ -353,8 +341,6 @@ def _standalone_date(analysis: Analysis):
 def _reading_age(rule: Rule, sev: Severity, analysis: Analysis, context: Context) -> Iterator[Finding]:
     from noticecheck.readability import measure
 
-    if not _condition_holds(analysis, rule.check.get("when"), rule.compiled.get("when")):
-        return
     body = [s for s in analysis.sentences if not s.is_heading]
     words = sum(len(s.text.split()) for s in body)
     if words < rule.check.get("min_words", 150):
@@ -378,7 +364,6 @@ def _named(finding: Finding, context: Context) -> Finding:
 
 
 _KINDS = {
-    "section-missing": _section_missing,
     "pattern": _pattern,
     "absent": _absent,
     "missing-items": _missing_items,
@@ -411,7 +396,8 @@ def run_rules(
         if severity is None:
             not_applied.append((rule.id, why))
             continue
-        findings.extend(_KINDS[rule.check["kind"]](rule, severity, analysis, context))
+        if _conditions_allow(rule, analysis):
+            findings.extend(_KINDS[rule.check["kind"]](rule, severity, analysis, context))
     findings = mark_incomplete(findings, incomplete)
     findings = [_named(f, context) for f in findings]
     findings.sort(key=lambda f: (-f.severity, f.line, f.rule))

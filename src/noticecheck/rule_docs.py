@@ -37,11 +37,28 @@ def _looks_for(spec) -> str:
 
 
 def describe_check(rule) -> str:
-    """One sentence saying when the rule fires, from its check kind."""
-    check = rule.check
+    """One sentence saying when the rule fires, from its check kind, then its `when`/`unless` conditions."""
+    return _describe_kind(rule.check) + _describe_conditions(rule.check)
+
+
+def _condition_words(spec) -> str:
+    said = [f"has a `{s}` section" for s in spec.get("sections", ())]
+    if _looks_for(spec):
+        said.append(_looks_for(spec) + (" (in any sentence, including those about the notice itself)" if spec.get("any_sentence") else ""))
+    return " or ".join(said)
+
+
+def _describe_conditions(check) -> str:
+    parts = []
+    if check.get("when"):
+        parts.append(f" It runs only when the notice {_condition_words(check['when'])}.")
+    if check.get("unless"):
+        parts.append(f" It does not run when the notice {_condition_words(check['unless'])}.")
+    return "".join(parts)
+
+
+def _describe_kind(check) -> str:
     kind = check.get("kind")
-    if kind == "section-missing":
-        return f"Fires when the notice has no `{check['section']}` section (found by headings and sentence cues)."
     if kind == "pattern":
         limit = check.get("max_findings")
         cap = f", at most {limit} per notice" if limit else ""
@@ -49,12 +66,17 @@ def describe_check(rule) -> str:
         negated = " (a match denied by a negation just before it does not count)" if check.get("skip_negated") else ""
         return f"Fires once for each sentence that {_looks_for(check)}{also}{cap}{negated}."
     if kind == "absent":
-        parts = ["Fires when the notice mentions none of what it looks for"]
-        if check.get("phrases"):
-            parts.append(f" ({_quoted(check['phrases'])})")
-        if check.get("when"):
-            parts.append(" and its precondition holds")
-        if check.get("anchor"):
+        sections = check.get("sections", ())
+        if sections and not (check.get("patterns") or check.get("phrases")):
+            named = " or ".join(f"`{s}`" for s in sections)
+            parts = [f"Fires when the notice has no {named} section (found by headings and sentence cues)"]
+        else:
+            parts = ["Fires when the notice mentions none of what it looks for"]
+            if check.get("phrases"):
+                parts.append(f" ({_quoted(check['phrases'])})")
+            if sections:
+                parts.append(" and has no " + " or ".join(f"`{s}`" for s in sections) + " section")
+        if check.get("anchor") and list(sections) != [check["anchor"]]:
             parts.append(f"; the finding points at the `{check['anchor']}` section")
         return "".join(parts) + "."
     if kind == "missing-items":

@@ -289,7 +289,27 @@ def _compile_named(patterns: list[str] | None, file: Path, owner: str, key: str)
     return matcher
 
 
-_REGEX_KEYS = ("patterns", "unless_sentence", "if_sentence", "unless_document", "when_document", "cues")
+_REGEX_KEYS = ("patterns", "unless_sentence", "if_sentence", "cues")
+
+
+def normalise_check(check: Mapping[str, Any]) -> dict[str, Any]:
+    """A check in its one current form: older spellings a pack may still use, read as what they mean.
+
+    * `section-missing` (one section absent) is `absent` with that section, pointing at it;
+    * a pattern check's `unless_document` / `when_document` are its `unless` / `when`
+      conditions, searched in any sentence (they judge what the notice is about,
+      so a sentence about the notice itself counts too).
+    """
+    check = dict(check)
+    if check["kind"] == "section-missing":
+        section = check.pop("section")
+        check.update(kind="absent", sections=[section], anchor=section)
+    for old, new in (("unless_document", "unless"), ("when_document", "when")):
+        if old in check:
+            if new in check:
+                raise ValueError(f"`{old}` and `{new}` say the same thing: give only `{new}`")
+            check[new] = {"patterns": check.pop(old), "any_sentence": True}
+    return check
 
 
 def _with_phrases(spec: Mapping[str, Any], file: Path, owner: str, key: str) -> list | None:
@@ -362,9 +382,13 @@ def load_pack(path: Path, schema_dir: Path | None = None, *, gate: bool = False)
         rid = raw["id"]
         if rid in seen:
             raise RuleFileError(f"{path}: rule id {rid!r} appears twice")
-        if (raw["check"]["kind"] in GATE_KINDS) != gate:
+        try:
+            check = normalise_check(raw["check"])
+        except ValueError as exc:
+            raise RuleFileError(f"{path} (rule {rid!r}): {exc}") from None
+        if (check["kind"] in GATE_KINDS) != gate:
             where = "only in a pack of rules/gate/" if not gate else "not in rules/gate/ (the engine runs it)"
-            raise RuleFileError(f"{path} (rule {rid!r}): check kind {raw['check']['kind']!r} belongs {where}")
+            raise RuleFileError(f"{path} (rule {rid!r}): check kind {check['kind']!r} belongs {where}")
         seen.add(rid)
         rules.append(
             Rule(
@@ -377,7 +401,7 @@ def load_pack(path: Path, schema_dir: Path | None = None, *, gate: bool = False)
                 applies_from=date.fromisoformat(raw["applies_from"]),
                 applies_until=date.fromisoformat(raw["applies_until"]) if raw.get("applies_until") else None,
                 applies_to=raw.get("applies_to", {}),
-                check=raw["check"],
+                check=check,
                 message=raw["message"].strip(),
                 fix=raw["fix"].strip(),
                 notes=" ".join(raw.get("notes", "").split()),
@@ -386,7 +410,7 @@ def load_pack(path: Path, schema_dir: Path | None = None, *, gate: bool = False)
                 variants=tuple(raw.get("variants", ())),
                 file=str(path),
                 compiled={
-                    **_compile_check(raw["check"], path, rid),
+                    **_compile_check(check, path, rid),
                     "variants": _compile_variants(raw.get("variants", []), path, rid),
                 },
             )
