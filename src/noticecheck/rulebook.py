@@ -478,6 +478,17 @@ def load_gate_packs(directory: Path | None = None) -> list[tuple[str, str, list[
     return [load_pack(path, directory or rules_dir(), gate=True) for path in sorted(folder.glob("*.yaml"))]
 
 
+def cached_gate_packs(cache_directory: Path | None = None) -> list[tuple[str, str, list[Rule]]]:
+    """The built-in gate packs from the disk cache when unchanged, like `cached_rulebook`
+    (so a one-file `check` neither parses YAML nor imports jsonschema)."""
+    from noticecheck import __version__
+    from noticecheck.rulebook_cache import cached
+
+    folder = rules_dir() / GATE_DIR
+    inputs = [*sorted(folder.glob("*.yaml")), *rulebook_inputs()]
+    return cached("gate-packs", inputs, __version__, load_gate_packs, cache_directory)
+
+
 def load_rulebook(directory: Path | None = None, extra_dirs: Iterable[Path] = ()) -> Rulebook:
     """Load every pack in `directory` (default: the built-in rules) plus extra pack directories."""
     directory = directory or rules_dir()

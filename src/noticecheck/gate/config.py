@@ -370,9 +370,9 @@ def resolve_names(book, names: Iterable[str], where: str) -> set[str]:
 
 @functools.lru_cache(maxsize=1)
 def _gate_packs():
-    from noticecheck.rulebook import load_gate_packs
+    from noticecheck.rulebook import cached_gate_packs
 
-    return tuple(load_gate_packs())
+    return tuple(cached_gate_packs())
 
 
 def load_catalogue(config: Config, base=None):
