@@ -4,6 +4,7 @@ and a cache that cannot be read or written never stops a check."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 import re
 import shutil
@@ -221,3 +222,24 @@ def test_reducers_apply_to_the_cached_pickle(tmp_path):
     assert b"_from_program" in entry.read_bytes()
     back = cached("pat", inputs, "1.0", lambda: None, tmp_path / "c")
     assert back["p"] == first["p"] and back["p"].search("It ends. Terminal.")
+
+
+def test_a_check_with_a_warm_cache_imports_no_spacy_jsonschema_or_yaml(tmp_path):
+    """Start-up (issue 11): once the rulebook and the gate's pack are cached, checking one notice
+    parses no rule file, validates nothing and never needs spaCy, even for a pupils' notice."""
+    notice = tmp_path / "n.txt"
+    notice.write_text("How we use pupil information\n\nWe hold pupils' names and attendance records.\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from noticecheck.cli import main\n"
+        "try:\n"
+        f"    main(['check', {str(notice)!r}, '--audience', 'pupils', '--exit-zero'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'jsonschema', 'yaml'}))\n"
+    )
+    env = {**os.environ, "NOTICECHECK_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120) for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr
+    assert runs[0].stdout.strip().splitlines()[-1] != "[]", "the cold run builds the rulebook (so the check can fail)"
+    assert runs[1].stdout.strip().splitlines()[-1] == "[]", runs[1].stdout[-500:]
