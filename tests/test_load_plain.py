@@ -346,3 +346,18 @@ def test_markdown_comments_are_not_notice_text():
     assert "independent" not in joined and "author" not in joined and "inline" not in joined
     assert "More text" in joined and "here." in joined
     assert next(b for b in text.blocks if b.text.startswith("More text")).line == 7
+
+
+def test_a_markdown_link_wrapped_over_two_lines_reads_as_its_text():
+    """Text saved from a page wraps lines anywhere, also inside "[text](url)"; the link is still read
+    as a link, not left as a bracketed slot that looks like a template placeholder."""
+    from helpers import check_snippet, rules_fired
+
+    notice = (
+        "We are required by law to pass some information about pupils to our [local\n"
+        "authority](https://www.example-council.gov.uk/) and to the Department for Education.\n"
+    )
+    result = check_snippet(notice)
+    joined = " ".join(b.text for b in load(notice).blocks)
+    assert "local authority (https://www.example-council.gov.uk/)" in joined and "[" not in joined
+    assert "placeholder-text" not in rules_fired(result)

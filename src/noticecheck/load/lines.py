@@ -89,9 +89,7 @@ def clean_inline(text: str) -> str:
     """Markdown inline syntax to readable text: `[t](u)` -> `t (u)`, `<u>` -> `u`, emphasis removed."""
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
-    if "](" in text:
-        text = _IMAGE.sub(r"\1", text)
-        text = _LINK.sub(_link_text, text)
+    text = clean_links(text)
     if "<" in text:
         text = _AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:").removeprefix("MAILTO:"), text)
     if "**" in text or "__" in text:
@@ -102,6 +100,15 @@ def clean_inline(text: str) -> str:
     if "`" in text:
         text = _CODE.sub(r"\1", text)
     return normalise(text)
+
+
+def clean_links(text: str) -> str:
+    """Markdown links and images that only appear whole once wrapped lines are joined
+    ("our [Local" / "Authority](http://...)"), made readable like clean_inline's."""
+    if "](" in text:
+        text = _IMAGE.sub(r"\1", text)
+        text = _LINK.sub(_link_text, text)
+    return text
 
 
 def _link_text(match: re.Match[str]) -> str:

@@ -41,7 +41,7 @@ from noticecheck.load.blocks import (
 from noticecheck.load.comments import find_directives
 from noticecheck.load.encoding import declared_charset, decode
 from noticecheck.load.errors import empty
-from noticecheck.load.lines import Line, Shape, classify, split_lines
+from noticecheck.load.lines import Line, Shape, classify, clean_links, split_lines
 from noticecheck.load.pages import FORM_FEED, paged_text_lines
 from noticecheck.load.sniff import MARKDOWN
 from noticecheck.model import Block, BlockKind, Document, Text
@@ -429,7 +429,8 @@ def _join_wrapped(parts: list[str]) -> str:
             out += part  # "well-\nbeing" -> "well-being"
         else:
             out += " " + part
-    return out
+    # a link wrapped over two lines was not whole in either, so it is read here
+    return clean_links(out) if len(parts) > 1 else out
 
 
 def drop_html_comments(lines: list[str | None]) -> list[str | None]:
