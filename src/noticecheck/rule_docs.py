@@ -26,13 +26,25 @@ def _quoted(phrases) -> str:
     return ", ".join(f'"{p}"' for p in phrases)
 
 
+def examples_of(patterns) -> list[str]:
+    from noticecheck.pattern_examples import examples_of as written
+
+    return written(patterns)
+
+
 def _looks_for(spec) -> str:
     """What a mapping with patterns and/or phrases matches, in words: phrases are quoted, as written."""
     said = []
     if spec.get("phrases"):
         said.append(f"says one of {_quoted(spec['phrases'])}")
     if spec.get("patterns"):
-        said.append(f"matches one of {len(spec['patterns'])} pattern(s)")
+        count = sum(len(p) if isinstance(p, list) else 1 for p in spec["patterns"])
+        examples = examples_of(spec["patterns"])
+        if count == 1:
+            said.append(f"says something like {_quoted(examples)}" if examples else "matches its pattern")
+        else:
+            such_as = f", such as {_quoted(examples)}" if examples else ""
+            said.append(f"matches one of {count} patterns{such_as}")
     return " or ".join(said)
 
 
@@ -71,9 +83,7 @@ def _describe_kind(check) -> str:
             named = " or ".join(f"`{s}`" for s in sections)
             parts = [f"Fires when the notice has no {named} section (found by headings and sentence cues)"]
         else:
-            parts = ["Fires when the notice mentions none of what it looks for"]
-            if check.get("phrases"):
-                parts.append(f" ({_quoted(check['phrases'])})")
+            parts = [f"Fires when the notice mentions none of what it looks for (a sentence that {_looks_for(check)})"]
             if sections:
                 parts.append(" and has no " + " or ".join(f"`{s}`" for s in sections) + " section")
         if check.get("anchor") and list(sections) != [check["anchor"]]:
