@@ -74,7 +74,10 @@ def _describe_kind(check) -> str:
     if kind == "pattern":
         limit = check.get("max_findings")
         cap = f", at most {limit} per notice" if limit else ""
-        also = " and, in the same sentence, one of its `if_sentence` patterns" if check.get("if_sentence") else ""
+        also = ""
+        if check.get("if_sentence"):
+            shown = examples_of(check["if_sentence"])
+            also = f" and, in the same sentence, {'something like ' + _quoted(shown) if shown else 'one of its `if_sentence` patterns'}"
         negated = " (a match denied by a negation just before it does not count)" if check.get("skip_negated") else ""
         return f"Fires once for each sentence that {_looks_for(check)}{also}{cap}{negated}."
     if kind == "absent":
