@@ -202,3 +202,13 @@ def test_the_as_of_date_does_not_matter_to_completeness():
     early = check_snippet(DRAFT + "\nWe also share", as_of=date(2019, 1, 1))
     late = check_snippet(DRAFT + "\nWe also share", as_of=date(2026, 11, 24))
     assert early.incomplete == late.incomplete and early.incomplete is not None
+
+
+def test_a_last_word_cut_short_is_known_from_common_notice_words_not_only_from_the_text():
+    """The text never says "care", but "pastoral car" at the end of a list is still a cut word;
+    "record" at the end is a whole word although only "records" occurs before it."""
+    lead = "# How we use pupil information\n\nWe hold pupils' records and use them:\n\n- to support pupils' learning\n- to monitor progress\n"
+    cut = _assess(lead + "- to provide appropriate pastoral car\n")
+    assert cut is not None and "mid-word" in cut.note and '"' in cut.note
+    whole = _assess(lead + "- to keep an attendance record\n")
+    assert whole is None or "mid-word" not in whole.note

@@ -80,6 +80,7 @@ class CompletenessCues:
     contents_heading: re.Pattern
     min_entries: int
     max_entry_words: int
+    vocabulary: frozenset[str] = frozenset()
 
 
 def compile_cues(data: dict[str, Any]) -> CompletenessCues:
@@ -99,6 +100,7 @@ def compile_cues(data: dict[str, Any]) -> CompletenessCues:
         contents_heading=re.compile(contents["heading"], re.I),
         min_entries=contents["min_entries"],
         max_entry_words=contents["max_entry_words"],
+        vocabulary=frozenset(ending.get("vocabulary", "").lower().split()),
     )
 
 
@@ -108,12 +110,13 @@ def _tail(text: str, words: int = 8) -> str:
     return ("…" + tail if len(parts) > words else tail)[-_QUOTE_CHARS - 1 :]
 
 
-def _cut_word(last: str, rest: str) -> bool:
-    """A last word that never occurs whole in the text but begins longer words in it ("informat")."""
+def _cut_word(last: str, rest: str, known: frozenset[str] = frozenset()) -> bool:
+    """A last word that never occurs whole in the text (nor among the `known` common words) but
+    begins longer words there ("informat", "pastoral car")."""
     word = last.lower()
     if len(word) == 1:
         return word not in ("a", "i")
-    vocabulary = {w.lower() for w in _WORD.findall(rest)}
+    vocabulary = {w.lower() for w in _WORD.findall(rest)} | known
     return word not in vocabulary and any(len(w) > len(word) and w.startswith(word) for w in vocabulary)
 
 
@@ -174,7 +177,7 @@ def _ending(blocks: list[Block], cues: CompletenessCues) -> tuple[str, int] | No
         words = _WORD.findall(core)
         if words and core.endswith(words[-1]):
             rest = " ".join(b.text for b in blocks[:-1]) + " " + core[: -len(words[-1])]
-            if _cut_word(words[-1], rest):
+            if _cut_word(words[-1], rest, cues.vocabulary):
                 return f"it stops mid-word ({quoted})", last.line
     if last.kind.value == "list_item" and not cues.terminal.search(core) and not core.endswith(";"):
         before = [b.text.strip() for b in reversed(blocks[:-1][-_LIST_ITEMS_SEEN:]) if b.kind.value == "list_item"]
