@@ -249,3 +249,17 @@ def test_contact_details_as_data_are_not_a_way_to_contact_us():
 def test_statutory_returns_to_the_dfe_name_a_recipient():
     text = "The law obliges the school to make statutory data returns to the Department for Education and the council."
     assert "recipients" in sections_of(text)
+
+
+# --- a right denied, and a right with an aside --------------------------------------------------
+
+
+def test_a_right_denied_grants_no_right_but_one_given_beside_it_counts():
+    assert "rights" not in sections_of("Pupils do not have the right to see their exam scripts.")
+    assert "rights" not in sections_of("Parents have no right to see some safeguarding records.")
+    for text in (
+        "Pupils do not have the right to see exam scripts, but they have the right to ask for a copy of their records.",
+        "You do not need to pay a fee to exercise your right of access.",
+        "You have the right, in some cases, to have your data deleted.",
+    ):
+        assert "rights" in sections_of(text), text
