@@ -121,9 +121,19 @@ def _condition_holds(analysis: Analysis, spec: dict | None, compiled: Matcher | 
         return True
     if any(analysis.sections[name].present for name in spec.get("sections", ())):
         return True
+    if compiled is None:
+        return False
     # any_sentence: what the notice is about, so a sentence about the notice itself counts too
     # ("this notice follows the UK GDPR" still says which law the notice means)
-    return compiled is not None and _found(analysis, compiled, analysis.joined, content_only=not spec.get("any_sentence"))
+    content_only = not spec.get("any_sentence")
+    if spec.get("skip_negated") and analysis.negation is not None:
+        # "we do not collect any special category data" does not say that the school holds some
+        haystack = (analysis.content if content_only else analysis.blanked) or analysis.joined
+        return any(
+            not is_negated(analysis.sentence_at(match.start()), match.start(), analysis.negation)
+            for match in all_matches(compiled, analysis, haystack)  # every match: "not X, but Y" holds Y
+        )
+    return _found(analysis, compiled, analysis.joined, content_only=content_only)
 
 
 def _conditions_allow(rule: Rule, analysis: Analysis) -> bool:

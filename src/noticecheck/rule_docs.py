@@ -56,7 +56,11 @@ def describe_check(rule) -> str:
 def _condition_words(spec) -> str:
     said = [f"has a `{s}` section" for s in spec.get("sections", ())]
     if _looks_for(spec):
-        said.append(_looks_for(spec) + (" (in any sentence, including those about the notice itself)" if spec.get("any_sentence") else ""))
+        said.append(
+            _looks_for(spec)
+            + (" (in any sentence, including those about the notice itself)" if spec.get("any_sentence") else "")
+            + (" (not where it is denied: \"we do not ...\")" if spec.get("skip_negated") else "")
+        )
     return " or ".join(said)
 
 
