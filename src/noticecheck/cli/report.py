@@ -45,8 +45,8 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
                     old_run = store.resolve_run(since_ref)
                 if old_run.id == run.id:
                     fail("--since must name a different run from --run")
-            data = store.load_run(run.id)
-            old_data = store.load_run(old_run.id) if old_run else None
+            data = store.stream_run(run.id)
+            old_data = store.stream_run(old_run.id) if old_run else None
             try:
                 comparison = compare_runs(old_data, data) if old_data else None
             except IncomparableRuns as exc:
@@ -54,9 +54,9 @@ def report(db_path, run_ref, since_ref, fmt, out_root):
             if comparison is not None and comparison.note:
                 click.echo(f"noticecheck: {comparison.note}", err=True)
             index = write_run_reports(data, out_root / f"run-{run.id}", comparison, old_run, store=store)
+            totals = run_totals(data)  # the run is read from the store as it is walked
     except StoreError as exc:
         fail(str(exc))
-    totals = run_totals(data)
     if fmt == "json":
         payload = {
             "run": {"id": run.id, "started": run.started, "finished": run.finished, "la": run.la, "source": run.source},

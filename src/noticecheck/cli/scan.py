@@ -201,13 +201,13 @@ def _scan_and_report(store, run_id: int, schools, settings, out_root: Path, quie
             progress.stop()
             _leave(store, run_id, len(schools), f"noticecheck: {exc}.\n", ExitCode.USAGE, "Free some space, then carry on")
     click.echo(summary.line())
-    data = store.load_run(run_id)
+    data = store.stream_run(run_id)
     note = common_failure(data.schools)
     if note:
         click.echo(f"noticecheck: {note}", err=True)
     previous = store.previous_run(run_id)
     try:
-        comparison = compare_runs(store.load_run(previous.id), data) if previous else None
+        comparison = compare_runs(store.stream_run(previous.id), data) if previous else None
     except IncomparableRuns:
         comparison = previous = None  # an earlier scan of other schools: nothing to say "since"
     try:

@@ -133,6 +133,6 @@ def run_demo(
             summary = run_scan(store, run_id, school_rows, settings, on_start=on_start, on_school=on_school)
             summaries.append(f"{label}: {summary.line()}")
             run_ids.append(run_id)
-        old, new = store.load_run(run_ids[0]), store.load_run(run_ids[1])
+        old, new = store.stream_run(run_ids[0]), store.stream_run(run_ids[1])
         index = write_run_reports(new, out, compare_runs(old, new), old.run, store=store)
     return DemoResult(index=index, db=db_path, school_list=school_list, summaries=tuple(summaries))

@@ -37,7 +37,7 @@ from noticecheck.scan.summary import (
     key_check_passes,
     run_totals,
 )
-from noticecheck.scan.store import FindingRecord, RunData, RunInfo, SchoolRecord
+from noticecheck.scan.store import FindingRecord, RunData, RunInfo, SchoolRecord, StoredSchools
 from noticecheck.scan.trusts import SchoolDrift, TrustSummary
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -150,6 +150,29 @@ class _Row:
     checks: list[bool | None]
 
 
+class _Rows:
+    """The index table's rows, most errors first (ties in name order), made as the template walks them."""
+
+    def __init__(self, schools, pages: dict[str, str]):
+        self._schools, self._pages = schools, pages
+
+    def __len__(self) -> int:
+        return len(self._schools)
+
+    def __iter__(self):
+        if isinstance(self._schools, StoredSchools):
+            ordered = self._schools.errors_first()  # sorted by SQL, read a batch at a time
+        else:
+            ordered = sorted(self._schools, key=lambda s: -s.errors)  # stable: ties keep name order
+        for s in ordered:
+            yield _Row(
+                school=s,
+                page=self._pages[s.key],
+                audiences=audiences(s),
+                checks=[key_check_passes(c, s.notices) for c in KEY_CHECKS],
+            )
+
+
 def area_name(run: RunInfo) -> str:
     return run.la or f"schools in {Path(run.source).name}"
 
@@ -193,32 +216,21 @@ def render_dashboard(
             drift_of[row.key] = row
 
     totals = run_totals(data)
-    rows = [
-        _Row(
-            school=s,
-            page=pages[s.key],
-            audiences=audiences(s),
-            checks=[key_check_passes(c, s.notices) for c in KEY_CHECKS],
-        )
-        for s in sorted(data.schools, key=lambda s: -s.errors)  # errors first; ties keep name order
-    ]
     index = out_dir / "index.html"
-    index.write_text(
-        env.get_template("index.html").render(
-            **common,
-            root="",
-            totals=totals,
-            rows=rows,
-            key_checks=KEY_CHECKS,
-            top_gaps=TOP_GAPS,
-            max_gap=max((g.schools for g in totals.by_rule), default=1),
-            changes_page=comparison,
-            trusts=trusts,
-            trust_pages=trust_pages,
-            trends=trends,
-        ),
-        encoding="utf-8",
-    )
+    # Streamed to the file as it renders: the table holds a row for every school.
+    env.get_template("index.html").stream(
+        **common,
+        root="",
+        totals=totals,
+        rows=_Rows(data.schools, pages),
+        key_checks=KEY_CHECKS,
+        top_gaps=TOP_GAPS,
+        max_gap=max((g.schools for g in totals.by_rule), default=1),
+        changes_page=comparison,
+        trusts=trusts,
+        trust_pages=trust_pages,
+        trends=trends,
+    ).dump(str(index), encoding="utf-8")
     school_template = env.get_template("school.html")
     print_template = env.get_template("print.html")
     for school in data.schools:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from noticecheck.scan.status import STATUS_LABELS
 from noticecheck.scan.store import SchoolRecord
@@ -58,17 +58,31 @@ def _cause(record: SchoolRecord) -> tuple[str, str] | None:
     return None
 
 
-def common_failure(schools: Sequence[SchoolRecord]) -> str | None:
-    """One sentence when every school (two or more) failed for the same reason, else None."""
-    if len(schools) < 2 or len({s.status for s in schools}) != 1 or schools[0].status in ("checked", "no-website"):
+def common_failure(schools: Iterable[SchoolRecord]) -> str | None:
+    """One sentence when every school (two or more) failed for the same reason, else None.
+
+    One walk over the schools (a stored run is read as it goes), stopped at the first that differs."""
+    status = cause = None
+    count = 0
+    details = set()
+    for school in schools:
+        if status is None:
+            status = school.status
+            if status in ("checked", "no-website"):
+                return None
+        elif school.status != status:
+            return None
+        found = _cause(school)
+        if found is None or (cause is not None and found[0] != cause):
+            return None
+        cause = found[0]
+        details.add(found[1])
+        count += 1
+    if count < 2:
         return None
-    causes = [_cause(s) for s in schools]
-    if any(c is None for c in causes) or len({c[0] for c in causes}) != 1:
-        return None
-    cause = causes[0][0]
-    head = f"All {len(schools)} schools ended as \"{STATUS_LABELS.get(schools[0].status, schools[0].status)}\""
+    head = f"All {count} schools ended as \"{STATUS_LABELS.get(status, status)}\""
     if cause == "refused-private":
-        network = _network_for({c[1] for c in causes})
+        network = _network_for(details)
         option = f"--allow-network {network}" if network else "--allow-private"
         return (f"{head}: every website resolves to a private or loopback address, which a scan refuses by "
                 f"default. If these are your own test sites, scan again with {option}.")

@@ -300,10 +300,13 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class RunData:
-    """A run with all its schools, notices and findings, as reports need it."""
+    """A run with all its schools, notices and findings, as reports need it.
+
+    `schools` is a tuple (`Store.load_run`) or a `StoredSchools` read from the
+    database as it is walked (`Store.stream_run`); reports only iterate it and take its length."""
 
     run: RunInfo
-    schools: tuple[SchoolRecord, ...]
+    schools: tuple[SchoolRecord, ...] | StoredSchools
 
 
 class Store:
@@ -520,6 +523,14 @@ class Store:
             rows = self._db.execute("SELECT school_key FROM schools WHERE run_id = ?", (run_id,)).fetchall()
         return {r[0] for r in rows}
 
+    def school_keys(self, run_id: int) -> list[str]:
+        """The keys of a run's schools, by name (the order `iter_schools` gives)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT school_key FROM schools WHERE run_id = ? ORDER BY name COLLATE NOCASE, school_key", (run_id,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
     def count_schools(self, run_id: int) -> int:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM schools WHERE run_id = ?", (run_id,)).fetchone()[0]
@@ -657,21 +668,72 @@ class Store:
         ]
 
     def load_run(self, run_id: int) -> RunData:
-        """A run with every school, notice and finding, schools sorted by name."""
-        run = self.get_run(run_id)
+        """A run with every school, notice and finding, schools sorted by name, all in memory.
+
+        For a run's reports use `stream_run`, which reads the schools a batch at a time."""
+        return RunData(run=self.get_run(run_id), schools=tuple(self.iter_schools(run_id)))
+
+    def stream_run(self, run_id: int) -> RunData:
+        """A run whose `schools` is read from the database each time it is walked (`StoredSchools`):
+        the same records in the same order as `load_run`, never all in memory at once."""
+        return RunData(run=self.get_run(run_id), schools=StoredSchools(self, run_id))
+
+    def iter_schools(self, run_id: int, *, order: str = "name", batch: int = 500) -> Iterator[SchoolRecord]:
+        """Every school of a run with its notices and findings, read `batch` schools at a time.
+
+        `order` is "name" (by name, case-blind, then key: what every report lists),
+        "errors" (most error-level findings first, ties by name: the dashboard's table)
+        or "key" (by key: what walking two runs side by side needs).
+        """
+        query = {
+            "name": "SELECT * FROM schools WHERE run_id = ? ORDER BY name COLLATE NOCASE, school_key",
+            "errors": """SELECT s.* FROM schools s WHERE s.run_id = ? ORDER BY
+                             (SELECT COUNT(*) FROM findings f JOIN documents d ON d.id = f.document_id
+                              WHERE d.school_id = s.id AND f.severity = 'error') DESC,
+                             s.name COLLATE NOCASE, s.school_key""",
+            "key": "SELECT * FROM schools WHERE run_id = ? ORDER BY school_key",
+        }[order]
+        # A cursor of its own, so the batches' own queries do not reset it.
         with self._lock:
-            school_rows = self._db.execute(
-                "SELECT * FROM schools WHERE run_id = ? ORDER BY name COLLATE NOCASE, school_key", (run_id,)
-            ).fetchall()
+            cursor = self._db.cursor()
+            cursor.execute(query, (run_id,))
+        try:
+            while True:
+                with self._lock:
+                    rows = cursor.fetchmany(batch)
+                if not rows:
+                    return
+                yield from self._schools(rows)
+        finally:
+            cursor.close()
+
+    def schools_by_keys(self, run_id: int, keys: Iterable[str]) -> Iterator[SchoolRecord]:
+        """The run's schools with these keys (with notices and findings), by name."""
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            with self._lock:
+                rows = self._db.execute(
+                    f"""SELECT * FROM schools WHERE run_id = ? AND school_key IN ({','.join('?' * len(part))})
+                        ORDER BY name COLLATE NOCASE, school_key""",
+                    (run_id, *part),
+                ).fetchall()
+            yield from self._schools(rows)
+
+    def _schools(self, school_rows: list[sqlite3.Row]) -> list[SchoolRecord]:
+        """Records for these school rows, their notices (by id) and findings (by id) read in two queries."""
+        if not school_rows:
+            return []
+        ids = [r["id"] for r in school_rows]
+        marks = ",".join("?" * len(ids))
+        with self._lock:
             doc_rows = self._db.execute(
-                """SELECT d.* FROM documents d JOIN schools s ON s.id = d.school_id
-                   WHERE s.run_id = ? ORDER BY d.id""",
-                (run_id,),
+                f"SELECT * FROM documents WHERE school_id IN ({marks}) ORDER BY id", ids
             ).fetchall()
             finding_rows = self._db.execute(
-                """SELECT f.* FROM findings f JOIN documents d ON d.id = f.document_id
-                   JOIN schools s ON s.id = d.school_id WHERE s.run_id = ? ORDER BY f.id""",
-                (run_id,),
+                f"""SELECT f.* FROM findings f JOIN documents d ON d.id = f.document_id
+                    WHERE d.school_id IN ({marks}) ORDER BY f.id""",
+                ids,
             ).fetchall()
         findings_by_doc: dict[int, list[FindingRecord]] = {}
         for r in finding_rows:
@@ -694,7 +756,7 @@ class Store:
                     context=json.loads(r["context"]), findings=tuple(findings_by_doc.get(r["id"], ())),
                 )
             )
-        schools = tuple(
+        return [
             SchoolRecord(
                 key=r["school_key"], status=r["status"], error=r["error"],
                 school=School(
@@ -705,8 +767,34 @@ class Store:
                 notices=tuple(docs_by_school.get(r["id"], ())), limits=tuple(json.loads(r["limits"] or "[]")),
             )
             for r in school_rows
-        )
-        return RunData(run=run, schools=schools)
+        ]
+
+
+class StoredSchools:
+    """A run's schools as a collection read from the database each time it is walked.
+
+    Reports iterate it (`for school in data.schools`) and take `len()` exactly
+    as they do a tuple; only a batch of schools is in memory at a time.
+    `errors_first()` walks them most errors first (the dashboard's order)."""
+
+    def __init__(self, store: Store, run_id: int):
+        self._store, self._run_id = store, run_id
+
+    def __iter__(self) -> Iterator[SchoolRecord]:
+        return self._store.iter_schools(self._run_id)
+
+    def __len__(self) -> int:
+        return self._store.count_schools(self._run_id)
+
+    def errors_first(self) -> Iterator[SchoolRecord]:
+        return self._store.iter_schools(self._run_id, order="errors")
+
+    def by_key(self) -> Iterator[SchoolRecord]:
+        return self._store.iter_schools(self._run_id, order="key")
+
+    def keys(self) -> list[str]:
+        """The schools' keys in name order (the order of iteration)."""
+        return self._store.school_keys(self._run_id)
 
 
 def _statements(script: str) -> list[str]:

@@ -8,12 +8,12 @@ show the same facts; this module computes them once from stored records
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from noticecheck.pairing import pair
 from noticecheck.scan.status import SCHOOL_STATUSES
-from noticecheck.scan.store import NoticeRecord, RunData, RunInfo, SchoolRecord
+from noticecheck.scan.store import NoticeRecord, RunData, RunInfo, SchoolRecord, StoredSchools
 
 
 
@@ -280,46 +280,76 @@ def compare_runs(old: RunData, new: RunData) -> RunComparison:
 
     Runs over different school lists (a Kent run and a Hertfordshire run)
     are compared on the schools both hold, and the comparison says so;
-    with no school in common, IncomparableRuns is raised.
+    with no school in common, IncomparableRuns is raised. The two runs are
+    walked side by side in key order, so only the changes are kept, never
+    both runs' schools; the changes are listed in the newer run's order,
+    then the schools only the older run holds.
     """
-    old_by_key = {s.key: s for s in old.schools}
-    new_by_key = {s.key: s for s in new.schools}
     shared_only = not same_school_list(old.run, new.run)
     left_out = 0
-    if shared_only:
-        shared = old_by_key.keys() & new_by_key.keys()
-        if not shared:
-            raise IncomparableRuns(
-                f"scan {old.run.id} ({_list_name(old.run)}) and scan {new.run.id} ({_list_name(new.run)}) "
-                f"have no school in common, so there is nothing to compare"
-            )
-        left_out = len(old_by_key.keys() ^ new_by_key.keys())
-        old_by_key = {k: v for k, v in old_by_key.items() if k in shared}
-        new_by_key = {k: v for k, v in new_by_key.items() if k in shared}
-    order = [k for k in new_by_key] + [k for k in old_by_key if k not in new_by_key]
-    changes = []
-    for key in order:
-        before, after = old_by_key.get(key), new_by_key.get(key)
-        a, b = _items(before), _items(after)
-        # A finding is "fixed" or "new" only when the notices were checked in
-        # both scans: a site that went offline has not fixed anything, and one
-        # that came back online has not made its old gaps new.
-        comparable = before is not None and after is not None and before.status == after.status == "checked"
-        matched = pair(list(a.values()), list(b.values()), key=lambda item: (item.audience, item.rule))
-        changes.append(
-            SchoolChange(
-                key=key,
-                name=(after or before).name,
-                old_status=before.status if before else None,
-                new_status=after.status if after else None,
-                fixed=tuple(sorted(matched.gone, key=_order)) if comparable else (),
-                new=tuple(sorted(matched.added, key=_order)) if comparable else (),
-                stayed=tuple(sorted((item for _, item in matched.kept), key=_order)),
-            )
+    by_key: dict[str, SchoolChange] = {}
+    for key, before, after in _side_by_side(_by_key(old.schools), _by_key(new.schools)):
+        if shared_only and (before is None or after is None):
+            left_out += 1
+            continue
+        by_key[key] = _school_change(key, before, after)
+    if shared_only and not by_key:
+        raise IncomparableRuns(
+            f"scan {old.run.id} ({_list_name(old.run)}) and scan {new.run.id} ({_list_name(new.run)}) "
+            f"have no school in common, so there is nothing to compare"
         )
+    new_keys = _keys(new.schools)
+    seen = set(new_keys)
+    order = new_keys + [k for k in _keys(old.schools) if k not in seen]
     return RunComparison(
-        old_run=old.run.id, new_run=new.run.id, schools=tuple(changes), shared_only=shared_only, left_out=left_out
+        old_run=old.run.id, new_run=new.run.id, schools=tuple(by_key[k] for k in order if k in by_key),
+        shared_only=shared_only, left_out=left_out,
     )
+
+
+def _school_change(key: str, before: SchoolRecord | None, after: SchoolRecord | None) -> SchoolChange:
+    a, b = _items(before), _items(after)
+    # A finding is "fixed" or "new" only when the notices were checked in
+    # both scans: a site that went offline has not fixed anything, and one
+    # that came back online has not made its old gaps new.
+    comparable = before is not None and after is not None and before.status == after.status == "checked"
+    matched = pair(list(a.values()), list(b.values()), key=lambda item: (item.audience, item.rule))
+    return SchoolChange(
+        key=key,
+        name=(after or before).name,
+        old_status=before.status if before else None,
+        new_status=after.status if after else None,
+        fixed=tuple(sorted(matched.gone, key=_order)) if comparable else (),
+        new=tuple(sorted(matched.added, key=_order)) if comparable else (),
+        stayed=tuple(sorted((item for _, item in matched.kept), key=_order)),
+    )
+
+
+def _by_key(schools) -> Iterator[SchoolRecord]:
+    """Schools in key order: read so from the database when stored, else sorted."""
+    if isinstance(schools, StoredSchools):
+        return schools.by_key()
+    return iter(sorted(schools, key=lambda s: s.key))
+
+
+def _keys(schools) -> list[str]:
+    """The schools' keys in their own (name) order."""
+    return schools.keys() if isinstance(schools, StoredSchools) else [s.key for s in schools]
+
+
+def _side_by_side(old: Iterator[SchoolRecord], new: Iterator[SchoolRecord]):
+    """(key, old school or None, new school or None) for every key of two key-ordered walks."""
+    a, b = next(old, None), next(new, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a.key < b.key):
+            yield a.key, a, None
+            a = next(old, None)
+        elif a is None or b.key < a.key:
+            yield b.key, None, b
+            b = next(new, None)
+        else:
+            yield a.key, a, b
+            a, b = next(old, None), next(new, None)
 
 
 def _list_name(run: RunInfo) -> str:
