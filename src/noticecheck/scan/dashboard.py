@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +39,7 @@ from noticecheck.scan.summary import (
     run_totals,
 )
 from noticecheck.scan.store import FindingRecord, RunData, RunInfo, SchoolRecord, StoredSchools
-from noticecheck.scan.trusts import SchoolDrift, TrustSummary
+from noticecheck.scan.trusts import SchoolDrift, TrustSummary, TrustTally, tally, trust_order
 
 TEMPLATES = Path(__file__).parent / "templates"
 TOP_GAPS = 12  # bars in the "most common gaps" chart; the rest are behind a <details>
@@ -183,14 +184,31 @@ def render_dashboard(
     comparison: RunComparison | None = None,
     old_run: RunInfo | None = None,
     *,
-    trusts: list[TrustSummary] = (),
+    trusts: Iterable[TrustSummary] = (),
     trends: list = (),
 ) -> Path:
-    """Write the dashboard for one run into `out_dir`; returns the path of index.html.
+    """Write the dashboard for one run into `out_dir`; returns the path of index.html (see `write_dashboard`)."""
+    return write_dashboard(data, out_dir, comparison, old_run, trusts=trusts, trends=trends)[0]
+
+
+def write_dashboard(
+    data: RunData,
+    out_dir: Path,
+    comparison: RunComparison | None = None,
+    old_run: RunInfo | None = None,
+    *,
+    trusts: Iterable[TrustSummary] = (),
+    trends: list = (),
+) -> tuple[Path, list[TrustTally]]:
+    """Write the dashboard for one run into `out_dir`; returns index.html and the trusts' tallies, largest first.
 
     With `comparison`, also writes `changes.html` and a "since" box on each
-    school page; `trusts` (scan/trusts.py) get a page each, `trends`
-    (summary.check_trends) the LA's key checks over time.
+    school page; `trusts` (scan/trusts.py, a list or `iter_trusts`) get a page
+    each, `trends` (summary.check_trends) the LA's key checks over time.
+
+    Pages are written one at a time: each trust's page and its schools' pages
+    while the trust is in hand (only its tally is kept), then every other
+    school's as the run is walked, then the index, streamed to its file.
     """
     out_dir = Path(out_dir)
     for folder in ("schools", "trusts", "print"):
@@ -203,43 +221,14 @@ def render_dashboard(
         "status_labels": STATUS_LABELS,
         "status_help": STATUS_HELP,
     }
-    pages = {s.key: f"schools/{school_page_name(s.key)}" for s in data.schools}
-    trust_pages = {t.name: f"trusts/{trust_page_name(t.name)}" for t in trusts}
+    school_keys = data.schools.keys() if isinstance(data.schools, StoredSchools) else [s.key for s in data.schools]
+    pages = {key: f"schools/{school_page_name(key)}" for key in school_keys}
     changes = {c.key: c for c in comparison.schools} if comparison else {}
-    # per school: its trust, and how its notice drifted from the trust's template
-    drift_of: dict[str, SchoolDrift] = {}
-    trust_of: dict[str, TrustSummary] = {}
-    for trust in trusts:
-        for school in trust.schools:
-            trust_of[school.key] = trust
-        for row in trust.drift.schools if trust.drift else ():
-            drift_of[row.key] = row
-
-    totals = run_totals(data)
-    index = out_dir / "index.html"
-    # Streamed to the file as it renders: the table holds a row for every school.
-    env.get_template("index.html").stream(
-        **common,
-        root="",
-        totals=totals,
-        rows=_Rows(data.schools, pages),
-        key_checks=KEY_CHECKS,
-        top_gaps=TOP_GAPS,
-        max_gap=max((g.schools for g in totals.by_rule), default=1),
-        changes_page=comparison,
-        trusts=trusts,
-        trust_pages=trust_pages,
-        trends=trends,
-    ).dump(str(index), encoding="utf-8")
     school_template = env.get_template("school.html")
     print_template = env.get_template("print.html")
-    for school in data.schools:
-        trust = trust_of.get(school.key)
-        extra = {
-            "school": school,
-            "drift": drift_of.get(school.key),
-            "trust_page": trust_pages.get(trust.name) if trust else None,
-        }
+
+    def school_pages(school: SchoolRecord, trust_page: str | None, drift: SchoolDrift | None) -> None:
+        extra = {"school": school, "drift": drift, "trust_page": trust_page}
         (out_dir / pages[school.key]).write_text(
             school_template.render(
                 **common,
@@ -254,14 +243,18 @@ def render_dashboard(
         (out_dir / "print" / school_page_name(school.key)).write_text(
             print_template.render(**common, **extra, css=_print_css()), encoding="utf-8"
         )
+
     trust_template = env.get_template("trust.html")
+    tallies: list[TrustTally] = []
+    in_trusts: set[str] = set()
     for trust in trusts:
-        (out_dir / trust_pages[trust.name]).write_text(
+        page = f"trusts/{trust_page_name(trust.name)}"
+        (out_dir / page).write_text(
             trust_template.render(
                 **common,
                 root="../",
                 trust=trust,
-                pages={k: "../" + v for k, v in pages.items()},
+                pages={s.key: "../" + pages[s.key] for s in trust.schools},  # the page links only its own schools
                 key_checks=KEY_CHECKS,
                 max_gap=max((g.schools for g in trust.gaps), default=1),
                 changes_page=comparison,
@@ -269,6 +262,34 @@ def render_dashboard(
             ),
             encoding="utf-8",
         )
+        # how each of its schools' notices drifted from the trust's template
+        drift_of = {row.key: row for row in trust.drift.schools} if trust.drift else {}
+        for school in trust.schools:
+            school_pages(school, page, drift_of.get(school.key))
+            in_trusts.add(school.key)
+        tallies.append(tally(trust))
+    tallies.sort(key=trust_order)
+    for school in data.schools:
+        if school.key not in in_trusts:
+            school_pages(school, None, None)
+
+    trust_pages = {t.name: f"trusts/{trust_page_name(t.name)}" for t in tallies}
+    totals = run_totals(data)
+    index = out_dir / "index.html"
+    # Streamed to the file as it renders: the table holds a row for every school.
+    env.get_template("index.html").stream(
+        **common,
+        root="",
+        totals=totals,
+        rows=_Rows(data.schools, pages),
+        key_checks=KEY_CHECKS,
+        top_gaps=TOP_GAPS,
+        max_gap=max((g.schools for g in totals.by_rule), default=1),
+        changes_page=comparison,
+        trusts=tallies,
+        trust_pages=trust_pages,
+        trends=trends,
+    ).dump(str(index), encoding="utf-8")
     if comparison is not None:
         (out_dir / "changes.html").write_text(
             env.get_template("changes.html").render(
@@ -276,7 +297,7 @@ def render_dashboard(
             ),
             encoding="utf-8",
         )
-    return index
+    return index, tallies
 
 
 def _print_css() -> Markup:

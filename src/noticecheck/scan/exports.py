@@ -19,7 +19,7 @@ from noticecheck.controls import csv_cell
 from noticecheck.scan.status import STATUS_LABELS
 from noticecheck.scan.summary import KEY_CHECKS, key_check_passes, yes_no
 from noticecheck.scan.store import NoticeRecord, RunData, SchoolRecord
-from noticecheck.scan.trusts import TrustSummary
+from noticecheck.scan.trusts import TrustTally
 
 CSV_COLUMNS = (
     "urn", "name", "la", "trust", "phase", "type", "school_type", "status", "status_label", "error", "limits",
@@ -127,11 +127,11 @@ TRUST_COLUMNS = (
 )
 
 
-def trust_row(trust: TrustSummary) -> dict[str, object]:
+def trust_row(trust: TrustTally) -> dict[str, object]:
     """One trust as trusts.csv and the workbook's Trusts sheet show it; shares are 0 to 1, blank when nothing was checked."""
     row: dict[str, object] = {
         "trust": trust.name,
-        "schools": len(trust.schools),
+        "schools": trust.size,
         "checked": trust.checked,
         "schools_with_errors": trust.schools_with_errors,
         "errors": trust.errors,
@@ -140,15 +140,15 @@ def trust_row(trust: TrustSummary) -> dict[str, object]:
     for check in KEY_CHECKS:
         share = trust.key_checks.get(check.id)
         row[f"{check.id}_passing"] = "" if share is None else round(share, 3)
-    drift = trust.drift
-    row["template"] = (drift.template + (" (found)" if drift.found else "")) if drift else ""
-    row["template_gaps"] = len(drift.inherited_gaps) if drift else ""
-    row["schools_with_template_gaps"] = drift.schools_inheriting if drift else ""
-    row["schools_with_own_gaps"] = len(drift.schools_with_own) if drift else ""
+    compared = trust.template is not None
+    row["template"] = (trust.template + (" (found)" if trust.found else "")) if compared else ""
+    row["template_gaps"] = trust.template_gaps if compared else ""
+    row["schools_with_template_gaps"] = trust.schools_inheriting if compared else ""
+    row["schools_with_own_gaps"] = trust.schools_with_own if compared else ""
     return row
 
 
-def write_trusts_csv(trusts: list[TrustSummary], path: Path) -> Path:
+def write_trusts_csv(trusts: list[TrustTally], path: Path) -> Path:
     """Write one row per trust; returns the path (written even with no trust, header only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
@@ -174,7 +174,7 @@ FINDING_SHEET_COLUMNS = (
 )
 
 
-def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustSummary] = ()) -> Path:
+def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustTally] = ()) -> Path:
     """Write schools.xlsx (sheets Schools, Trusts, Findings); returns the path.
 
     Each sheet has a frozen header row and filters; a finding's severity and a
@@ -236,7 +236,7 @@ def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustSummary] = (
         ws.append(cells(ws, [row[c] for c in TRUST_COLUMNS]))
     finish(ws, TRUST_COLUMNS, len(trusts))
 
-    origins = _origins(trusts)
+    origins = {where: origin for trust in trusts for where, origin in trust.origins.items()}
     ws = sheet("Findings", FINDING_SHEET_COLUMNS)
     count = 0
     for school in data.schools:
@@ -258,19 +258,3 @@ def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustSummary] = (
 
 
 _RANK = {"error": 3, "warning": 2, "info": 1}
-
-
-def _origins(trusts) -> dict[tuple[int | None, str], str]:
-    """(notice id, rule) -> "template" or "school" for the notices compared with a trust template."""
-    origins: dict[tuple[int | None, str], str] = {}
-    for trust in trusts:
-        if trust.drift is None:
-            continue
-        for school in trust.drift.schools:
-            if school.notice is None:
-                continue
-            for f in school.inherited:
-                origins[(school.notice.id, f.rule)] = "template"
-            for f in school.own:
-                origins[(school.notice.id, f.rule)] = "school"
-    return origins

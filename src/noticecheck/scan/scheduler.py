@@ -536,32 +536,34 @@ def check_template(trust: str, path: Path, settings: ScanSettings, rulebook=None
 def write_run_reports(data, out_dir: Path, comparison=None, old_run=None, *, store: Store | None = None) -> Path:
     """Write a run's dashboard and exports into `out_dir`; returns index.html.
 
-    `data` is a `store.RunData`; with `comparison` (a `RunComparison`
-    against `old_run`) the dashboard gains its "changes since" page. With
-    `store`, the trusts' drift from their templates and the LA's trend over
-    earlier runs are read from it too.
+    `data` is a `store.RunData` (best `Store.stream_run`, so the run is read
+    a batch at a time); with `comparison` (a `RunComparison` against
+    `old_run`) the dashboard gains its "changes since" page. With `store`,
+    each trust's schools are read from it when the trust's turn comes, and
+    the trusts' drift from their templates and the LA's trend over earlier
+    runs are read from it too.
     """
-    from noticecheck.scan.dashboard import render_dashboard
+    from noticecheck.scan.dashboard import write_dashboard
     from noticecheck.scan.exports import write_results_jsonl, write_schools_csv, write_schools_xlsx, write_trusts_csv
     from noticecheck.scan.summary import KEY_CHECKS, check_trends, same_school_list
-    from noticecheck.scan.trusts import trust_summaries
+    from noticecheck.scan.trusts import iter_trusts
 
     out_dir = Path(out_dir)
     trends = []
     if store is not None:
-        trusts = trust_summaries(
+        trusts = iter_trusts(
             data, templates=store.templates(data.run.id), outlines=lambda ids: dict(store.outlines(ids)),
-            comparison=comparison,
+            comparison=comparison, schools_of=lambda keys: store.schools_by_keys(data.run.id, keys),
         )
         runs = [r for r in store.runs() if r.id <= data.run.id and same_school_list(r, data.run)
                 and (r.is_finished or r.id == data.run.id)]
         checks = {c.id: c.rules for c in KEY_CHECKS}
         trends = check_trends([r.id for r in runs], lambda run_id: store.check_counts(run_id, checks))
     else:
-        trusts = trust_summaries(data, comparison=comparison)
-    index = render_dashboard(data, out_dir, comparison, old_run, trusts=trusts, trends=trends)
+        trusts = iter_trusts(data, comparison=comparison)
+    index, tallies = write_dashboard(data, out_dir, comparison, old_run, trusts=trusts, trends=trends)
     write_schools_csv(data, out_dir / "schools.csv")
-    write_trusts_csv(trusts, out_dir / "trusts.csv")
-    write_schools_xlsx(data, out_dir / "schools.xlsx", trusts)
+    write_trusts_csv(tallies, out_dir / "trusts.csv")
+    write_schools_xlsx(data, out_dir / "schools.xlsx", tallies)
     write_results_jsonl(data, out_dir / "results.jsonl")
     return index

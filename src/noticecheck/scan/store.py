@@ -146,6 +146,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 BUSY_TIMEOUT = 30.0  # seconds another process may hold the database before we give up
+# Schools read per query when a run is walked (Store.iter_schools): enough to keep the
+# queries few, few enough that a national run is never in memory.
+READ_BATCH = 500
 
 
 class StoreError(Exception):
@@ -678,8 +681,8 @@ class Store:
         the same records in the same order as `load_run`, never all in memory at once."""
         return RunData(run=self.get_run(run_id), schools=StoredSchools(self, run_id))
 
-    def iter_schools(self, run_id: int, *, order: str = "name", batch: int = 500) -> Iterator[SchoolRecord]:
-        """Every school of a run with its notices and findings, read `batch` schools at a time.
+    def iter_schools(self, run_id: int, *, order: str = "name") -> Iterator[SchoolRecord]:
+        """Every school of a run with its notices and findings, read READ_BATCH schools at a time.
 
         `order` is "name" (by name, case-blind, then key: what every report lists),
         "errors" (most error-level findings first, ties by name: the dashboard's table)
@@ -700,7 +703,7 @@ class Store:
         try:
             while True:
                 with self._lock:
-                    rows = cursor.fetchmany(batch)
+                    rows = cursor.fetchmany(READ_BATCH)
                 if not rows:
                     return
                 yield from self._schools(rows)
@@ -710,8 +713,8 @@ class Store:
     def schools_by_keys(self, run_id: int, keys: Iterable[str]) -> Iterator[SchoolRecord]:
         """The run's schools with these keys (with notices and findings), by name."""
         keys = list(keys)
-        for start in range(0, len(keys), 500):
-            part = keys[start : start + 500]
+        for start in range(0, len(keys), READ_BATCH):
+            part = keys[start : start + READ_BATCH]
             with self._lock:
                 rows = self._db.execute(
                     f"""SELECT * FROM schools WHERE run_id = ? AND school_key IN ({','.join('?' * len(part))})

@@ -13,7 +13,7 @@ text is never all in memory at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from noticecheck.drift import COPY_SHARE, NoticeDrift, drift, likely_template
@@ -108,6 +108,10 @@ class TrustSummary:
     drift: TrustDrift | None = None
 
     @property
+    def size(self) -> int:
+        return len(self.schools)
+
+    @property
     def checked(self) -> int:
         return sum(1 for s in self.schools if s.status == "checked")
 
@@ -180,6 +184,57 @@ def trust_drift(
     return TrustDrift(base_name, found, tuple(base_findings), tuple(rows))
 
 
+def trust_groups(schools: Iterable[SchoolRecord]) -> dict[str, tuple[str, list[str]]]:
+    """Per trust (by `trust_name_key`): its name as first spelled and its schools' keys, in the schools' order."""
+    groups: dict[str, tuple[str, list[str]]] = {}
+    for school in schools:
+        if school.trust:
+            groups.setdefault(trust_name_key(school.trust), (school.trust, []))[1].append(school.key)
+    return groups
+
+
+def iter_trusts(
+    data: RunData,
+    *,
+    templates: dict[str, TemplateRecord] | None = None,
+    outlines: Callable[[list[int]], dict[int, tuple]] | None = None,
+    comparison: RunComparison | None = None,
+    schools_of: Callable[[list[str]], Iterable[SchoolRecord]] | None = None,
+) -> Iterator[TrustSummary]:
+    """Every trust of the run, one at a time, in the order trusts first appear.
+
+    Only the trusts' school keys are kept across the run; each trust's
+    schools are read when its turn comes (`schools_of(keys)`, e.g.
+    `Store.schools_by_keys`; by default picked from `data.schools`), so a
+    consumer that lets each summary go holds one trust at a time.
+    """
+    groups = trust_groups(data.schools)
+    if schools_of is None:
+        wanted = {k for _, keys in groups.values() for k in keys}
+        by_key = {s.key: s for s in data.schools if s.key in wanted}
+        schools_of = lambda keys: [by_key[k] for k in keys]  # noqa: E731
+    given = {trust_name_key(name): t for name, t in (templates or {}).items()}
+    changes = {c.key: c for c in comparison.schools} if comparison else {}
+    for key, (name, keys) in groups.items():
+        position = {k: i for i, k in enumerate(keys)}
+        schools = sorted(schools_of(keys), key=lambda s: position[s.key])  # the run's order, whatever the reader's
+        members = [changes[s.key] for s in schools if s.key in changes]
+        yield TrustSummary(
+            name=name,
+            schools=tuple(schools),
+            gaps=rank_gaps(schools),
+            key_checks=key_check_shares(schools),
+            fixed=sum(len(c.fixed) for c in members),
+            new=sum(len(c.new) for c in members),
+            drift=trust_drift(schools, given.get(key), outlines) if outlines is not None else None,
+        )
+
+
+def trust_order(trust) -> tuple:
+    """Largest first, then by name: the order trusts are listed in (a TrustSummary or a TrustTally)."""
+    return (-trust.size, trust.name.casefold())
+
+
 def trust_summaries(
     data: RunData,
     *,
@@ -188,30 +243,49 @@ def trust_summaries(
     comparison: RunComparison | None = None,
 ) -> list[TrustSummary]:
     """Every trust of the run, largest first; `outlines(document ids)` reads notice outlines (store.outlines)."""
-    groups: dict[str, list[SchoolRecord]] = {}
-    names: dict[str, str] = {}
-    for school in data.schools:
-        if school.trust:
-            key = trust_name_key(school.trust)
-            groups.setdefault(key, []).append(school)
-            names.setdefault(key, school.trust)
-    given = {trust_name_key(name): t for name, t in (templates or {}).items()}
-    changes = {c.key: c for c in comparison.schools} if comparison else {}
-    summaries = []
-    for key, schools in groups.items():
-        members = [changes[s.key] for s in schools if s.key in changes]
-        summaries.append(
-            TrustSummary(
-                name=names[key],
-                schools=tuple(schools),
-                gaps=rank_gaps(schools),
-                key_checks=key_check_shares(schools),
-                fixed=sum(len(c.fixed) for c in members),
-                new=sum(len(c.new) for c in members),
-                drift=trust_drift(schools, given.get(key), outlines) if outlines is not None else None,
-            )
-        )
-    return sorted(summaries, key=lambda t: (-len(t.schools), t.name.casefold()))
+    return sorted(iter_trusts(data, templates=templates, outlines=outlines, comparison=comparison), key=trust_order)
 
 
-__all__ = ["GAP_SEVERITIES", "SchoolDrift", "TrustDrift", "TrustSummary", "trust_drift", "trust_summaries"]
+@dataclass(frozen=True)
+class TrustTally:
+    """What is kept of a trust once its page is written: its row in the index, trusts.csv and the
+    workbook, and where each of its schools' findings came from (for the workbook), not its schools."""
+
+    name: str
+    size: int
+    checked: int
+    schools_with_errors: int
+    errors: int
+    warnings: int
+    key_checks: dict[str, float | None]
+    template: str | None  # None: nothing to compare with
+    found: bool
+    template_gaps: int
+    schools_inheriting: int
+    schools_with_own: int
+    origins: dict[tuple[int | None, str], str]  # (notice id, rule) -> "template" or "school"
+
+
+def tally(trust: TrustSummary) -> TrustTally:
+    drift = trust.drift
+    origins: dict[tuple[int | None, str], str] = {}
+    for school in drift.schools if drift else ():
+        if school.notice is None:
+            continue
+        for f in school.inherited:
+            origins[(school.notice.id, f.rule)] = "template"
+        for f in school.own:
+            origins[(school.notice.id, f.rule)] = "school"
+    return TrustTally(
+        name=trust.name, size=trust.size, checked=trust.checked, schools_with_errors=trust.schools_with_errors,
+        errors=trust.errors, warnings=trust.warnings, key_checks=trust.key_checks,
+        template=drift.template if drift else None, found=drift.found if drift else False,
+        template_gaps=len(drift.inherited_gaps) if drift else 0,
+        schools_inheriting=drift.schools_inheriting if drift else 0,
+        schools_with_own=len(drift.schools_with_own) if drift else 0,
+        origins=origins,
+    )
+
+
+__all__ = ["GAP_SEVERITIES", "SchoolDrift", "TrustDrift", "TrustSummary", "TrustTally", "iter_trusts", "tally",
+           "trust_drift", "trust_groups", "trust_order", "trust_summaries"]
