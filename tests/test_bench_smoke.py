@@ -125,9 +125,11 @@ def test_web_load_smoke(tmp_path):
 def test_reports_smoke(tmp_path):
     result = run_smoke("reports", tmp_path)
     assert [f["name"] for f in result["figures"]] == [
-        "20 schools: peak RSS with trusts, drift, trend and xlsx / without",
-        "peak RSS after importing noticecheck's store and openpyxl", "20 schools: wall time with / without"]
-    assert figure(result, "20 schools: peak RSS")["value"] > 0
+        "streamed: peak RSS at 60 schools / at 20", "streamed: peak RSS at 60 schools",
+        "20 schools: peak RSS loaded / streamed", "60 schools: peak RSS loaded / streamed",
+        "streamed: wall per school at 60 / at 20", "peak RSS after importing noticecheck's store and openpyxl"]
+    values = {f["name"]: f["value"] for f in result["figures"]}
+    assert values["streamed: peak RSS at 60 schools"] > values["peak RSS after importing noticecheck's store and openpyxl"]
 
 
 # -- pure helpers -------------------------------------------------------------------

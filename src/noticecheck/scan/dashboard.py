@@ -68,6 +68,11 @@ def school_page_name(key: str) -> str:
     return f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:8]}.html"
 
 
+def school_page(key: str) -> str:
+    """A school's page, relative to the dashboard's folder."""
+    return f"schools/{school_page_name(key)}"
+
+
 def trend_svg(points, width: int = 120, height: int = 28) -> Markup:
     """A small line of shares (0 to 1) across runs, oldest first, as inline SVG; runs with nothing checked are skipped.
 
@@ -154,8 +159,8 @@ class _Row:
 class _Rows:
     """The index table's rows, most errors first (ties in name order), made as the template walks them."""
 
-    def __init__(self, schools, pages: dict[str, str]):
-        self._schools, self._pages = schools, pages
+    def __init__(self, schools):
+        self._schools = schools
 
     def __len__(self) -> int:
         return len(self._schools)
@@ -168,7 +173,7 @@ class _Rows:
         for s in ordered:
             yield _Row(
                 school=s,
-                page=self._pages[s.key],
+                page=school_page(s.key),
                 audiences=audiences(s),
                 checks=[key_check_passes(c, s.notices) for c in KEY_CHECKS],
             )
@@ -178,17 +183,9 @@ def area_name(run: RunInfo) -> str:
     return run.la or f"schools in {Path(run.source).name}"
 
 
-def render_dashboard(
-    data: RunData,
-    out_dir: Path,
-    comparison: RunComparison | None = None,
-    old_run: RunInfo | None = None,
-    *,
-    trusts: Iterable[TrustSummary] = (),
-    trends: list = (),
-) -> Path:
+def render_dashboard(data: RunData, out_dir: Path, *args, **kwargs) -> Path:
     """Write the dashboard for one run into `out_dir`; returns the path of index.html (see `write_dashboard`)."""
-    return write_dashboard(data, out_dir, comparison, old_run, trusts=trusts, trends=trends)[0]
+    return write_dashboard(data, out_dir, *args, **kwargs)[0]
 
 
 def write_dashboard(
@@ -221,15 +218,13 @@ def write_dashboard(
         "status_labels": STATUS_LABELS,
         "status_help": STATUS_HELP,
     }
-    school_keys = data.schools.keys() if isinstance(data.schools, StoredSchools) else [s.key for s in data.schools]
-    pages = {key: f"schools/{school_page_name(key)}" for key in school_keys}
     changes = {c.key: c for c in comparison.schools} if comparison else {}
     school_template = env.get_template("school.html")
     print_template = env.get_template("print.html")
 
     def school_pages(school: SchoolRecord, trust_page: str | None, drift: SchoolDrift | None) -> None:
         extra = {"school": school, "drift": drift, "trust_page": trust_page}
-        (out_dir / pages[school.key]).write_text(
+        (out_dir / school_page(school.key)).write_text(
             school_template.render(
                 **common,
                 **extra,
@@ -254,7 +249,7 @@ def write_dashboard(
                 **common,
                 root="../",
                 trust=trust,
-                pages={s.key: "../" + pages[s.key] for s in trust.schools},  # the page links only its own schools
+                pages={s.key: "../" + school_page(s.key) for s in trust.schools},  # links only its own schools
                 key_checks=KEY_CHECKS,
                 max_gap=max((g.schools for g in trust.gaps), default=1),
                 changes_page=comparison,
@@ -281,7 +276,7 @@ def write_dashboard(
         **common,
         root="",
         totals=totals,
-        rows=_Rows(data.schools, pages),
+        rows=_Rows(data.schools),
         key_checks=KEY_CHECKS,
         top_gaps=TOP_GAPS,
         max_gap=max((g.schools for g in totals.by_rule), default=1),
@@ -293,7 +288,9 @@ def write_dashboard(
     if comparison is not None:
         (out_dir / "changes.html").write_text(
             env.get_template("changes.html").render(
-                **common, root="", comparison=comparison, old_run=old_run, pages=pages
+                **common, root="", comparison=comparison, old_run=old_run,
+                # a page for each changed school still in this run (not a map of the whole run)
+                pages={c.key: school_page(c.key) for c in comparison.changed if c.new_status is not None},
             ),
             encoding="utf-8",
         )

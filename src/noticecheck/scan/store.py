@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -742,9 +743,10 @@ class Store:
         for r in finding_rows:
             findings_by_doc.setdefault(r["document_id"], []).append(
                 FindingRecord(
-                    rule=r["rule"], severity=r["severity"], message=r["message"], line=r["line"],
-                    quote=r["quote"] or "", fix=r["fix"] or "", section=r["section"], title=r["title"] or "",
-                    kind=r["kind"] or "fault", source_link=r["source_link"] or "",
+                    rule=_word(r["rule"]), severity=_word(r["severity"]), message=r["message"], line=r["line"],
+                    quote=r["quote"] or "", fix=r["fix"] or "", section=_word(r["section"]),
+                    title=_word(r["title"] or ""), kind=_word(r["kind"] or "fault"),
+                    source_link=_word(r["source_link"] or ""),
                 )
             )
         docs_by_school: dict[int, list[NoticeRecord]] = {}
@@ -752,19 +754,20 @@ class Store:
             docs_by_school.setdefault(r["school_id"], []).append(
                 NoticeRecord(
                     id=r["id"], url=r["url"], final_url=r["final_url"], link_text=r["link_text"],
-                    found_on=r["found_on"], sha256=r["sha256"], audience=r["audience"],
-                    audience_source=r["audience_source"], media_type=r["media_type"],
-                    fetched_at=r["fetched_at"], status=r["status"], error_code=r["error_code"],
+                    found_on=r["found_on"], sha256=r["sha256"], audience=_word(r["audience"]),
+                    audience_source=_word(r["audience_source"]), media_type=_word(r["media_type"]),
+                    fetched_at=r["fetched_at"], status=_word(r["status"]), error_code=_word(r["error_code"]),
                     error=r["error"], word_count=r["word_count"], sections=json.loads(r["sections"]),
                     context=json.loads(r["context"]), findings=tuple(findings_by_doc.get(r["id"], ())),
                 )
             )
         return [
             SchoolRecord(
-                key=r["school_key"], status=r["status"], error=r["error"],
+                key=r["school_key"], status=_word(r["status"]), error=r["error"],
                 school=School(
-                    urn=r["urn"], name=r["name"], website=r["website"], la_name=r["la_name"], type_name=r["type_name"],
-                    phase=r["phase"], age_low=r["age_low"], age_high=r["age_high"], trust=r["trust"],
+                    urn=r["urn"], name=r["name"], website=r["website"], la_name=_word(r["la_name"]),
+                    type_name=_word(r["type_name"]), phase=_word(r["phase"]), age_low=r["age_low"],
+                    age_high=r["age_high"], trust=_word(r["trust"]),
                 ),
                 home_url=r["home_url"], pages_visited=r["pages_visited"], finished_at=r["finished_at"],
                 notices=tuple(docs_by_school.get(r["id"], ())), limits=tuple(json.loads(r["limits"] or "[]")),
@@ -798,6 +801,12 @@ class StoredSchools:
     def keys(self) -> list[str]:
         """The schools' keys in name order (the order of iteration)."""
         return self._store.school_keys(self._run_id)
+
+
+def _word(value: str | None) -> str | None:
+    """One shared copy of a value that repeats across a run (a rule id, a severity, an LA, a trust):
+    a comparison or a tally that keeps them for every school then holds pointers, not copies."""
+    return sys.intern(value) if value else value
 
 
 def _statements(script: str) -> list[str]:

@@ -236,7 +236,7 @@ class RunComparison:
         }
 
 
-def _items(school: SchoolRecord | None) -> dict[tuple[str, str], ChangeItem]:
+def _items(school: SchoolRecord | None, shared: dict | None = None) -> dict[tuple[str, str], ChangeItem]:
     # A finding is "the same" across runs when the same rule fires for the
     # same audience's notice at the same school. Quotes and line numbers move
     # when a notice is edited, and URLs change when a file is re-uploaded, so
@@ -250,7 +250,9 @@ def _items(school: SchoolRecord | None) -> dict[tuple[str, str], ChangeItem]:
             key = (audience, f.rule)
             old = items.get(key)
             if old is None or _rank(f.severity) > _rank(old.severity):
-                items[key] = ChangeItem(rule=f.rule, title=f.title or f.rule, audience=audience, severity=f.severity)
+                item = ChangeItem(rule=f.rule, title=f.title or f.rule, audience=audience, severity=f.severity)
+                # one object per distinct item across a comparison: every school keeps its items
+                items[key] = item if shared is None else shared.setdefault(item, item)
     return items
 
 
@@ -288,11 +290,12 @@ def compare_runs(old: RunData, new: RunData) -> RunComparison:
     shared_only = not same_school_list(old.run, new.run)
     left_out = 0
     by_key: dict[str, SchoolChange] = {}
+    shared: dict[ChangeItem, ChangeItem] = {}
     for key, before, after in _side_by_side(_by_key(old.schools), _by_key(new.schools)):
         if shared_only and (before is None or after is None):
             left_out += 1
             continue
-        by_key[key] = _school_change(key, before, after)
+        by_key[key] = _school_change(key, before, after, shared)
     if shared_only and not by_key:
         raise IncomparableRuns(
             f"scan {old.run.id} ({_list_name(old.run)}) and scan {new.run.id} ({_list_name(new.run)}) "
@@ -307,8 +310,8 @@ def compare_runs(old: RunData, new: RunData) -> RunComparison:
     )
 
 
-def _school_change(key: str, before: SchoolRecord | None, after: SchoolRecord | None) -> SchoolChange:
-    a, b = _items(before), _items(after)
+def _school_change(key: str, before: SchoolRecord | None, after: SchoolRecord | None, shared: dict) -> SchoolChange:
+    a, b = _items(before, shared), _items(after, shared)
     # A finding is "fixed" or "new" only when the notices were checked in
     # both scans: a site that went offline has not fixed anything, and one
     # that came back online has not made its old gaps new.
