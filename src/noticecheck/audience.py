@@ -30,12 +30,14 @@ from collections import Counter
 
 from noticecheck.matching import Screened
 from noticecheck.model import Text
+from noticecheck.precompiled import regex, screened
 
 
 def _cue(pattern: str) -> Screened:
     """A case-insensitive pattern behind the literal pre-filter (matching.Screened): the regex runs
-    only on text that holds one of the literals every match needs, which most blocks do not."""
-    return Screened(re.compile(pattern, re.I))
+    only on text that holds one of the literals every match needs, which most blocks do not. Compiled
+    pattern and literals come from the start-up cache (precompiled.py)."""
+    return screened(regex(pattern, re.I))
 
 
 # Words naming each group. Order matters only for overlapping words: a phrase is

@@ -29,16 +29,17 @@ from typing import Any
 
 from noticecheck.matching import Screened
 from noticecheck.model import Block, Incompleteness, Text
+from noticecheck.precompiled import regex
 
 _CLOSERS = " \t'\"”’)]}*»_"
 # an ending on a web or e-mail address, a phone number or a postcode is an ending (contact details)
-_ADDRESS_AT_END = re.compile(
+_ADDRESS_AT_END = regex(
     r"(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\+?\d[\d ()-]{6,}\d|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$", re.I
 )
 _SEPARATORS = " |·•>/–—-"
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_NUMBERING = re.compile(r"^\s*(section\s+)?\(?\d{1,2}(\.\d{1,2})*[.):]?\s+", re.I)
-_PAGE_REF = re.compile(r"(\s*\.{2,}\s*|\s+)\d{1,3}\s*$")
+_WORD = regex(r"[A-Za-z][A-Za-z'’-]*")
+_NUMBERING = regex(r"^\s*(section\s+)?\(?\d{1,2}(\.\d{1,2})*[.):]?\s+", re.I)
+_PAGE_REF = regex(r"(\s*\.{2,}\s*|\s+)\d{1,3}\s*$")
 # The two patterns above end in `$` but start with unbounded runs: searched over a whole
 # block they retry from every position (quadratic on "a+a+a+..." or long runs of spaces).
 # What they look for is short and at the very end, so they (and the furniture cues) are

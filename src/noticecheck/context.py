@@ -12,12 +12,12 @@ import re
 from datetime import date
 
 from noticecheck.audience import detect_audience
-from noticecheck.matching import Screened
 from noticecheck.model import Context, Text
+from noticecheck.precompiled import regex, screened
 
 # --- phase / ages
 # Strong signs of pupils aged 13+; a primary notice never says these.
-_SECONDARY = re.compile(
+_SECONDARY = regex(
     r"\b(GCSEs?|A[- ]levels?|sixth[- ]form|years? (7|8|9|1[0-3])\b|key stage [345]|KS[345]|"
     r"(pupils|students|young people) aged 1[3-9]|(our|this|a) secondary (school|academy)|secondary (phase|pupils|students)|"
     r"upper school|high school|pupil referral units?|alternative provision)\b",
@@ -25,17 +25,17 @@ _SECONDARY = re.compile(
 )
 # Weaker signs: primary notices also mention "secondary school" (where pupils go next) or keep
 # the DfE template's 13+ paragraph, so these count only when nothing says primary.
-_SECONDARY_WEAK = re.compile(
+_SECONDARY_WEAK = regex(
     r"\b(secondary (school|academy|education)|post[- ]?1[46]|1[346]\s?\+|aged 1[346] (and|or) (over|above)|507B|youth support)\b",
     re.I,
 )
-_SIXTH_FORM = re.compile(r"\b(sixth[- ]form|A[- ]levels?|years? 1[23]\b|key stage 5|16[- ]19|16\s?\+)\b", re.I)
-_PRIMARY = re.compile(
+_SIXTH_FORM = regex(r"\b(sixth[- ]form|A[- ]levels?|years? 1[23]\b|key stage 5|16[- ]19|16\s?\+)\b", re.I)
+_PRIMARY = regex(
     r"\b(primary (school|academy|phase|pupils|education)|infant school|junior school|reception (class|year)|"
     r"key stage [12]|KS[12]|years? [1-6]\b|first school)\b",
     re.I,
 )
-_NURSERY = re.compile(r"\b(nursery|pre-?school|early years (setting|provider)|two[- ]year[- ]olds?)\b", re.I)
+_NURSERY = regex(r"\b(nursery|pre-?school|early years (setting|provider)|two[- ]year[- ]olds?)\b", re.I)
 
 PHASE_AGES = {
     "nursery": (2, 5),
@@ -52,13 +52,13 @@ PHASE_AGES = {
 # --- school type
 # "the Bursar" is a role found mostly in independent schools; a bursary is not a sign (state sixth
 # forms run the 16 to 19 Bursary Fund)
-_INDEPENDENT = re.compile(
+_INDEPENDENT = regex(
     r"\b(independent,? (international |boarding |day |senior |prep(aratory)? |girls.? |boys.? )*(school|schools|prep)|"
     r"independent schools inspectorate|school fees|fee[- ]paying|bursar)\b",
     re.I,
 )
-_ACADEMY = re.compile(r"\b(academy|academies|multi[- ]academy trust|academy trust|free school(?!\s+meals?)|the trust)\b", re.I)
-_MAINTAINED = re.compile(
+_ACADEMY = regex(r"\b(academy|academies|multi[- ]academy trust|academy trust|free school(?!\s+meals?)|the trust)\b", re.I)
+_MAINTAINED = regex(
     r"\b(maintained (school|nursery)|community (school|special school)|voluntary (aided|controlled)|foundation school|"
     r"local authority maintained|pupil referral units?|governing body of the school|county council is the)\b",
     re.I,
@@ -66,20 +66,21 @@ _MAINTAINED = re.compile(
 
 # --- jurisdiction: England is the default; the others need positive markers
 _JURISDICTION_CUES = {
-    "wales": re.compile(r"\b(welsh government|llywodraeth cymru|estyn|PLASC|in wales|cymru|welsh ministers)\b", re.I),
-    "scotland": re.compile(r"\b(scottish government|ScotXed|SEEMiS|education scotland|scottish ministers|in scotland|local authority in scotland)\b", re.I),
-    "northern-ireland": re.compile(r"\b(northern ireland|C2k|education authority \(EA\)|department of education \(DE\)|DE NI)\b", re.I),
+    "wales": regex(r"\b(welsh government|llywodraeth cymru|estyn|PLASC|in wales|cymru|welsh ministers)\b", re.I),
+    "scotland": regex(r"\b(scottish government|ScotXed|SEEMiS|education scotland|scottish ministers|in scotland|local authority in scotland)\b", re.I),
+    "northern-ireland": regex(r"\b(northern ireland|C2k|education authority \(EA\)|department of education \(DE\)|DE NI)\b", re.I),
 }
-_ENGLAND = re.compile(r"\b(department for education|DfE|national pupil database|in england|england)\b", re.I)
+_ENGLAND = regex(r"\b(department for education|DfE|national pupil database|in england|england)\b", re.I)
 # one pass to see whether any other nation is mentioned at all (most notices: no), before counting
-_ANY_NATION = re.compile("|".join(f"(?:{cue.pattern})" for cue in _JURISDICTION_CUES.values()), re.I)
+_ANY_NATION = regex("|".join(f"(?:{cue.pattern})" for cue in _JURISDICTION_CUES.values()), re.I)
 
 
-# Each searched behind the literal pre-filter (matching.Screened): most notices hold none of the words.
+# Each searched behind the literal pre-filter (matching.Screened, its literals from precompiled.py's cache):
+# most notices hold none of the words.
 (_SECONDARY, _SECONDARY_WEAK, _SIXTH_FORM, _PRIMARY, _NURSERY, _INDEPENDENT, _ACADEMY, _MAINTAINED, _ENGLAND,
- _ANY_NATION) = (Screened(p) for p in (_SECONDARY, _SECONDARY_WEAK, _SIXTH_FORM, _PRIMARY, _NURSERY, _INDEPENDENT,
+ _ANY_NATION) = (screened(p) for p in (_SECONDARY, _SECONDARY_WEAK, _SIXTH_FORM, _PRIMARY, _NURSERY, _INDEPENDENT,
                                       _ACADEMY, _MAINTAINED, _ENGLAND, _ANY_NATION))  # fmt: skip
-_JURISDICTION_CUES = {name: Screened(cue) for name, cue in _JURISDICTION_CUES.items()}
+_JURISDICTION_CUES = {name: screened(cue) for name, cue in _JURISDICTION_CUES.items()}
 
 
 def detect_ages(body: str, lowered: str | None = None) -> tuple[int, int] | None:
@@ -124,11 +125,11 @@ def detect_jurisdiction(body: str, lowered: str | None = None) -> str:
 
 # --- the school's name, as a notice's title or opening gives it: "Larkspur Vale Primary School"
 _NAME_WORD = r"(?:[A-Z][\w'’.&-]*|of|the|and|de|la|St\.?)"
-_SCHOOL_NAME = re.compile(
+_SCHOOL_NAME = regex(
     rf"\b((?:[A-Z][\w'’.&-]*\s+)(?:{_NAME_WORD}\s+){{0,6}}(?:School|Academy|College|Nursery School|Federation))\b"
 )
-_NOT_A_NAME = re.compile(r"^(?:the|our|this|your|a|privacy|notice|how|at|data|information)\b", re.I)
-_SEVERAL_SCHOOLS = re.compile(r"\b(trust|partnership|federation|our (schools|academies))\b", re.I)
+_NOT_A_NAME = regex(r"^(?:the|our|this|your|a|privacy|notice|how|at|data|information)\b", re.I)
+_SEVERAL_SCHOOLS = regex(r"\b(trust|partnership|federation|our (schools|academies))\b", re.I)
 _NAME_BLOCKS = 3  # a school names itself in its title or first lines, if anywhere (a trust's notice lists schools later)
 # words that describe a kind of school: a "name" made only of these is no name ("Alternative Provision Academy")
 _GENERIC = frozenset(

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 
+from noticecheck.precompiled import regex
+
 # C0 and C1 controls, DEL, and the bidirectional overrides that reorder what is shown.
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-_ANY_CONTROL = re.compile(f"[{_CONTROLS}]")
-_LINE_CONTROL = re.compile(f"[{_CONTROLS}\t\n]")
+_ANY_CONTROL = regex(f"[{_CONTROLS}]")
+_LINE_CONTROL = regex(f"[{_CONTROLS}\t\n]")
 # ESC is allowed only as the start of a colour (SGR) sequence, which is all rich writes.
-_CONTROL_BUT_COLOUR = re.compile("\x1b(?!\\[[0-9;]*m)|[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_COLOUR = regex("\x1b(?!\\[[0-9;]*m)|[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -12,6 +12,8 @@ import calendar
 import re
 from datetime import date
 
+from noticecheck.precompiled import regex
+
 _MONTHS = {
     name: i
     for i, names in enumerate(
@@ -38,24 +40,24 @@ _SEASONS = {"spring": 4, "summer": 7, "autumn": 12, "fall": 12, "winter": 2}
 
 _PATTERNS = [
     # 2021-09-01
-    ("iso", re.compile(r"\b(20\d\d|19\d\d)-(\d{1,2})-(\d{1,2})\b")),
+    ("iso", regex(r"\b(20\d\d|19\d\d)-(\d{1,2})-(\d{1,2})\b")),
     # 01/09/2021, 1.9.21, 01-09-2021 (UK day-first)
-    ("dmy", re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")),
+    ("dmy", regex(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")),
     # 1st September 2021, 1 Sept 2021
-    ("d_month_y", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)),
+    ("d_month_y", regex(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)),
     # September 1st, 2021
-    ("month_d_y", re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
+    ("month_d_y", regex(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     # September 2021, Sept. 2021
-    ("month_y", re.compile(rf"\b({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)),
+    ("month_y", regex(rf"\b({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)),
     # Autumn 2021, Spring Term 2022
-    ("season_y", re.compile(r"\b(spring|summer|autumn|fall|winter)(?:\s+term)?\s+(\d{4})\b", re.I)),
+    ("season_y", regex(r"\b(spring|summer|autumn|fall|winter)(?:\s+term)?\s+(\d{4})\b", re.I)),
     # 2021/22 or 2021-2022 academic year: the later year's summer
-    ("academic", re.compile(r"\b(20\d\d)\s?[/-]\s?(20\d\d|\d\d)\b")),
+    ("academic", regex(r"\b(20\d\d)\s?[/-]\s?(20\d\d|\d\d)\b")),
     # a bare year
-    ("year", re.compile(r"\b(19[89]\d|20[0-4]\d)\b")),
+    ("year", regex(r"\b(19[89]\d|20[0-4]\d)\b")),
 ]
 # "the Data Protection Act 2018" or "Regulations 2013" name a law, not when the notice was written
-_LAW_BEFORE = re.compile(r"\b(act|acts|regulations?|order|rules|bill|directive|code|gdpr|census)[\s,(]*$", re.I)
+_LAW_BEFORE = regex(r"\b(act|acts|regulations?|order|rules|bill|directive|code|gdpr|census)[\s,(]*$", re.I)
 
 
 def _safe(year: int, month: int, day: int) -> date | None:

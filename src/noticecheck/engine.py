@@ -29,6 +29,7 @@ from datetime import timedelta
 from noticecheck.dates import find_dates
 from noticecheck.matching import Matcher
 from noticecheck.model import Context, Finding, Incompleteness, Severity
+from noticecheck.precompiled import regex
 from noticecheck.rulebook import Rule, Rulebook
 from noticecheck.sections import Analysis, Sentence, all_matches, is_negated, quote, sentence_matches
 
@@ -227,7 +228,7 @@ def _pattern(rule: Rule, sev: Severity, analysis: Analysis, context: Context) ->
         )
 
 
-_ADDRESS_WORDS = re.compile(r"[a-z0-9]+", re.I)
+_ADDRESS_WORDS = regex(r"[a-z0-9]+", re.I)
 _PAGE_SUFFIXES = {"htm", "html", "aspx", "asp", "php", "pdf", "www", "http", "https"}
 
 

@@ -147,6 +147,13 @@ class Screened:
         if now:
             self._read()
 
+    @classmethod
+    def read(cls, regex: re.Pattern, literals: tuple[str, ...] | None, reach: int | None) -> Screened:
+        """A Screened whose literals and reach were read off the pattern before (precompiled.screened)."""
+        made = cls(regex)
+        made._literals, made._reach = literals, reach
+        return made
+
     def _read(self) -> None:
         parsed = sre_parse.parse(self.regex.pattern, self.regex.flags)
         sets = _sets_of(parsed)

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import re
 
+from noticecheck.precompiled import regex
+
 GAP = "..."
 MAX_GAP_WORDS = 6
-_WORD_CHAR = re.compile(r"\w")
+_WORD_CHAR = regex(r"\w")
 
 
 class BadPhrase(ValueError):

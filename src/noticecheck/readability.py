@@ -35,16 +35,18 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+from noticecheck.precompiled import regex
+
+_VOWEL_GROUPS = regex(r"[aeiouy]+")
 
 # A chunk that spaCy keeps whole as a URL or e-mail address (never alphabetic).
-_URLISH = re.compile(r"^[(\[<\"'“‘]*(?:https?://|www\.|[\w.+-]+@[\w-]+\.)|^[\w-]+(?:\.[\w-]+)+/", re.IGNORECASE)
-_LEAD = re.compile(r"^[(\[{<\"'“‘«`„‚*#&_§%=—–…¿¡£$€¥,;:!?]+")
-_TRAIL = re.compile(r"[)\]}>\"'”’»`,;:!?…%*_]+$")
-_CLITIC = re.compile(r"(?:['’](?:s|m|re|ve|ll|d)|n['’]t)$", re.IGNORECASE)
+_URLISH = regex(r"^[(\[<\"'“‘]*(?:https?://|www\.|[\w.+-]+@[\w-]+\.)|^[\w-]+(?:\.[\w-]+)+/", re.IGNORECASE)
+_LEAD = regex(r"^[(\[{<\"'“‘«`„‚*#&_§%=—–…¿¡£$€¥,;:!?]+")
+_TRAIL = regex(r"[)\]}>\"'”’»`,;:!?…%*_]+$")
+_CLITIC = regex(r"(?:['’](?:s|m|re|ve|ll|d)|n['’]t)$", re.IGNORECASE)
 # Split points inside a chunk: punctuation between letters, a slash after a letter or digit, and
 # "end.Start" where a space is missing.
-_INFIX = re.compile(r"(?<=[^\W\d_])[-–—,=:<>+*^~](?=[^\W\d_])|(?<=\w)/(?=[^\W\d_])|(?<=[a-z])\.(?=[A-Z])")
+_INFIX = regex(r"(?<=[^\W\d_])[-–—,=:<>+*^~](?=[^\W\d_])|(?<=\w)/(?=[^\W\d_])|(?<=[a-z])\.(?=[A-Z])")
 _WHOLE = frozenset({"and/or"})
 # Abbreviations whose full stop stays on the token (so the token is not alphabetic).
 _ABBREVIATIONS = frozenset("mr mrs ms dr st ltd co inc corp prof rev gov bros jr vs jan feb mar apr jun jul aug sep sept oct nov dec".split())

@@ -541,7 +541,9 @@ def did_you_mean(name: str, book, *, packs: bool = True) -> str:
 
 # The modules that build and pickle the rulebook or whose classes its pickle holds: a change to any of them
 # makes a new cache key (tests/test_rulebook_cache.py checks this list against the imports).
-_PICKLED_MODULES = ("rulebook.py", "matching.py", "completeness.py", "model.py", "phrases.py", "rulebook_cache.py")
+_PICKLED_MODULES = (
+    "rulebook.py", "matching.py", "completeness.py", "model.py", "phrases.py", "rulebook_cache.py", "precompiled.py",
+)
 
 
 def rulebook_inputs(directory: Path | None = None) -> list[Path]:

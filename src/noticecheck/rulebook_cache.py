@@ -68,6 +68,19 @@ def cached(
     except OSError:
         return build()  # an input went missing: let build() report it
     entry = directory / f"{kind}-{key}.pickle"
+    value = read_entry(entry, _MISS)
+    if value is not _MISS:
+        return value
+    value = build()
+    store_entry(entry, value, kind, reducers or {})
+    return value
+
+
+_MISS = object()
+
+
+def read_entry(entry: Path, default: object = None) -> object:
+    """The object pickled in `entry`, or `default` when it is absent, unreadable, corrupt or foreign."""
     try:
         with entry.open("rb") as fh:
             data = fh.read()
@@ -81,23 +94,22 @@ def cached(
             if collecting:
                 gc.enable()
     except Exception:  # noqa: BLE001 - absent, unreadable, corrupt or foreign: only a miss
-        pass
-    value = build()
-    _store(directory, entry, value, kind, reducers or {})
-    return value
+        return default
 
 
-def _store(directory: Path, entry: Path, value: object, kind: str, reducers: dict[type, Callable]) -> None:
-    """Write atomically (two processes may build at once); failing to write is not an error."""
+def store_entry(entry: Path, value: object, kind: str, reducers: dict[type, Callable] | None = None) -> None:
+    """Write atomically (two processes may build at once), keeping the newest entries of `kind`;
+    failing to write is not an error. `reducers`: how to pickle some types (copyreg style)."""
     import tempfile  # only when writing: not worth its import time on a hit
 
+    directory = entry.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=directory)
         try:
             with os.fdopen(fd, "wb") as fh:
                 pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
+                pickler.dispatch_table = {**copyreg.dispatch_table, **(reducers or {})}
                 pickler.dump(value)
             os.replace(tmp, entry)
         except BaseException:

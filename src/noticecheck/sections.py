@@ -28,14 +28,15 @@ from dataclasses import dataclass, replace
 
 from noticecheck.matching import Matcher
 from noticecheck.model import Block, BlockKind, Evidence, OutlinePart, Section, Text
+from noticecheck.precompiled import regex
 from noticecheck.rulebook import Cues
 
 # Sentence ends: . ! ? followed by space and a capital/digit/quote/bracket.
 # Abbreviations common in notices are protected first.
-_ABBREVIATIONS = re.compile(
+_ABBREVIATIONS = regex(
     r"\b(e\.g|i\.e|etc|Art|art|No|no|Mr|Mrs|Ms|Dr|St|Reg|reg|para|Sch|sch|s|ss|cf|approx|incl|Ltd|ltd|Co|vs)\.",
 )
-_SENTENCE_END = re.compile(
+_SENTENCE_END = regex(
     r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9•·])"
     # web extraction often loses the space between sentences ("the process.This notice"):
     # a full stop after a lower-case word, straight before a capitalised word, ends a sentence too
@@ -242,7 +243,7 @@ def _says_something_of(cue, blocks, index, sentences_of_block, sentences, counts
 _LIST_ITEM_MAX_WORDS = 25  # a line longer than this, starting with a capital, reads as prose, not a list item
 
 
-_QUESTION_START = re.compile(r"^\W*(why|what|how|who|where|when|which)\b", re.I)
+_QUESTION_START = regex(r"^\W*(why|what|how|who|where|when|which)\b", re.I)
 
 
 def _looks_like_list_content(text: str, kind: BlockKind) -> bool:
@@ -311,7 +312,7 @@ def _not_content_kinds(sentences: list[Sentence], cues: Cues, hits=None) -> list
     return kinds
 
 
-_CONTINUATION = re.compile(r"^\W*(for example|for instance|e\.g\.?|such as|this includes|these include|including)\b", re.I)
+_CONTINUATION = regex(r"^\W*(for example|for instance|e\.g\.?|such as|this includes|these include|including)\b", re.I)
 
 
 def _blank_spans(text: str, spans) -> str:
@@ -422,7 +423,7 @@ def _as_list_items(text: Text, cues: Cues) -> Text:
 # and the next word starts a new sentence is the heading split out again.
 _RUN_ON_MIN_WORDS = 40  # a block shorter than this kept its line breaks: leave it alone
 _RUN_ON_MAX_HEADING_WORDS = 12
-_RUN_ON_BOUNDARY = re.compile(r"(?:^|(?<=[.:?!])\s+)(?=[A-Z\u2018\u201c\"'])")
+_RUN_ON_BOUNDARY = regex(r"(?:^|(?<=[.:?!])\s+)(?=[A-Z\u2018\u201c\"'])")
 # Words that open a sentence in notices, after a heading whose line break was lost.
 # A capital that is not one of these (a name, "Public Task", "Article 6") may be
 # the heading's own next word, so no split is made there.
@@ -489,9 +490,9 @@ def _run_on_pieces(paragraph: str, headings) -> list[tuple[str, bool]]:
     return pieces
 
 
-_WORD = re.compile(r"\S+")
-_LEAD_IN_END = re.compile(r"(?<=:)\s+(?=[A-Z])")
-_SENTENCE_STOP = re.compile(r"[.?!](?=\s)")
+_WORD = regex(r"\S+")
+_LEAD_IN_END = regex(r"(?<=:)\s+(?=[A-Z])")
+_SENTENCE_STOP = regex(r"[.?!](?=\s)")
 _LEAD_IN_MAX_WORDS = 30
 
 
@@ -531,7 +532,7 @@ def _lead_in_after(piece: str, position: int) -> bool:
 
 
 _COPULA = frozenset({"is", "are", "was", "were"})
-_LINK = re.compile(r"https?:|www\.|@|\.(?:uk|com|org)\b", re.I)
+_LINK = regex(r"https?:|www\.|@|\.(?:uk|com|org)\b", re.I)
 
 
 def _run_on_heading_end(paragraph: str, start: int, headings) -> int | None:
@@ -563,7 +564,7 @@ def _run_on_heading_end(paragraph: str, start: int, headings) -> int | None:
     return None
 
 
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
+_POSTCODE = regex(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
 _ADDRESS_LINE_MAX_WORDS = 8
 _ADDRESS_MAX_LINES = 10
 

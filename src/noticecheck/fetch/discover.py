@@ -37,6 +37,7 @@ from lxml import etree
 from noticecheck.fetch.http import HTML_TYPES, NOTICE_TYPES, FetchResult, PoliteSession
 from noticecheck.fetch.transport import media_type
 from noticecheck.fetch.urls import dedupe_key, normalise_website, same_site, toggle_www
+from noticecheck.precompiled import regex
 
 DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".odt", ".doc", ".rtf")
 MAX_SITEMAPS = 4  # sitemap documents read per site (an index can name hundreds)
@@ -50,34 +51,34 @@ INDEX_PAGE_WORDS = 400  # a "notice" page with less own text than this that list
 
 # (pattern, confidence) on normalised link text or URL words; the best match counts.
 _NOTICE_CUES = (
-    (re.compile(r"\bprivacy notices?\b"), 90),
+    (regex(r"\bprivacy notices?\b"), 90),
     (
-        re.compile(
+        regex(
             r"\bhow (?:we|the school|the trust|schools?) (?:uses?|process(?:es)?|collects?|handles?) "
             r"(?:\w+ ){0,3}(?:information|data)\b"
         ),
         90,
     ),
-    (re.compile(r"\bfair processing\b"), 85),
-    (re.compile(r"\b(?:gdpr|data protection) (?:privacy )?notices?\b"), 80),
-    (re.compile(r"\b(?:pupils?|students?|parents?|carers?|workforce|staff|governors?|trustees?|volunteers?|applicants?) privacy\b"), 80),
-    (re.compile(r"\bprivacy (?:statement|information)\b"), 70),
-    (re.compile(r"\bprivacy policy\b"), 45),
+    (regex(r"\bfair processing\b"), 85),
+    (regex(r"\b(?:gdpr|data protection) (?:privacy )?notices?\b"), 80),
+    (regex(r"\b(?:pupils?|students?|parents?|carers?|workforce|staff|governors?|trustees?|volunteers?|applicants?) privacy\b"), 80),
+    (regex(r"\bprivacy (?:statement|information)\b"), 70),
+    (regex(r"\bprivacy policy\b"), 45),
 )
 # Documents (PDF, Word) whose name or link only says "privacy" or "GDPR".
-_DOCUMENT_CUE = (re.compile(r"\bprivacy\b|\bgdpr\b"), 50)
+_DOCUMENT_CUE = (regex(r"\bprivacy\b|\bgdpr\b"), 50)
 # Things that mention privacy but are not notices.
-_NOT_A_NOTICE = re.compile(
+_NOT_A_NOTICE = regex(
     r"\bcookies?\b|\bsubject access\b|\brequest form\b|\bdata protection policy\b|\bgdpr policy\b"
     r"|\bbreach\b|\bretention\b|\bfreedom of information\b|\bconsent form\b"
 )
 _HUB_TIERS = (
-    (1, re.compile(r"\bprivacy\b|\bgdpr\b|\bdata protection\b|\bfair processing\b|\bdata\b.*\bpolicy\b")),
-    (2, re.compile(r"\bpolic(?:y|ies)\b|\bstatutory\b|\bkey information\b|\bschool information\b|\bdocuments\b")),
-    (3, re.compile(r"\babout(?: us| the school)?\b|\bgovernance\b|\bgovernors\b|\bparents?\b|\bour school\b|\binformation\b")),
+    (1, regex(r"\bprivacy\b|\bgdpr\b|\bdata protection\b|\bfair processing\b|\bdata\b.*\bpolicy\b")),
+    (2, regex(r"\bpolic(?:y|ies)\b|\bstatutory\b|\bkey information\b|\bschool information\b|\bdocuments\b")),
+    (3, regex(r"\babout(?: us| the school)?\b|\bgovernance\b|\bgovernors\b|\bparents?\b|\bour school\b|\binformation\b")),
 )
 _BROAD_TIER = 3  # followed only from the home page: these words are everywhere
-_SKIP_LINK = re.compile(r"\b(?:news|calendar|events?|gallery|blog|term dates|vacanc(?:y|ies)|login|log in|search)\b")
+_SKIP_LINK = regex(r"\b(?:news|calendar|events?|gallery|blog|term dates|vacanc(?:y|ies)|login|log in|search)\b")
 # Official pages that talk about privacy but are not the school's notice.
 _OFFICIAL_HOSTS = ("gov.uk", "ico.org.uk", "nhs.uk", "police.uk", "europa.eu", "parliament.uk")
 
@@ -125,13 +126,13 @@ def _hub_tier(text: str, url: str) -> int | None:
 
 
 _AUDIENCE_CUES = (
-    ("governors", re.compile(r"\bgovern(?:ors?|ance)\b|\btrustees?\b|\bvolunteers?\b|\bmembers of the (?:board|trust)\b")),
+    ("governors", regex(r"\bgovern(?:ors?|ance)\b|\btrustees?\b|\bvolunteers?\b|\bmembers of the (?:board|trust)\b")),
     (
         "workforce",
-        re.compile(r"\bworkforce\b|\bstaff\b|\bemployees?\b|\bemployment\b|\b(?:job )?applicants?\b|\brecruitment\b|\bcandidates\b"),
+        regex(r"\bworkforce\b|\bstaff\b|\bemployees?\b|\bemployment\b|\b(?:job )?applicants?\b|\brecruitment\b|\bcandidates\b"),
     ),
-    ("parents", re.compile(r"\bparents?\b|\bcarers?\b|\bfamil(?:y|ies)\b|\bguardians?\b")),
-    ("pupils", re.compile(r"\bpupils?\b|\bstudents?\b|\blearners?\b|\bchild(?:ren)?(?:'s)?\b|\byoung people\b")),
+    ("parents", regex(r"\bparents?\b|\bcarers?\b|\bfamil(?:y|ies)\b|\bguardians?\b")),
+    ("pupils", regex(r"\bpupils?\b|\bstudents?\b|\blearners?\b|\bchild(?:ren)?(?:'s)?\b|\byoung people\b")),
 )
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from noticecheck.fetch.urls import normalise_website
+from noticecheck.precompiled import regex
 
 OPERATING_STATUSES = ("open", "open, but proposed to close")
 GIAS_REQUIRED = ("URN", "EstablishmentName", "SchoolWebsite")
@@ -70,14 +71,14 @@ class School:
 
 # Order matters: "Other independent special school" is independent, not maintained.
 _TYPE_RULES = (
-    ("independent", re.compile(r"independent|non-maintained")),
+    ("independent", regex(r"independent|non-maintained")),
     (
         "academy",
-        re.compile(r"academ|free school|university technical college|\butc\b|studio school|city technology college"),
+        regex(r"academ|free school|university technical college|\butc\b|studio school|city technology college"),
     ),
     (
         "maintained",
-        re.compile(
+        regex(
             r"community|voluntary aided|voluntary controlled|foundation|pupil referral|nursery school"
             r"|\bmaintained\b|\bla\b|local authority"
         ),

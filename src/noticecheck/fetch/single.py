@@ -13,8 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 from noticecheck.media import SERVED_AS
 from noticecheck.model import Document, UnreadableInput
+from noticecheck.precompiled import regex
 
-URL_RE = re.compile(r"^https?://", re.I)
+URL_RE = regex(r"^https?://", re.I)
 
 # What a privacy notice can be served as, plus any download: one URL the user chose
 # is sniffed by its content, whatever the server calls it.

@@ -12,13 +12,15 @@ import ipaddress
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from noticecheck.precompiled import regex
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # "http//x", "http:/x", "https:\\x", "http;//x": typing slips seen in registry data.
-_SCHEME_SLIP = re.compile(r"^(https?)\s*[:;]?\s*[/\\]+", re.IGNORECASE)
-_OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+_SCHEME_SLIP = regex(r"^(https?)\s*[:;]?\s*[/\\]+", re.IGNORECASE)
+_OTHER_SCHEME = regex(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_LABEL = regex(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TLD = regex(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 
 
 def _clean_host(host: str) -> str | None:

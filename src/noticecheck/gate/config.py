@@ -30,7 +30,6 @@ import difflib
 import functools
 import fnmatch
 import os
-import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,6 +38,7 @@ from typing import Any
 
 from noticecheck.context import PHASE_AGES
 from noticecheck.model import AUDIENCES, JURISDICTIONS, SCHOOL_TYPES
+from noticecheck.precompiled import regex
 from noticecheck.rulebook import did_you_mean
 
 CONFIG_NAMES = ("noticecheck.toml", ".noticecheck.toml")
@@ -298,7 +298,7 @@ def _directory(base: Path, item: str, where: str) -> Path:
     return folder
 
 
-_AGE_RANGE = re.compile(r"\s*(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\s*")
+_AGE_RANGE = regex(r"\s*(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\s*")
 
 
 def parse_age_range(raw: Any, where: str) -> tuple[int, int]:

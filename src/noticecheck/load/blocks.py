@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from noticecheck.model import Block, BlockKind
+from noticecheck.precompiled import regex
 
 # Invisible characters that split words in copy-pasted text; removed, not spaced.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe\x02"), None)
@@ -25,7 +26,7 @@ TRAILERS = "\"'’”)]*_"
 # A UTF-8 no-break space read as Windows-1252 becomes "Â" + no-break space; web pages made from
 # Word documents are full of it ("registered as a ‘DataÂ Controller’"). A capital Â at the end of
 # a word is never Welsh or French (those write it before a letter), so it goes.
-_MOJIBAKE_NBSP = re.compile(r"\u00c2(?=[\s\u00a0]|$)")
+_MOJIBAKE_NBSP = regex(r"\u00c2(?=[\s\u00a0]|$)")
 
 
 def normalise(text: str) -> str:
@@ -63,8 +64,8 @@ def make_block(kind: BlockKind, text: str, line: int, level: int = 0) -> Block |
 
 # Bullet symbols that are never the start of a word may hug the text; dashes,
 # asterisks and a lone "o" (Word's second-level bullet pasted as text) need a space.
-SYMBOL_BULLET = re.compile(r"^\s*[•·○◦▪▫■□●►▸➢✓✔❖]\s*(.*)$", re.S)
-DASH_BULLET = re.compile(r"^\s*(?:[-*+–—]|o)\s+(.+)$", re.S)
+SYMBOL_BULLET = regex(r"^\s*[•·○◦▪▫■□●►▸➢✓✔❖]\s*(.*)$", re.S)
+DASH_BULLET = regex(r"^\s*(?:[-*+–—]|o)\s+(.+)$", re.S)
 
 
 def bullet_body(text: str) -> str | None:
@@ -73,7 +74,7 @@ def bullet_body(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-_URL = re.compile(r"https?://|www\.|\S@\S", re.I)
+_URL = regex(r"https?://|www\.|\S@\S", re.I)
 
 
 def has_address(text: str) -> bool:

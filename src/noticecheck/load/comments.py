@@ -24,25 +24,26 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from noticecheck.model import Block, Directive
+from noticecheck.precompiled import regex
 
 DIRECTIVE_MEDIA_TYPES = frozenset({"text/html", "text/markdown"})
 
 # The head of a directive, matched only where a "<!--" was found; the body runs
 # to the next "-->" (see _comments: a lazy `.*?-->` regex rescans the rest of
 # the text from every unclosed opener, quadratic on "<!-- noticecheck:" * n).
-_HEAD = re.compile(r"<!--\s*noticecheck\s*:", re.I)
+_HEAD = regex(r"<!--\s*noticecheck\s*:", re.I)
 _CLOSE = "-->"
 MAX_BODY = 2000  # characters; a real directive is a line ("disable=a,b -- reason")
 # "disable=a,b -- reason": the reason starts at the first "--" after a space or
 # the "=" (ids hold single hyphens). Two searches, not one lazy regex over the
 # body, so a body of many "--" costs linear time.
-_ACTION = re.compile(r"(?P<action>disable-next|disable)\s*=\s*")
-_REASON_AFTER = re.compile(r"(?<=[\s=])--")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_TAG = re.compile(r"<[^<>]*>")  # not [^>]*: from every "<" with no ">" after it that rescans to the end
-_ANY_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
-_MENTION = re.compile("noticecheck", re.I)
+_ACTION = regex(r"(?P<action>disable-next|disable)\s*=\s*")
+_REASON_AFTER = regex(r"(?<=[\s=])--")
+_NAME = regex(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_LINE_BREAK = regex(r"\r\n|\r|\n")
+_TAG = regex(r"<[^<>]*>")  # not [^>]*: from every "<" with no ">" after it that rescans to the end
+_ANY_COMMENT = regex(r"<!--.*?(?:-->|$)", re.S)
+_MENTION = regex("noticecheck", re.I)
 MAX_QUOTE = 160
 
 

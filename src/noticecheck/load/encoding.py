@@ -25,6 +25,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from noticecheck.precompiled import regex
+
 # Longest first: the UTF-32 LE mark starts with the UTF-16 LE mark.
 BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -37,7 +39,7 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 # Labels browsers treat as windows-1252 (WHATWG Encoding Standard).
 _CP1252_ALIASES = {"iso8859-1", "latin-1", "ascii", "cp1252", "iso8859-15"}
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
+_META_CHARSET = regex(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
 _MOSTLY_ASCII = 0.9
 
 

@@ -29,6 +29,7 @@ from noticecheck.load.comments import find_directives
 from noticecheck.load.encoding import declared_charset, decode
 from noticecheck.load.errors import empty
 from noticecheck.model import Block, BlockKind, Document, Text
+from noticecheck.precompiled import regex
 
 DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "form", "iframe", "object", "embed",
@@ -54,11 +55,11 @@ _CONTENT_WORDS = frozenset({"content", "entry", "article", "post", "main", "page
 _COOKIE_WORDS = frozenset({"cookie", "consent", "gdpr"})
 COOKIE_SECTION_MIN_WORDS = 60
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_TOKEN = re.compile(r"[a-z]+")
+_TOKEN = regex(r"[a-z]+")
 _CONTENT_IDS = frozenset({"content", "main-content", "maincontent", "main_content"})
-_INERT_START = re.compile(r"<(script|style|svg|noscript|template)\b|<!--", re.I)
-_INERT_END = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "svg", "noscript", "template")}
-_COMMENT_END = re.compile(r"-->")
+_INERT_START = regex(r"<(script|style|svg|noscript|template)\b|<!--", re.I)
+_INERT_END = {name: regex(rf"</{name}\s*>", re.I) for name in ("script", "style", "svg", "noscript", "template")}
+_COMMENT_END = regex(r"-->")
 MAIN_SHARE = 0.3  # a main area with less of the text than this is a wrong guess
 PROTECT_SHARE = 0.5  # an element with this much of the text is not chrome
 

@@ -28,10 +28,11 @@ both trees from the same markup and compare them node by node.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from html.entities import html5
 from html.parser import HTMLParser
+
+from noticecheck.precompiled import regex
 
 ROOT_NAME = "[document]"
 ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"
@@ -57,7 +58,7 @@ LIST_ATTRIBUTES = {
     "output": {"for"},
 }
 _UNIVERSAL_LISTS = LIST_ATTRIBUTES["*"]
-_TOKENS = re.compile(r"\S+")
+_TOKENS = regex(r"\S+")
 
 
 # -- strings ---------------------------------------------------------------------
@@ -258,8 +259,8 @@ def numeric_reference(number: int) -> str:
     return chr(number)
 
 
-_DECIMAL_PREFIX = re.compile("^([0-9]+)(.*)")
-_HEX_PREFIX = re.compile("^([0-9a-f]+)(.*)")
+_DECIMAL_PREFIX = regex("^([0-9]+)(.*)")
+_HEX_PREFIX = regex("^([0-9a-f]+)(.*)")
 
 
 def charref_text(name: str) -> tuple[str, str]:

@@ -15,30 +15,31 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from noticecheck.load.blocks import bullet_body, normalise
+from noticecheck.precompiled import regex
 
 SETEXT_MAX_WORDS = 20  # a longer "paragraph" above ---- is prose over a rule
 BOLD_LINE_MAX_WORDS = 20
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = regex(r"\r\n|\r|\n")
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
-_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_ATX = regex(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = regex(r"^ {0,3}(=+|-{2,})[ \t]*$")
+_RULE = regex(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 # 1. 1) a) a. (a) (1) (iv) iv) -- but not "J. Bloggs": capitals only with ")".
-_ENUM = re.compile(
+_ENUM = regex(
     r"^\s*(?:(?P<num>\d{1,3})[.)]|(?:[a-z]|[ivxlc]{1,6})[.)]|[A-Z]\)|\((?:\d{1,3}|[a-zA-Z]|[ivxlc]{1,6})\))\s+(?P<body>.+)$"
 )
-_OUTLINE = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<body>.+)$")
-_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(?P<body>.+?)(?<=\S)\1\s*(?P<colon>:?)\s*$")
+_OUTLINE = regex(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<body>.+)$")
+_BOLD_LINE = regex(r"^\s*(\*\*|__)(?=\S)(?P<body>.+?)(?<=\S)\1\s*(?P<colon>:?)\s*$")
 
 # Inline Markdown: keep words and URLs, drop the punctuation around them.
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+|[^@<>\s]+@[^@<>\s]+\.[^@<>\s]+)>", re.I)
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
-_CODE = re.compile(r"`([^`]+)`")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
+_IMAGE = regex(r"!\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_LINK = regex(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_AUTOLINK = regex(r"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+|[^@<>\s]+@[^@<>\s]+\.[^@<>\s]+)>", re.I)
+_STRONG = regex(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = regex(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+_CODE = regex(r"`([^`]+)`")
+_ESCAPE = regex(r"\\([\\`*_{}\[\]()#+\-.!>])")
 _SOFT_HYPHENS = ("\u00ad", "\x02")  # \x02 is how pdfium marks a hyphenation point
 
 

@@ -20,6 +20,7 @@ from noticecheck.load.errors import corrupt
 from noticecheck.load.office import dc_title, numbered_text, parse_member
 from noticecheck.load.zipguard import open_checked
 from noticecheck.model import BlockKind, Document, Text
+from noticecheck.precompiled import regex
 
 KIND = "ODT"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -46,7 +47,7 @@ SKIP = frozenset(
         _t("bookmark-ref"), f"{{{OFFICE}}}annotation", f"{{{OFFICE}}}forms",
     }
 )  # fmt: skip
-_HEADING_STYLE = re.compile(r"^heading(?:_20_|\s)?(\d)?$", re.I)
+_HEADING_STYLE = regex(r"^heading(?:_20_|\s)?(\d)?$", re.I)
 _TITLE_STYLES = {"title": 1, "subtitle": 2}
 
 

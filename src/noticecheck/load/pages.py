@@ -14,12 +14,13 @@ import re
 from collections import Counter
 
 from noticecheck.load.blocks import normalise
+from noticecheck.precompiled import regex
 
 FURNITURE_ZONE = 2  # lines at the top and bottom of a page that may be header/footer
 FURNITURE_SHARE = 0.6  # on this share of pages (and at least 2) a line is furniture
 FURNITURE_MAX_WORDS = 20
-_PAGE_NUMBER = re.compile(r"^(?:page\s*)?#(?:\s*(?:of|/)\s*#)?$|^[-–—]\s*#\s*[-–—]$|\bpage\s*#\s*(?:of|/)\s*#$", re.I)
-_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = regex(r"^(?:page\s*)?#(?:\s*(?:of|/)\s*#)?$|^[-–—]\s*#\s*[-–—]$|\bpage\s*#\s*(?:of|/)\s*#$", re.I)
+_DIGITS = regex(r"\d+")
 FORM_FEED = "\f"
 
 

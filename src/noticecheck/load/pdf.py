@@ -25,14 +25,15 @@ from noticecheck.load.pdfguard import check_pages, check_pdf_size
 from noticecheck.load.lines import split_lines, starts_with_bullet
 from noticecheck.load.plain import text_to_blocks
 from noticecheck.model import Document, Text, UnreadableInput
+from noticecheck.precompiled import regex
 
 _PDFIUM_LOCK = threading.Lock()
 MIN_CHARS_PER_PAGE = 20  # fewer extractable characters than this per page: a scan
 PARAGRAPH_GAP = 1.25  # a line pitch this many times the usual one starts a new block
 FONT_CHANGE = 0.15  # line heights differing by more than this share: a change of style
 INDENT_TOLERANCE = 2.0  # points: how far right of a bullet a line must start to belong to its item
-_FIRST_LETTER = re.compile(r"[^\W_]")
-_BOILERPLATE_TITLES = re.compile(r"^(?:untitled|microsoft word\b|document\d*$|title$)", re.I)
+_FIRST_LETTER = regex(r"[^\W_]")
+_BOILERPLATE_TITLES = regex(r"^(?:untitled|microsoft word\b|document\d*$|title$)", re.I)
 
 
 def load_pdf(doc: Document, media_type: str) -> Text:

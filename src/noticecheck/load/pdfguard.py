@@ -14,17 +14,17 @@ without decoding any page).
 
 from __future__ import annotations
 
-import re
 import zlib
 
 from noticecheck.load.errors import human_size
 from noticecheck.model import UnreadableInput
+from noticecheck.precompiled import regex
 
 MAX_DECOMPRESSED = 100 * 1024 * 1024  # all Flate streams together; a real notice needs a few MB
 MAX_PAGES = 1000  # a real notice has a few dozen
 _STEP = 1024 * 1024
 # "stream" then an end of line starts stream data; "endstream" ends it.
-_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_STREAM = regex(rb"(?<!end)stream\r?\n")
 
 
 def too_large_decompressed(detail: str) -> UnreadableInput:

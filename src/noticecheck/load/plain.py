@@ -45,26 +45,27 @@ from noticecheck.load.lines import Line, Shape, classify, clean_links, split_lin
 from noticecheck.load.pages import FORM_FEED, paged_text_lines
 from noticecheck.load.sniff import MARKDOWN
 from noticecheck.model import Block, BlockKind, Document, Text
+from noticecheck.precompiled import regex
 
 # "Tel: 01234 567890", "Date reviewed: 12/02/2025": a label (a few words, one of
 # them a contact or date word), a colon, a value. Contact details, not headings.
-_LABEL_VALUE = re.compile(r"^(?P<label>[^:]{1,40}):\s*\S")
+_LABEL_VALUE = regex(r"^(?P<label>[^:]{1,40}):\s*\S")
 _LABEL_WORDS = frozenset(
     "tel telephone phone mobile fax email e-mail web website address postcode dpo name role date dated "
     "updated reviewed review approved version ref reference issued adopted published officer contact "
     "controller headteacher head manager lead clerk".split()
 )
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
-_DATE_ONLY = re.compile(
+_DATE_ONLY = regex(
     rf"^(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS})[a-z]*\.?,?\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})$",
     re.I,
 )
 # "Updated April 2013", "Last reviewed September 2026": a date stamp, not a heading.
-_DATE_STAMP = re.compile(
+_DATE_STAMP = regex(
     r"^(?:last\s+)?(?:updated|reviewed|revised|amended|issued|approved|published|version|review date|date)\b.*\d{4}$",
     re.I,
 )
-_POSTCODE_END = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
+_POSTCODE_END = regex(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
 _SUBJECT_PRONOUNS = frozenset("i we you they he she it".split())
 # Words a heading never ends on but a wrapped line often does.
 _DANGLING = frozenset("and or but the a an of our your their its that which if".split())
@@ -73,7 +74,7 @@ _LEADS_IN = frozenset(
     "to on with for by from of in at as into about include includes including are is be keep hold use "
     "collect share following below that we they you such".split()
 )
-_FIRST_LETTER = re.compile(r"[^\W_]")
+_FIRST_LETTER = regex(r"[^\W_]")
 SHORT_RUN_WORDS = 8
 SHORT_RUN_CHARS = 60
 SHORT_RUN_MIN = 3

@@ -17,6 +17,7 @@ from noticecheck.load.encoding import bom_encoding, bomless_utf16
 from noticecheck.load.errors import corrupt, empty, unknown_type
 from noticecheck.media import DOCX, HTML, LOADABLE, MARKDOWN, NOTICE_TYPES, ODT, PDF, PLAIN
 from noticecheck.model import Document, UnreadableInput
+from noticecheck.precompiled import regex
 
 MEDIA_TYPES = LOADABLE
 TEXT_TYPES = (PLAIN, MARKDOWN, HTML)
@@ -48,12 +49,12 @@ _SAMPLE = 65536
 
 # A document that opens as HTML: doctype/html/head/body first, after an
 # optional XML declaration and comments.
-_HTML_STRONG = re.compile(
+_HTML_STRONG = regex(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
     re.I | re.S,
 )
 # Fragments: several common tags. Only used when the name says nothing.
-_HTML_WEAK = re.compile(r"<(?:p|div|h[1-6]|br|ul|ol|li|table|meta|title|span|section|article|a\s+href)\b[^>]*>", re.I)
+_HTML_WEAK = regex(r"<(?:p|div|h[1-6]|br|ul|ol|li|table|meta|title|span|section|article|a\s+href)\b[^>]*>", re.I)
 
 
 def suffix_of(doc: Document) -> str:

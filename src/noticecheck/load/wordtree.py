@@ -45,6 +45,7 @@ from noticecheck.load.wordxml import (
     WordDocument,
 )
 from noticecheck.model import Block, BlockKind
+from noticecheck.precompiled import regex
 
 # The mammoth route's style map (load/docx.py passes it); the fast route reads the same rules from it.
 STYLE_MAP = "\n".join(
@@ -94,7 +95,7 @@ def _list(level: int, ordered: bool) -> tuple:
 
 
 PARAGRAPH_PATH = ((("p",), True),)
-_STYLE_RULE = re.compile(r"^p\[style-name='([^']+)'\] => ([a-z0-9 >:]+)$")
+_STYLE_RULE = regex(r"^p\[style-name='([^']+)'\] => ([a-z0-9 >:]+)$")
 
 
 def _our_rules(style_map: str) -> tuple:

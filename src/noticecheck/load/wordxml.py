@@ -37,6 +37,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from noticecheck.precompiled import regex
+
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{_W}}}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -59,8 +61,8 @@ FALLBACK = f"{MC}Fallback"
 _UNMODELLED = (b"http://purl.oclc.org/ooxml/", b"<!DOCTYPE", b"<![CDATA[")
 STYLES_CACHE_MAX_BYTES = 1024 * 1024
 _ASCII_COMPATIBLE = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
-_HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(\\l\s+)?(?:"(.*)"|([^\\]\S*))')
-_CHECKBOX_FIELD = re.compile(r"\s*FORMCHECKBOX\s*")
+_HYPERLINK_FIELD = regex(r'^\s*HYPERLINK\s+(\\l\s+)?(?:"(.*)"|([^\\]\S*))')
+_CHECKBOX_FIELD = regex(r"\s*FORMCHECKBOX\s*")
 
 
 class NeedsMammoth(Exception):

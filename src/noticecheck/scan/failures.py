@@ -13,6 +13,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
+from noticecheck.precompiled import regex
 from noticecheck.scan.status import STATUS_LABELS
 from noticecheck.scan.store import SchoolRecord
 
@@ -21,15 +22,15 @@ _NETWORKS = tuple(
     ipaddress.ip_network(n)
     for n in ("127.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12", "10.0.0.0/8", "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10")
 )
-_REFUSED = re.compile(r"it resolves to (\S+), an? [\w -]+ address")
+_REFUSED = regex(r"it resolves to (\S+), an? [\w -]+ address")
 
 # cause -> (pattern in the reason, what it means, what to try)
 _CAUSES = {
-    "connection-refused": (re.compile(r"connection refused by"), "every website refused the connection",
+    "connection-refused": (regex(r"connection refused by"), "every website refused the connection",
                            "check that this machine can reach the web (a firewall or proxy in the way?)"),
-    "no-such-host": (re.compile(r"no such host|could not be resolved|does not resolve", re.I),
+    "no-such-host": (regex(r"no such host|could not be resolved|does not resolve", re.I),
                      "no website's name could be looked up", "check that this machine is online and its DNS works"),
-    "timeout": (re.compile(r"no answer from .* within"), "no website answered in time",
+    "timeout": (regex(r"no answer from .* within"), "no website answered in time",
                 "if the network is slow, give each request longer with --timeout 60"),
 }
 

@@ -16,7 +16,6 @@ as data: links instead of being kept on the server for a second request.
 from __future__ import annotations
 
 import base64
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -25,13 +24,14 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from noticecheck.load.errors import human_size
 from noticecheck.model import AUDIENCES, SCHOOL_TYPES, UnreadableInput
+from noticecheck.precompiled import regex
 from noticecheck.web.guard import HEADERS, InMemoryRequest, RateLimiter, csrf_ok, csrf_token
 from noticecheck.web.service import PASTED, BadRequest, Checked, Checker, Found, FormOptions
 
 DEFAULT_UPLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_RATE = 30  # checks per client per minute
 TEXT_LIMIT_NOTE = "Paste the notice's text, or choose its file, or give its web address."
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+_SAFE_NAME = regex(r"[^A-Za-z0-9._ -]+")
 
 
 @dataclass(frozen=True)

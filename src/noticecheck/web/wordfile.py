@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import bisect
 import io
-import re
 
 from noticecheck.model import BlockKind, Text
+from noticecheck.precompiled import regex
 
 AUTHOR = "noticecheck"
 WORD_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_SPACE = re.compile(r"\s+")
+_SPACE = regex(r"\s+")
 _MATCH_CHARS = 80  # a block matches a paragraph on this much of its text
 _WINDOW = 60  # paragraphs looked through for a block that matches none exactly
 

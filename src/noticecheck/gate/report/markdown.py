@@ -11,11 +11,11 @@ special characters, table pipes, Markdown emphasis/link characters, and
 from __future__ import annotations
 
 import html
-import re
 
 from noticecheck.gate.report.formats import Outcome, Report, display_path, fixed_lines, message_with_note
+from noticecheck.precompiled import regex
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#~|])")
+_MD_SPECIAL = regex(r"([\\`*_\[\]#~|])")
 _ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 
 
