@@ -26,11 +26,9 @@ rulebook only in `select_rules`, once extra rule packs are loaded.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import fnmatch
 import os
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -148,6 +146,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    import tomllib  # only where there is a file to read (module imports count at every start)
+
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -181,6 +181,8 @@ def load_config(path: Path) -> Config:
 
 
 def _read_table(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -213,6 +215,8 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Config:
             table[key] = table.pop(alias)
     for key in table:
         if key not in KEYS:
+            import difflib  # only on a mistake
+
             close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(KEYS)}"
             raise ConfigError(f"{where}: unknown key {key!r}{hint}")

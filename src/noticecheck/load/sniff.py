@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import zipfile
 
 from noticecheck.load.encoding import bom_encoding, bomless_utf16
 from noticecheck.load.errors import corrupt, empty, unknown_type
@@ -146,6 +145,8 @@ def _not_text(suffix: str, by_name: str | None) -> UnreadableInput:
 
 
 def _sniff_zip(data: bytes, by_name: str | None) -> str:
+    import zipfile  # only for ZIP-shaped input: a plain-text check need not pay for its import
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -169,6 +170,8 @@ def _sniff_zip(data: bytes, by_name: str | None) -> str:
 
 
 def _small_member(archive: zipfile.ZipFile, name: str) -> str | None:
+    import zipfile
+
     info = archive.getinfo(name)
     if info.file_size > 200:  # the ODF mimetype member is a few dozen bytes
         return None

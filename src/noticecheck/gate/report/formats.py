@@ -13,7 +13,6 @@ every rule; JUnit has one testcase per rule), and the --fail-on threshold.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -233,6 +232,8 @@ def render_statistics(report: Report) -> str:
 
 def render_json(report: Report) -> str:
     """The versioned JSON report; set-aside findings are listed too, flagged `suppressed` or `baseline`."""
+    import json  # only for this format: the text report is the common one
+
     from noticecheck.gate.report.json_report import report_to_dict
 
     data = report_to_dict(report.results)
