@@ -216,3 +216,42 @@ def test_per_source_ignores_match_globs_relative_to_the_config(tmp_path):
     rules = [{f["rule"] for f in d["findings"]} for d in found]
     assert "outdated-dpa-1998" not in rules[0] and "outdated-dpa-1998" in rules[1]
     assert "retention-missing" in rules[1] and "retention-missing" not in rules[2]
+
+
+_TOOL_TABLES = [
+    "[tool.noticecheck]\nselect = ['x']\n",
+    "[ tool . noticecheck ]\n",
+    '[tool."noticecheck"]\n',
+    "[[tool.noticecheck]]\nx = 1\n",
+    "[tool]\nnoticecheck = {}\n",
+    "[ 'tool' ]\nother = 1\nnoticecheck.select = []\n",
+    "tool.noticecheck.select = []\n",
+    "tool = { noticecheck = { select = [] } }\n",
+    '[tool."notic\\u0065check"]\n',
+    '["t\\u006fol".noticecheck]\n',
+    "[tool.noticecheck.per-source-ignores]\n",
+]
+_NOT_OURS = [
+    '[project]\nname = "noticecheck"\n[project.scripts]\nnoticecheck = "noticecheck.cli:main"\n'
+    '[tool.hatch.build]\npackages = ["src/noticecheck"]\n',
+    "[tool.ruff]\nline-length = 100\n",
+    "",
+]
+
+
+def test_a_pyproject_is_parsed_whenever_it_may_hold_our_table(tmp_path):
+    """The quick look that spares parsing never turns away a file that has a [tool.noticecheck] table."""
+    import tomllib
+
+    from noticecheck.gate.config import _has_tool_table, _may_hold_tool_table
+
+    for text in _TOOL_TABLES + _NOT_OURS:
+        data = tomllib.loads(text)
+        ours = isinstance(data.get("tool"), dict) and "noticecheck" in data["tool"]
+        if ours:
+            assert _may_hold_tool_table(text), text
+        path = tmp_path / "pyproject.toml"
+        path.write_text(text, encoding="utf-8")
+        assert _has_tool_table(path) == ours, text
+    assert all(not _may_hold_tool_table(t) for t in _NOT_OURS)  # and it does spare the common case
+    assert sum(_may_hold_tool_table(t) for t in _TOOL_TABLES) == len(_TOOL_TABLES)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import fnmatch
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -145,12 +146,31 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+# In TOML a [tool.noticecheck] table can only be opened on a line that names tool and then noticecheck
+# (a table header, a dotted key, an inline table: none of them spans lines), or by a noticecheck key
+# under a [tool] header; a quoted key could also spell either word with \u escapes. A pyproject.toml
+# with none of these (most projects', this one's too) is not parsed: TOML parsing is pure Python and
+# cost a one-file check run inside a project a twentieth of its time.
+_TOOL_HEADER = regex(r"""^[ \t]*\[[ \t]*(?:tool|"tool"|'tool')[ \t]*\]""", re.MULTILINE)
+_TOOL_THEN_OURS = regex(r"tool.*noticecheck")  # '.' stops at a line break
+
+
+def _may_hold_tool_table(text: str) -> bool:
+    return "\\u" in text or "\\U" in text or bool(_TOOL_THEN_OURS.search(text) or _TOOL_HEADER.search(text))
+
+
 def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False  # someone else's unreadable pyproject is not our config
+    if not _may_hold_tool_table(text):
+        return False
     import tomllib  # only where there is a file to read (module imports count at every start)
 
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return False  # someone else's broken pyproject is not our config
     return isinstance(data.get("tool"), dict) and "noticecheck" in data["tool"]
 
