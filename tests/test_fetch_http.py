@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -507,3 +508,35 @@ def test_tls_is_verified_against_the_host_name_while_connecting_to_the_pinned_ad
     assert good.outcome == "ok" and good.data == b"secure"
     assert wrong_name.outcome == "unreachable"
     assert "TLS" in wrong_name.error
+
+
+def test_one_place_is_not_held_while_a_host_waits_its_turn():
+    """max_in_flight=1: while thread A waits out site a's interval, thread B's request to site b
+    goes (the servers' own logs show b's first request between a's two), and no two requests
+    are ever answered at once."""
+    lock = threading.Lock()
+    state = {"now": 0, "most": 0}
+
+    def counted(request):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+        return html("page")
+
+    routes = {"/1": counted, "/2": counted}
+    with LoopbackServer(routes) as a, LoopbackServer(routes) as b:
+        policy = loopback_policy(per_host_interval=0.5, respect_robots=False, max_in_flight=1)
+        with PoliteSession(policy) as polite, ThreadPoolExecutor(2) as pool:
+            first = pool.submit(lambda: [polite.get(a.url(p)).outcome for p in ("/1", "/2")])
+            while not a.hits("/1"):
+                time.sleep(0.01)
+            second = pool.submit(lambda: [polite.get(b.url(p)).outcome for p in ("/1", "/2")])
+            assert first.result() == second.result() == ["ok", "ok"]
+    a1, a2 = (seen.time for seen in a.requests)
+    b1, b2 = (seen.time for seen in b.requests)
+    assert a1 < b1 < a2  # b went while a waited
+    assert a2 - a1 >= 0.5 and b2 - b1 >= 0.5  # each host still had its interval
+    assert state["most"] == 1

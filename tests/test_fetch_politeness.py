@@ -165,3 +165,99 @@ def test_guard_caches_answers_and_refusals():
 def test_allow_private_admits_everything():
     guard = AddressGuard(allow_private=True, resolver=lambda host, port: ["10.0.0.1"])
     assert guard.addresses("lan.test", 80) == ("10.0.0.1",)
+
+
+# -- the ready-queue: places are held only by requests that may go now ------------------
+
+
+def test_a_request_waiting_for_its_turn_holds_no_place():
+    """One place in all: thread A sleeps until host a may be asked again; B's request for host b takes the place meanwhile."""
+    a_sleeping, release_a, b_done = threading.Event(), threading.Event(), threading.Event()
+    clock = FakeClock()
+
+    def sleep(seconds: float) -> None:
+        a_sleeping.set()
+        release_a.wait(timeout=10)
+        clock.sleep(seconds)
+
+    scheduler = Scheduler(clock=clock, sleep=sleep, max_in_flight=1)
+    with scheduler.slot({"host:a": 50.0, "ip:1": 50.0}):
+        pass
+
+    def for_host_a() -> None:
+        with scheduler.slot({"host:a": 50.0, "ip:1": 50.0}):
+            pass
+
+    def for_host_b() -> None:
+        with scheduler.slot({"host:b": 50.0, "ip:2": 50.0}):
+            assert scheduler.in_flight == 1
+            b_done.set()
+
+    thread_a = threading.Thread(target=for_host_a)
+    thread_a.start()
+    assert a_sleeping.wait(timeout=10)
+    assert scheduler.in_flight == 0  # A waits for its time without a place
+    thread_b = threading.Thread(target=for_host_b)
+    thread_b.start()
+    assert b_done.wait(timeout=10)
+    release_a.set()
+    for thread in (thread_a, thread_b):
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+    assert clock.sleeps == [50.0] and scheduler.in_flight == 0
+
+
+def test_max_in_flight_bounds_the_slots_held_at_once():
+    scheduler = Scheduler(max_in_flight=2)
+    inside, leave = [], threading.Event()
+    lock = threading.Lock()
+    entered = threading.Semaphore(0)
+
+    def request(key: str) -> None:
+        with scheduler.slot({key: 0.0}):
+            with lock:
+                inside.append(key)
+            entered.release()
+            leave.wait(timeout=10)
+
+    threads = [threading.Thread(target=request, args=(f"host:{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    assert entered.acquire(timeout=10) and entered.acquire(timeout=10)
+    assert not entered.acquire(timeout=0.3)  # the third waits for a place...
+    assert scheduler.in_flight == 2 and len(inside) == 2 and scheduler.waiting_for_place == 1
+    leave.set()
+    assert entered.acquire(timeout=10)  # ...and gets one when another is given back
+    for thread in threads:
+        thread.join(timeout=10)
+    assert sorted(inside) == ["host:0", "host:1", "host:2"] and scheduler.in_flight == 0
+
+
+def test_a_freed_place_goes_first_to_the_busiest_key():
+    """Requests queued behind one shared IP are the scan's critical path: they get a freed place first."""
+    scheduler = Scheduler(max_in_flight=1)
+    order: list[str] = []
+    lock = threading.Lock()
+
+    def request(name: str, keys: dict[str, float]) -> None:
+        with scheduler.slot(keys):
+            with lock:
+                order.append(name)
+
+    held = scheduler.slot({"host:x": 0.0})
+    held.__enter__()
+    requests = [("w1", {"host:a": 0.0, "ip:1": 0.0}), ("w2", {"host:b": 0.0, "ip:9": 0.0}), ("w3", {"host:c": 0.0, "ip:9": 0.0})]
+    threads = []
+    for count, (name, keys) in enumerate(requests, start=1):
+        threads.append(threading.Thread(target=request, args=(name, keys)))
+        threads[-1].start()
+        for _ in range(1000):  # queue them in this order
+            if scheduler.waiting_for_place == count:
+                break
+            threading.Event().wait(0.005)
+        assert scheduler.waiting_for_place == count
+    held.__exit__(None, None, None)
+    for thread in threads:
+        thread.join(timeout=10)
+    # ip:9 has two requests queued, so one of them goes first; then the queue order
+    assert order == ["w2", "w1", "w3"]

@@ -11,6 +11,8 @@ records every failure as data. On the way it
   5xx = disallow all, per RFC 9309) and its Crawl-delay;
 * spaces requests per host and per resolved IP (politeness.py), holding no
   global lock while it waits, so a thread pool can scan many hosts at once;
+  `max_in_flight` bounds the requests sent at once, and a thread waiting for
+  its host's turn does not count against it;
 * follows redirects itself, re-checking scheme, address and robots at every
   hop ("redirect-loop" on a loop or more than max_redirects hops);
 * retries 429/500/502/503/504 and dropped connections with exponential backoff,
@@ -104,6 +106,7 @@ class FetchPolicy:
     max_retry_wait: float = 60.0  # longest Retry-After/backoff we wait; a longer Retry-After gives up
     max_crawl_delay: float = 60.0  # a robots Crawl-delay above this blocks the site for the run
     ca_bundle: str | None = None  # a CA file to verify TLS with instead of certifi's (tests, inspecting networks)
+    max_in_flight: int | None = None  # requests sent at once over all hosts (a scan's concurrency); None = no bound
 
     def __post_init__(self) -> None:
         for name in ("per_host_interval", "per_ip_interval", "backoff", "max_retry_wait", "max_crawl_delay"):
@@ -113,6 +116,8 @@ class FetchPolicy:
             raise ValueError(f"FetchPolicy.timeout must be > 0, not {self.timeout}")
         if self.max_bytes <= 0:
             raise ValueError(f"FetchPolicy.max_bytes must be > 0, not {self.max_bytes}")
+        if self.max_in_flight is not None and self.max_in_flight < 1:
+            raise ValueError(f"FetchPolicy.max_in_flight must be at least 1, not {self.max_in_flight}")
         if self.retries < 0 or self.max_redirects < 0:
             raise ValueError("FetchPolicy.retries and max_redirects must be >= 0")
         if isinstance(self.allowed_networks, str):
@@ -167,7 +172,7 @@ class PoliteSession:
         self.policy = policy or FetchPolicy()
         self._clock = clock
         self._sleep = sleep
-        self._scheduler = Scheduler(clock=clock, sleep=sleep)
+        self._scheduler = Scheduler(clock=clock, sleep=sleep, max_in_flight=self.policy.max_in_flight)
         self._guard = AddressGuard(
             allow_private=self.policy.allow_private, allowed_networks=self.policy.allowed_networks, resolver=resolver
         )

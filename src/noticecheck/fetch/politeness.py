@@ -9,15 +9,26 @@ the next slot for any of those keys starts no sooner than `interval` seconds
 after the previous one ended (so start-to-start spacing is at least the
 interval too, and a slow server is never sent overlapping requests).
 
-Each key has its own lock, taken in sorted order (so two threads can never wait
-on each other in a cycle). A thread waiting for its turn holds only the locks of
-its own keys, never a global lock, so requests to other hosts and IPs proceed in
-parallel. The clock and sleep functions are injectable so tests can drive the
-scheduler with a fake clock.
+The scheduler is a ready-queue. Every key has a next-allowed time (the end of
+its last slot plus the interval, or later after a Retry-After); a request is
+ready when none of its keys is in use and every next-allowed time has passed.
+`max_in_flight` bounds how many slots are held at once (the scan's
+concurrency): a free place goes to a ready request at once, preferring the one
+whose keys have the most requests queued behind them (a shared IP is the
+critical path of a scan). A request waiting for its keys' time does not hold a
+place, so a scan's places are spent only on requests that can go now, and
+politeness costs wall time only where one host or IP has more work than its
+rate allows.
+
+A waiting thread never holds the scheduler's lock: it sleeps until its keys'
+next-allowed time (through the injectable `sleep`, so tests can drive the
+scheduler with a fake clock), or waits to be woken when a key it needs is
+released or a place is granted to it.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -27,9 +38,19 @@ from dataclasses import dataclass, field
 
 @dataclass
 class _KeyState:
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    busy: bool = False  # a slot covering this key is held now
     last_end: float = float("-inf")  # when the previous slot for this key ended
     hold_until: float = float("-inf")  # a Retry-After or backoff pushes this forward
+    waiters: set = field(default_factory=set)  # requests queued for this key
+
+
+@dataclass(eq=False)
+class _Waiter:
+    keys: tuple[str, ...]
+    intervals: Mapping[str, float]
+    seq: int
+    granted: bool = False
+    wake: threading.Event = field(default_factory=threading.Event)
 
 
 class Ticket:
@@ -45,58 +66,152 @@ class Ticket:
 
 
 class Scheduler:
-    """Thread-safe per-key request spacing; see the module docstring."""
+    """Thread-safe per-key request spacing with an optional bound on slots held at once; see the module docstring."""
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        max_in_flight: int | None = None,
+    ):
+        if max_in_flight is not None and max_in_flight < 1:
+            raise ValueError(f"max_in_flight must be at least 1, not {max_in_flight}")
         self._clock = clock
         self._sleep = sleep
-        self._lock = threading.Lock()  # guards the dict only; never held while sleeping
+        self._max = max_in_flight
+        self._lock = threading.Lock()  # guards all state; never held while sleeping or waiting
         self._states: dict[str, _KeyState] = {}
+        self._for_place: set[_Waiter] = set()  # ready now, waiting only for a free place
+        self._in_flight = 0
+        self._seq = itertools.count()
 
     def _state(self, key: str) -> _KeyState:
-        with self._lock:
-            state = self._states.get(key)
-            if state is None:
-                state = self._states[key] = _KeyState()
-            return state
+        state = self._states.get(key)
+        if state is None:
+            state = self._states[key] = _KeyState()
+        return state
+
+    def _ready_at(self, waiter: _Waiter) -> float | None:
+        """When every key of `waiter` allows its next request; None while one is in use."""
+        ready = float("-inf")
+        for key in waiter.keys:
+            state = self._states[key]
+            if state.busy:
+                return None
+            ready = max(ready, state.last_end + waiter.intervals[key], state.hold_until)
+        return ready
 
     def next_free(self, key: str, interval: float) -> float:
         """When `key` may next be used by a caller asking for `interval` (clock time)."""
-        state = self._state(key)
-        return max(state.last_end + interval, state.hold_until)
+        with self._lock:
+            state = self._state(key)
+            return max(state.last_end + interval, state.hold_until)
+
+    @property
+    def in_flight(self) -> int:
+        """Slots held now."""
+        return self._in_flight
+
+    @property
+    def waiting_for_place(self) -> int:
+        """Requests that may go now but wait for a free place (0 unless max_in_flight binds)."""
+        with self._lock:
+            return len(self._for_place)
+
+    def _place_free(self) -> bool:
+        return self._max is None or self._in_flight < self._max
+
+    def _grant(self, waiter: _Waiter) -> None:
+        """Give `waiter` its keys and a place (caller holds the lock)."""
+        self._for_place.discard(waiter)
+        for key in waiter.keys:
+            state = self._states[key]
+            state.busy = True
+            state.waiters.discard(waiter)
+        self._in_flight += 1
+        waiter.granted = True
+        waiter.wake.set()
+
+    def _dispatch(self) -> None:
+        """Give free places to the ready requests that wait for one, those whose keys
+        have the most requests queued first (caller holds the lock)."""
+        now = self._clock()
+        while self._for_place and self._place_free():
+            best, best_rank = None, None
+            for waiter in list(self._for_place):
+                ready = self._ready_at(waiter)
+                if ready is None or ready > now:
+                    self._for_place.discard(waiter)  # a key went to another request: re-plan
+                    waiter.wake.set()
+                    continue
+                rank = (-max(len(self._states[key].waiters) for key in waiter.keys), waiter.seq)
+                if best_rank is None or rank < best_rank:
+                    best, best_rank = waiter, rank
+            if best is None:
+                return
+            self._grant(best)
+
+    def _acquire(self, intervals: Mapping[str, float]) -> _Waiter:
+        keys = tuple(sorted(intervals))
+        with self._lock:
+            waiter = _Waiter(keys, dict(intervals), next(self._seq))
+            for key in keys:
+                self._state(key).waiters.add(waiter)
+        while True:
+            with self._lock:
+                if waiter.granted:
+                    return waiter
+                ready = self._ready_at(waiter)
+                delay = None if ready is None else ready - self._clock()
+                if delay is not None and delay <= 0:
+                    if self._place_free() and not self._for_place:
+                        self._grant(waiter)
+                        return waiter
+                    self._for_place.add(waiter)
+                    self._dispatch()
+                    if waiter.granted:
+                        return waiter
+                waiter.wake.clear()
+                if delay is not None and delay > 0:
+                    self._for_place.discard(waiter)
+            if delay is not None and delay > 0:
+                # Waiting for time only: nothing can make these keys ready sooner.
+                self._sleep(delay)
+            else:
+                # Waiting for a key in use or for a free place: woken by a release or a grant.
+                waiter.wake.wait()
+
+    def _release(self, waiter: _Waiter, hold_seconds: float) -> None:
+        with self._lock:
+            ended = self._clock()
+            woken = set()
+            for key in waiter.keys:
+                state = self._states[key]
+                state.busy = False
+                state.last_end = ended
+                state.hold_until = max(state.hold_until, ended + hold_seconds)
+                woken.update(state.waiters)
+            self._in_flight -= 1
+            # Those that waited on a released key now wait for its time instead: let them re-plan.
+            for other in woken:
+                other.wake.set()
+            self._dispatch()
 
     @contextmanager
     def slot(self, intervals: Mapping[str, float]) -> Iterator[Ticket]:
-        """Wait until every key is free, hold them for the body of the `with`, then
-        record when the slot ended (and any hold the ticket asked for).
+        """Wait until every key is free and a place is, hold them for the body of the `with`,
+        then record when the slot ended (and any hold the ticket asked for).
 
         The interval is measured from the end of the previous slot with the
         interval asked for NOW, so a Crawl-delay learnt from robots.txt also
         spaces the first page after robots.txt itself."""
-        keys = sorted(intervals)
-        states = [self._state(key) for key in keys]
-        acquired: list[_KeyState] = []
+        waiter = self._acquire(intervals)
+        ticket = Ticket()
         try:
-            for state in states:
-                state.lock.acquire()
-                acquired.append(state)
-            while True:
-                ready = max(max(state.last_end + intervals[key], state.hold_until) for key, state in zip(keys, states))
-                wait = ready - self._clock()
-                if wait <= 0:
-                    break
-                self._sleep(wait)
-            ticket = Ticket()
-            try:
-                yield ticket
-            finally:
-                ended = self._clock()
-                for state in states:
-                    state.last_end = ended
-                    state.hold_until = max(state.hold_until, ended + ticket.hold_seconds)
+            yield ticket
         finally:
-            for state in reversed(acquired):
-                state.lock.release()
+            self._release(waiter, ticket.hold_seconds)
 
 
 __all__ = ["Scheduler", "Ticket"]

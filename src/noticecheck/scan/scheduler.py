@@ -15,8 +15,12 @@ Every school ends in exactly one status (status.SchoolStatus):
                        PDF with no text layer, a broken link, a wrong type)
 
 Schools are scanned in parallel by a thread pool; politeness (per host and
-per IP spacing, robots.txt) lives inside `PoliteSession`, so the pool size
-only bounds how many sites are in progress at once. Workers compute; only
+per IP spacing, robots.txt) lives inside `PoliteSession`. `concurrency` is the
+number of requests in flight at once (the session's ready-queue hands these
+places only to requests whose host and IP may be asked now, see
+fetch/politeness.py); a school waiting for its host's next turn holds a thread
+but no place, so `SCHOOLS_PER_PLACE` times as many schools are in progress, and
+the places stay busy while each school waits its one second between requests. Workers compute; only
 the calling thread writes to the store, so writes never contend. Because
 each school is committed when it finishes, a crashed or killed scan resumes
 where it stopped (`resume_run`), and no school is stored twice.
@@ -45,13 +49,19 @@ _DISCOVERY_STATUSES = {"unreachable", "blocked-by-robots", "no-notice-found"}
 # that look like notices is a trap or a mistake, and one request a second
 # would spend hours on it.
 DEFAULT_MAX_DOCUMENTS = 12
+# Schools in progress per request place. A school spends most of its time
+# waiting for its host's next turn (a 1 s interval against 100-300 ms answers),
+# so each place needs several schools behind it to stay busy; more schools also
+# let work on other hosts go on while schools that share a busy hosting IP wait.
+SCHOOLS_PER_PLACE = 8
+MAX_SCHOOLS_IN_PROGRESS = 512  # threads; each holds little until its notices arrive
 
 
 @dataclass(frozen=True)
 class ScanSettings:
     """How a scan fetches and judges. Stored with the run so `--resume` carries on the same way."""
 
-    concurrency: int = 8
+    concurrency: int = 8  # requests in flight at once, over all hosts
     per_host_interval: float = 1.0
     user_agent: str | None = None
     allow_private: bool = False
@@ -95,6 +105,7 @@ class ScanSettings:
             # Several schools often share one hosting platform's IP; give it
             # the same spacing as one host so the platform sees one visitor.
             per_ip_interval=self.per_host_interval,
+            max_in_flight=self.concurrency,
             allow_private=self.allow_private,
             allowed_networks=tuple(self.allowed_networks),
             cache_path=self.cache_path,
@@ -430,11 +441,11 @@ def _parallel(todo: list, settings: ScanSettings, session, check: Callable, as_o
     """
     pending: set[Future] = set()
     queue = iter(todo)
-    workers = settings.concurrency
+    workers = min(settings.concurrency * SCHOOLS_PER_PLACE, MAX_SCHOOLS_IN_PROGRESS, max(1, len(todo)))
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
     try:
         while True:
-            while len(pending) < workers * 2:
+            while len(pending) < workers + settings.concurrency:
                 school = next(queue, None)
                 if school is None:
                     break
