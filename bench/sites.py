@@ -12,6 +12,14 @@ allowing everything; anything else is a 404 (the scanner also asks for
 /sitemap.xml). Every answer is held back by the site's latency, fixed per
 site and spread deterministically over [min, max].
 
+With --shared-groups G (the LA benchmark's politeness-floor scenario uses 5)
+every fourth site (index 1, 5, 9, ...) is hosted instead on one of G shared
+addresses 127.3.0.1-G, each school on its own port there: several school
+hosts on one IP, as when many schools' sites sit on one provider's server, so
+the scanner's per-IP limit binds while its per-host limit stays per school.
+With --documents many, a site's policies page links 2-4 notices (web page,
+PDF and Word in turn) instead of one.
+
 The server prints "ready PORT" when every site listens, serves until its
 stdin says "stop" (or closes), then writes every request it answered to the
 --log file as JSON: [[site, path, arrived, finished, status], ...] with
@@ -50,6 +58,30 @@ def site_host(index: int) -> str:
     if not 0 <= index <= LAST_SITE:
         raise ValueError(f"site index {index} is outside 0-{LAST_SITE}")
     return f"127.1.{index // 250}.{index % 250 + 1}"
+
+
+SHARED_NETWORK = "127.3.0.0/16"  # where the shared hosting addresses live
+SHARED_EVERY = 4  # one site in four is on a shared address
+
+
+def shared_group(index: int, groups: int) -> int | None:
+    """Which shared hosting address site `index` is on (0-based), or None for a site of its own."""
+    if groups <= 0 or index % SHARED_EVERY != 1:
+        return None
+    return (index // SHARED_EVERY) % groups
+
+
+def site_address(index: int, port: int, groups: int = 0) -> tuple[str, int]:
+    """(address, port) site `index` listens on: its own 127.1.x.y on `port`, or a port of its own on a shared address."""
+    group = shared_group(index, groups)
+    if group is None:
+        return site_host(index), port
+    return f"127.3.0.{group + 1}", port + 1 + (index // SHARED_EVERY) // groups
+
+
+def shared_ports(count: int, groups: int) -> int:
+    """How many ports above the base port the shared addresses use for `count` sites."""
+    return max((site_address(i, 0, groups)[1] for i in range(count) if shared_group(i, groups) is not None), default=0)
 
 
 def site_latency(index: int, low: float, high: float) -> float:
@@ -105,14 +137,47 @@ def _page(title: str, body: str) -> bytes:
     ).encode("utf-8")
 
 
+_EXTENSIONS = {"pdf": "pdf", "docx": "docx"}
+
+
+def site_documents(index: int) -> list[tuple[str, str, int]]:
+    """(path, format, which notice) for each of the 2-4 notices site `index` links with --documents many."""
+    documents = []
+    for j in range(2 + index % 3):
+        fmt = ("html", "pdf", "docx")[(index + j) % 3]
+        path = f"/policies/privacy-notice-{j + 1}/" if fmt == "html" else f"/documents/privacy-notice-{j + 1}.{_EXTENSIONS[fmt]}"
+        documents.append((path, fmt, index * 7 + j))
+    return documents
+
+
 class Sites:
     """What every site serves; pages are built on request from the site index (cheap, and no per-site memory)."""
 
-    def __init__(self, notices: list[Published]):
+    def __init__(self, notices: list[Published], documents: str = "one"):
         self.notices = notices
+        self.many = documents == "many"
 
     def notice_for(self, index: int) -> Published:
         return self.notices[(index * 7) % len(self.notices)]
+
+    def _many(self, index: int, path: str, name: str) -> tuple[int, str, bytes] | None:
+        """The policies page and notices of a site with 2-4 notices; None for other paths."""
+        documents = site_documents(index)
+        if path in ("/policies/", "/policies"):
+            items = "".join(
+                f"<li><a href=\"{p}\">{html.escape(self.notices[n % len(self.notices)].title)} ({fmt})</a></li>"
+                for p, fmt, n in documents
+            )
+            body = ("<h1>Policies</h1><ul><li><a href=\"/documents/behaviour-policy.pdf\">Behaviour policy</a></li>"
+                    f"{items}</ul>")  # fmt: skip
+            return 200, CONTENT_TYPES["html"], _page(f"Policies - {name}", body)
+        for p, fmt, n in documents:
+            if path == p:
+                notice = self.notices[n % len(self.notices)]
+                if fmt == "html":
+                    return 200, CONTENT_TYPES["html"], _page(notice.title, f"<h1>{html.escape(notice.title)}</h1>{notice.html_fragment}")
+                return 200, CONTENT_TYPES[fmt], notice.pdf if fmt == "pdf" else notice.docx
+        return None
 
     def answer(self, index: int, path: str) -> tuple[int, str, bytes]:
         """(status, content type, body) for a GET of `path` on site `index`."""
@@ -125,6 +190,11 @@ class Sites:
             body = (f"<h1>{name}</h1><p>Welcome to {name}, a happy and caring school at the heart of Exampletown.</p>"
                     "<p><a href=\"/contact/\">Contact us</a></p>")  # fmt: skip
             return 200, CONTENT_TYPES["html"], _page(name, body)
+        if self.many:
+            answer = self._many(index, path, name)
+            if answer is not None:
+                return answer
+            return 404, CONTENT_TYPES["html"], _NOT_FOUND
         if path in ("/policies/", "/policies"):
             notice = self.notice_for(index)
             body = (
@@ -143,10 +213,11 @@ class Sites:
 
 
 class Server:
-    def __init__(self, sites: Sites, count: int, port: int, latency: tuple[float, float]):
+    def __init__(self, sites: Sites, count: int, port: int, latency: tuple[float, float], groups: int = 0):
         self.sites = sites
         self.count = count
         self.port = port
+        self.groups = groups
         self.latency = latency
         self.log: list[tuple[int, str, float, float, int]] = []
         self.connections: set[asyncio.StreamWriter] = set()
@@ -195,7 +266,7 @@ class Server:
         servers = []
         for index in range(self.count):
             servers.append(await asyncio.start_server(
-                lambda r, w, i=index: self.handle(i, r, w), site_host(index), self.port, backlog=128))  # fmt: skip
+                lambda r, w, i=index: self.handle(i, r, w), *site_address(index, self.port, self.groups), backlog=128))  # fmt: skip
         print(f"ready {self.port}", flush=True)
         await stop.wait()
         for server in servers:
@@ -222,11 +293,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--latency", type=float, nargs=2, default=(0.1, 0.3), metavar=("MIN", "MAX"))
     parser.add_argument("--log", required=True, help="where to write the request log when stopped")
+    parser.add_argument("--shared-groups", type=int, default=0, help="shared hosting addresses for every fourth site")
+    parser.add_argument("--documents", choices=("one", "many"), default="one", help="notices per site: one, or 2-4")
     args = parser.parse_args(argv)
     if not 1 <= args.count <= LAST_SITE + 1:
         parser.error(f"--count must be 1-{LAST_SITE + 1}")
     _raise_file_limit()
-    server = Server(Sites(build_notices()), args.count, args.port, tuple(args.latency))
+    server = Server(Sites(build_notices(), args.documents), args.count, args.port, tuple(args.latency), args.shared_groups)
 
     async def run() -> None:
         stop = asyncio.Event()

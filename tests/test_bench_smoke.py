@@ -188,3 +188,41 @@ def test_summary_and_render():
         results.validate({k: v for k, v in good.items() if k != "baseline"})
     with pytest.raises(ValueError, match="wrong width"):
         results.validate({**good, "tables": [{"title": "t", "columns": ["a"], "rows": [[1, 2]]}]})
+
+
+def test_politeness_floor_counts_shared_ips_and_flags_rushed_requests():
+    from bench.la_scan import politeness_floor
+    from bench.sites import shared_group, site_address, site_documents
+
+    groups = 5
+    # one school in four on one of five shared addresses, each on a port of its own there
+    assert [shared_group(i, groups) for i in range(10)] == [None, 0, None, None, None, 1, None, None, None, 2]
+    assert site_address(0, 8000, groups) == (site_host(0), 8000)
+    assert site_address(1, 8000, groups) == ("127.3.0.1", 8001) and site_address(21, 8000, groups) == ("127.3.0.1", 8002)
+    assert {len(site_documents(i)) for i in range(6)} == {2, 3, 4}
+    lat = (0.1, 0.3)
+    # sites 1 and 21 share 127.3.0.1: four requests on that IP, two on each host
+    log = [[1, "/", 0.0, 0.2, 200], [21, "/", 1.3, 1.5, 200], [1, "/a", 2.6, 2.8, 200], [21, "/a", 3.9, 4.1, 200],
+           [0, "/", 0.0, 0.1, 200]]  # fmt: skip
+    floor = politeness_floor(log, lat, 1.0, concurrency=8, groups=groups)
+    assert (floor["host_max"], floor["ip_max"], floor["requests"]) == (2, 4, 5)
+    assert floor["floor"] == pytest.approx(4.0) and floor["binds"] == "per-IP"
+    assert floor["chain_floor"] == pytest.approx(2 * site_latency(1, *lat) + 2 * site_latency(21, *lat) + 3.0)
+    assert floor["violations"] == 0
+    one_worker = politeness_floor(log, lat, 0.01, concurrency=1, groups=groups)
+    assert one_worker["binds"] == "concurrency" and one_worker["floor"] == pytest.approx(one_worker["work"])
+    rushed = politeness_floor(log + [[21, "/b", 4.5, 4.6, 200]], lat, 1.0, concurrency=8, groups=groups)
+    assert rushed["violations"] == 2  # 0.4 s after the previous answer, on its host and on its IP
+
+
+def test_a_site_with_several_notices_links_and_serves_each():
+    from bench.sites import site_documents
+
+    sites = Sites(build_notices(), "many")
+    for index in (0, 1, 2):
+        policies = sites.answer(index, "/policies/")[2].decode()
+        for path, fmt, _notice in site_documents(index):
+            assert f'href="{path}"' in policies
+            status, ctype, body = sites.answer(index, path)
+            assert status == 200 and body.startswith({"html": b"<!doctype html>", "pdf": b"%PDF", "docx": b"PK"}[fmt])
+        assert sites.answer(index, NOTICE_PATHS["pdf"])[0] == 404
