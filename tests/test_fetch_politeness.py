@@ -230,7 +230,7 @@ def test_max_in_flight_bounds_the_slots_held_at_once():
     assert entered.acquire(timeout=10)  # ...and gets one when another is given back
     for thread in threads:
         thread.join(timeout=10)
-    assert sorted(inside) == ["host:0", "host:1", "host:2"] and scheduler.in_flight == 0
+    assert sorted(inside) == ["host:0", "host:1", "host:2"] and scheduler.in_flight == 0 and scheduler.queued == 0
 
 
 def test_a_freed_place_goes_first_to_the_busiest_key():
@@ -261,3 +261,22 @@ def test_a_freed_place_goes_first_to_the_busiest_key():
         thread.join(timeout=10)
     # ip:9 has two requests queued, so one of them goes first; then the queue order
     assert order == ["w2", "w1", "w3"]
+
+
+def test_a_request_interrupted_while_waiting_leaves_nothing_behind():
+    """Ctrl-C while waiting for a host's turn: the host and the place are free for the next request."""
+    clock = FakeClock()
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    scheduler = Scheduler(clock=clock, sleep=interrupted, max_in_flight=1)
+    with scheduler.slot({"host:a": 0.0}):
+        pass
+    with pytest.raises(KeyboardInterrupt):
+        with scheduler.slot({"host:a": 5.0}):
+            pass  # never reached: the wait was interrupted
+    assert scheduler.in_flight == 0 and scheduler.waiting_for_place == 0 and scheduler.queued == 0
+    clock.now += 5.0
+    with scheduler.slot({"host:a": 5.0}):  # no sleep needed, so the interrupting sleep is not called
+        assert scheduler.in_flight == 1

@@ -84,6 +84,7 @@ class Scheduler:
         self._states: dict[str, _KeyState] = {}
         self._for_place: set[_Waiter] = set()  # ready now, waiting only for a free place
         self._in_flight = 0
+        self._queued = 0  # requests waiting for their keys' time, a key in use or a place
         self._seq = itertools.count()
 
     def _state(self, key: str) -> _KeyState:
@@ -114,6 +115,11 @@ class Scheduler:
         return self._in_flight
 
     @property
+    def queued(self) -> int:
+        """Requests waiting, for whatever reason."""
+        return self._queued
+
+    @property
     def waiting_for_place(self) -> int:
         """Requests that may go now but wait for a free place (0 unless max_in_flight binds)."""
         with self._lock:
@@ -130,6 +136,7 @@ class Scheduler:
             state.busy = True
             state.waiters.discard(waiter)
         self._in_flight += 1
+        self._queued -= 1
         waiter.granted = True
         waiter.wake.set()
 
@@ -152,26 +159,43 @@ class Scheduler:
                 return
             self._grant(best)
 
-    def _acquire(self, intervals: Mapping[str, float]) -> _Waiter:
+    def _abandon(self, waiter: _Waiter) -> None:
+        """Forget a request interrupted while it waited (Ctrl-C): give back its keys and place if it got them."""
+        with self._lock:
+            granted = waiter.granted
+            if not granted:
+                self._queued -= 1
+                self._for_place.discard(waiter)
+                for key in waiter.keys:
+                    self._states[key].waiters.discard(waiter)
+        if granted:
+            self._release(waiter, 0.0)
+
+    def _queue(self, intervals: Mapping[str, float]) -> _Waiter:
         keys = tuple(sorted(intervals))
         with self._lock:
             waiter = _Waiter(keys, dict(intervals), next(self._seq))
             for key in keys:
                 self._state(key).waiters.add(waiter)
+            self._queued += 1
+        return waiter
+
+    def _acquire(self, waiter: _Waiter) -> None:
+        """Return once `waiter` holds its keys and a place."""
         while True:
             with self._lock:
                 if waiter.granted:
-                    return waiter
+                    return
                 ready = self._ready_at(waiter)
                 delay = None if ready is None else ready - self._clock()
                 if delay is not None and delay <= 0:
                     if self._place_free() and not self._for_place:
                         self._grant(waiter)
-                        return waiter
+                        return
                     self._for_place.add(waiter)
                     self._dispatch()
                     if waiter.granted:
-                        return waiter
+                        return
                 waiter.wake.clear()
                 if delay is not None and delay > 0:
                     self._for_place.discard(waiter)
@@ -206,7 +230,12 @@ class Scheduler:
         The interval is measured from the end of the previous slot with the
         interval asked for NOW, so a Crawl-delay learnt from robots.txt also
         spaces the first page after robots.txt itself."""
-        waiter = self._acquire(intervals)
+        waiter = self._queue(intervals)
+        try:
+            self._acquire(waiter)
+        except BaseException:
+            self._abandon(waiter)
+            raise
         ticket = Ticket()
         try:
             yield ticket
