@@ -129,3 +129,11 @@ def test_a_farm_of_hostile_sites_beside_normal_ones_finishes_with_one_status_eac
     assert stored["Slow robots"].status in ("unreachable", "blocked-by-robots")
     assert stored["No site"].status == "no-website"
     assert took < 60, f"the farm took {took:.0f} s"
+
+
+def test_schools_in_progress_cover_the_politeness_wait():
+    from noticecheck.scan.scheduler import MAX_SCHOOLS_IN_PROGRESS, schools_in_progress
+
+    assert schools_in_progress(8, 0.0) == 8  # nothing to wait for: one school per request place
+    assert schools_in_progress(8, 1.0) == 64  # 1 s between a host's requests: 8 schools behind each place
+    assert schools_in_progress(64, 1.0) == MAX_SCHOOLS_IN_PROGRESS

@@ -39,7 +39,7 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
               help="Reports go to OUT/run-N/ (index.html, schools.csv, results.jsonl); --resume uses the run's own.  [default: reports]")
 @click.option("--resume", is_flag=True, help="Continue the latest unfinished scan (or --run ID) instead of starting one.")
 @click.option("--run", "run_id", type=int, help="With --resume: the run to continue.")
-@click.option("--concurrency", type=click.IntRange(1, 64), help="Requests in flight at once, over all sites (8 schools in progress per request; a school waiting for its site's turn holds no place).  [default: 8]")
+@click.option("--concurrency", type=click.IntRange(1, 64), help="Requests in flight at once, over all sites (up to 8 schools in progress per request; a school waiting for its site's turn holds no place).  [default: 8]")
 @click.option("--per-host-interval", type=click.FloatRange(0), help="Seconds between requests to one website.  [default: 1.0]")
 @click.option("--user-agent", help="User-Agent header (say who you are, e.g. with a contact email).")
 @click.option("--contact", metavar="EMAIL_OR_URL", help="Who runs the scan, added to the default User-Agent so school web teams can reach you.")

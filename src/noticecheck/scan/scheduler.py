@@ -19,8 +19,9 @@ per IP spacing, robots.txt) lives inside `PoliteSession`. `concurrency` is the
 number of requests in flight at once (the session's ready-queue hands these
 places only to requests whose host and IP may be asked now, see
 fetch/politeness.py); a school waiting for its host's next turn holds a thread
-but no place, so `SCHOOLS_PER_PLACE` times as many schools are in progress, and
-the places stay busy while each school waits its one second between requests. Workers compute; only
+but no place, so up to `SCHOOLS_PER_PLACE` times as many schools are in progress
+(`schools_in_progress`), and the places stay busy while each school waits its
+one second between requests. Workers compute; only
 the calling thread writes to the store, so writes never contend. Because
 each school is committed when it finishes, a crashed or killed scan resumes
 where it stopped (`resume_run`), and no school is stored twice.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -50,11 +52,19 @@ _DISCOVERY_STATUSES = {"unreachable", "blocked-by-robots", "no-notice-found"}
 # would spend hours on it.
 DEFAULT_MAX_DOCUMENTS = 12
 # Schools in progress per request place. A school spends most of its time
-# waiting for its host's next turn (a 1 s interval against 100-300 ms answers),
-# so each place needs several schools behind it to stay busy; more schools also
-# let work on other hosts go on while schools that share a busy hosting IP wait.
-SCHOOLS_PER_PLACE = 8
+# waiting for its host's next turn (a 1 s interval against answers of about
+# ANSWER_SECONDS), so each place needs 1 + interval / answer schools behind it
+# to stay busy; more schools also let work on other hosts go on while schools
+# that share a busy hosting IP wait. With no interval one school per place is enough.
+SCHOOLS_PER_PLACE = 8  # the most per place
+ANSWER_SECONDS = 0.15  # a typical school site's answer time, for the rule above
 MAX_SCHOOLS_IN_PROGRESS = 512  # threads; each holds little until its notices arrive
+
+
+def schools_in_progress(concurrency: int, interval: float) -> int:
+    """How many schools a scan with `concurrency` places and a per-host `interval` works on at once."""
+    per_place = min(SCHOOLS_PER_PLACE, 1 + math.ceil(interval / ANSWER_SECONDS))
+    return min(concurrency * per_place, MAX_SCHOOLS_IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -441,7 +451,7 @@ def _parallel(todo: list, settings: ScanSettings, session, check: Callable, as_o
     """
     pending: set[Future] = set()
     queue = iter(todo)
-    workers = min(settings.concurrency * SCHOOLS_PER_PLACE, MAX_SCHOOLS_IN_PROGRESS, max(1, len(todo)))
+    workers = min(schools_in_progress(settings.concurrency, settings.per_host_interval), max(1, len(todo)))
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
     try:
         while True:
