@@ -76,3 +76,12 @@ def test_evidence_points_at_real_lines():
 def test_rights_object_to_automated_decisions_is_not_an_automated_decisions_statement():
     text = "You have the right to:\n\n- object to decisions being taken by automated means\n- not be subject to decisions based solely on automated processing"
     assert "automated_decisions" not in present(check_snippet(text))
+
+
+def test_dotted_initials_do_not_end_a_sentence_but_a_full_stop_still_does():
+    from noticecheck.sections import split_sentences
+
+    assert split_sentences("We comply with the U.K. GDPR and the Data Protection Act 2018.") == [
+        "We comply with the U.K. GDPR and the Data Protection Act 2018."
+    ]
+    assert split_sentences("We follow the law. Data is kept safe.") == ["We follow the law.", "Data is kept safe."]

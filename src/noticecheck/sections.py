@@ -34,7 +34,8 @@ from noticecheck.rulebook import Cues
 # Sentence ends: . ! ? followed by space and a capital/digit/quote/bracket.
 # Abbreviations common in notices are protected first.
 _ABBREVIATIONS = regex(
-    r"\b(e\.g|i\.e|etc|Art|art|No|no|Mr|Mrs|Ms|Dr|St|Reg|reg|para|Sch|sch|s|ss|cf|approx|incl|Ltd|ltd|Co|vs)\.",
+    # and dotted initials such as "U.K." (so "the U.K. GDPR" stays one sentence)
+    r"\b(e\.g|i\.e|etc|Art|art|No|no|Mr|Mrs|Ms|Dr|St|Reg|reg|para|Sch|sch|s|ss|cf|approx|incl|Ltd|ltd|Co|vs|(?:[A-Z]\.)+[A-Z])\.",
 )
 _SENTENCE_END = regex(
     r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9•·])"
