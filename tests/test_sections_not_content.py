@@ -263,3 +263,9 @@ def test_a_right_denied_grants_no_right_but_one_given_beside_it_counts():
         "You have the right, in some cases, to have your data deleted.",
     ):
         assert "rights" in sections_of(text), text
+
+
+def test_a_period_by_which_data_goes_is_retention():
+    assert "retention" in sections_of("CCTV footage is automatically overwritten after 28 days.")
+    assert "retention" in sections_of("Application forms of unsuccessful candidates are destroyed within six months.")
+    assert "retention" not in sections_of("Paper records are destroyed securely.")
