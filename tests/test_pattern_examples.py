@@ -7,7 +7,7 @@ import re
 import pytest
 
 from noticecheck.pattern_examples import example_of, examples_of
-from noticecheck.rulebook import default_rulebook
+from noticecheck.rulebook import default_rulebook, flat_patterns
 
 
 @pytest.mark.parametrize(
@@ -32,8 +32,7 @@ def test_no_example_rather_than_a_wrong_one():
 
 def _all_patterns():
     for rule in default_rulebook().rules:
-        for item in rule.check.get("patterns") or ():
-            yield from (item if isinstance(item, list) else [item])
+        yield from flat_patterns(rule.check.get("patterns") or ())
 
 
 def test_most_built_in_patterns_get_an_example_and_every_example_is_found_by_its_pattern():

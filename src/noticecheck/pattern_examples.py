@@ -16,6 +16,8 @@ import re
 from re import _constants as C  # noqa: N812 - the stdlib's own opcode names
 from re import _parser as sre_parse
 
+from noticecheck.rulebook import flat_patterns
+
 _CATEGORY = {
     C.CATEGORY_DIGIT: "6", C.CATEGORY_NOT_DIGIT: "a", C.CATEGORY_WORD: "a", C.CATEGORY_NOT_WORD: " ",
     C.CATEGORY_SPACE: " ", C.CATEGORY_NOT_SPACE: "a",
@@ -103,11 +105,10 @@ def _one_of(items) -> str:
 def examples_of(patterns, limit: int = 4) -> list[str]:
     """Up to `limit` distinct examples, one per pattern, in the patterns' order (shared lists flattened)."""
     out: list[str] = []
-    for item in patterns:
-        for pattern in item if isinstance(item, list) else [item]:
-            example = example_of(pattern)
-            if example and example.lower() not in (e.lower() for e in out):
-                out.append(example)
-            if len(out) == limit:
-                return out
+    for pattern in flat_patterns(patterns):
+        example = example_of(pattern)
+        if example and example.lower() not in (e.lower() for e in out):
+            out.append(example)
+        if len(out) == limit:
+            break
     return out

@@ -13,6 +13,9 @@ import re
 import sys
 from collections.abc import Iterable
 
+from noticecheck.pattern_examples import examples_of
+from noticecheck.rulebook import flat_patterns
+
 REGENERATE = "python -m noticecheck.rule_docs > docs/rules.md"
 
 _CONTEXT_WORDS = {
@@ -26,19 +29,13 @@ def _quoted(phrases) -> str:
     return ", ".join(f'"{p}"' for p in phrases)
 
 
-def examples_of(patterns) -> list[str]:
-    from noticecheck.pattern_examples import examples_of as written
-
-    return written(patterns)
-
-
 def _looks_for(spec) -> str:
     """What a mapping with patterns and/or phrases matches, in words: phrases are quoted, as written."""
     said = []
     if spec.get("phrases"):
         said.append(f"says one of {_quoted(spec['phrases'])}")
     if spec.get("patterns"):
-        count = sum(len(p) if isinstance(p, list) else 1 for p in spec["patterns"])
+        count = len(flat_patterns(spec["patterns"]))
         examples = examples_of(spec["patterns"])
         if count == 1:
             said.append(f"says something like {_quoted(examples)}" if examples else "matches its pattern")
@@ -55,9 +52,10 @@ def describe_check(rule) -> str:
 
 def _condition_words(spec) -> str:
     said = [f"has a `{s}` section" for s in spec.get("sections", ())]
-    if _looks_for(spec):
+    looks_for = _looks_for(spec)
+    if looks_for:
         said.append(
-            _looks_for(spec)
+            looks_for
             + (" (in any sentence, including those about the notice itself)" if spec.get("any_sentence") else "")
             + (" (not where it is denied: \"we do not ...\")" if spec.get("skip_negated") else "")
         )

@@ -260,13 +260,17 @@ def _validate(data: Any, schema_path: Path, file: Path) -> None:
     raise RuleFileError(f"{file}{rule_note}: at {where}: {err.message}{more}")
 
 
+def flat_patterns(patterns) -> list[str]:
+    """A pack's pattern list with any shared list in it (a YAML anchor such as *consent_named) flattened."""
+    return [p for item in patterns for p in (item if isinstance(item, list) else [item])]
+
+
 def _compile(patterns: list[str] | None, file: Path, owner: str, key: str, flags: int = re.IGNORECASE) -> Matcher | None:
     """One alternation of all patterns. MULTILINE: the text is one sentence per line, so ^ and $
     mean the start and end of a sentence (a list item that begins "ask to see...")."""
     if not patterns:
         return None
-    # a list may hold a shared list (a YAML anchor such as *consent_named): flatten it
-    patterns = [p for item in patterns for p in (item if isinstance(item, list) else [item])]
+    patterns = flat_patterns(patterns)
     try:
         return compile_matcher(patterns, flags | re.MULTILINE)
     except BadPattern as exc:
