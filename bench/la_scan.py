@@ -167,19 +167,30 @@ def _run_facts(db: Path) -> tuple[dict[str, int], dict]:
     return statuses, options
 
 
-def scan_once(count: int, latency: tuple[float, float], concurrency: int, interval: float | None, tmp: Path,
-              exe: list[str] | None = None) -> dict:
+def _scan(count: int, latency: tuple[float, float], concurrency: int, interval: float | None, tmp: Path,
+          exe: list[str], groups: int = 0):
+    """Serve `count` loopback school sites and scan them with `exe`: (measured process, the stopped
+    sites, statuses, the run's options). `groups` > 0: that many shared hosting IPs, and 2-4 notices
+    per school (the realistic LA)."""
     tmp.mkdir(parents=True, exist_ok=True)
-    with SiteProcess(count, latency, tmp / "requests.json") as sites:
-        schools = write_school_list(tmp / "schools.csv", count, sites.port)
-        argv = [*(exe or noticecheck_exe()), "scan", str(schools), "--db", str(tmp / "scan.sqlite"), "--out", str(tmp / "reports"),
-                "--concurrency", str(concurrency), "--allow-network", NETWORK, "--as-of", AS_OF, "--quiet"]  # fmt: skip
+    extra = ("--shared-groups", str(groups), "--documents", "many") if groups else ()
+    networks = ("--allow-network", NETWORK) + (("--allow-network", SHARED_NETWORK) if groups else ())
+    with SiteProcess(count, latency, tmp / "requests.json", extra) as sites:
+        schools = write_school_list(tmp / "schools.csv", count, sites.port, groups)
+        argv = [*exe, "scan", str(schools), "--db", str(tmp / "scan.sqlite"), "--out", str(tmp / "reports"),
+                "--concurrency", str(concurrency), *networks, "--as-of", AS_OF, "--quiet"]  # fmt: skip
         if interval is not None:
             argv += ["--per-host-interval", str(interval)]
         with open(tmp / "scan-stdout.txt", "w") as out:
             measured = check_exit(run_measured(argv, cwd=str(tmp), sample_rss=1.0, timeout=3600, stdout=out))
-    log = sites.requests()
     statuses, options = _run_facts(tmp / "scan.sqlite")
+    return measured, sites, statuses, options
+
+
+def scan_once(count: int, latency: tuple[float, float], concurrency: int, interval: float | None, tmp: Path,
+              exe: list[str] | None = None) -> dict:
+    measured, sites, statuses, options = _scan(count, latency, concurrency, interval, tmp, exe or noticecheck_exe())
+    log = sites.requests()
     used_interval = float(options["per_host_interval"])
     bounds = lower_bounds(log, count, latency, used_interval, concurrency)
     floor = politeness_floor(log, latency, used_interval, concurrency, 0)["floor"]
@@ -273,19 +284,8 @@ def politeness_floor(log: list[list], latency: tuple[float, float], interval: fl
 
 def floor_scan(count: int, latency: tuple[float, float], concurrency: int, interval: float | None, tmp: Path, exe: list[str]) -> dict:
     """One scan of the realistic LA (shared hosting, 2-4 notices per school) with `exe`."""
-    tmp.mkdir(parents=True, exist_ok=True)
-    extra = ("--shared-groups", str(SHARED_GROUPS), "--documents", "many")
-    with SiteProcess(count, latency, tmp / "requests.json", extra) as sites:
-        schools = write_school_list(tmp / "schools.csv", count, sites.port, SHARED_GROUPS)
-        argv = [*exe, "scan", str(schools), "--db", str(tmp / "scan.sqlite"), "--out", str(tmp / "reports"),
-                "--concurrency", str(concurrency), "--allow-network", NETWORK, "--allow-network", SHARED_NETWORK,
-                "--as-of", AS_OF, "--quiet"]  # fmt: skip
-        if interval is not None:
-            argv += ["--per-host-interval", str(interval)]
-        with open(tmp / "scan-stdout.txt", "w") as out:
-            measured = check_exit(run_measured(argv, cwd=str(tmp), sample_rss=1.0, timeout=3600, stdout=out))
+    measured, sites, statuses, options = _scan(count, latency, concurrency, interval, tmp, exe, groups=SHARED_GROUPS)
     log = sites.requests()
-    statuses, options = _run_facts(tmp / "scan.sqlite")
     used = float(options["per_host_interval"])
     floor = politeness_floor(log, latency, used, concurrency, SHARED_GROUPS)
     first, last = min(e[2] for e in log), max(e[3] for e in log)
