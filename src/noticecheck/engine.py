@@ -129,7 +129,7 @@ def _condition_holds(analysis: Analysis, spec: dict | None, compiled: Matcher | 
     content_only = not spec.get("any_sentence")
     if spec.get("skip_negated") and analysis.negation is not None:
         # "we do not collect any special category data" does not say that the school holds some
-        haystack = (analysis.content if content_only else analysis.blanked) or analysis.joined
+        haystack = analysis.searched(content_only)
         return any(
             not is_negated(analysis.sentence_at(match.start()), match.start(), analysis.negation)
             for match in all_matches(compiled, analysis, haystack)  # every match: "not X, but Y" holds Y

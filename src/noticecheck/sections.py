@@ -91,6 +91,11 @@ class Analysis:
             found |= self.hits.get(anchor, frozenset())
         return sorted(found)
 
+    def searched(self, content_only: bool = True) -> str:
+        """The text checks search: sentences that are not content blanked too (`content_only`), or
+        only the placeholders; the text as written when neither was made."""
+        return (self.content if content_only else self.blanked) or self.joined
+
     def part_found(self, part, *, body_only: bool, content_only: bool = True) -> bool:
         """Does one matcher part match anywhere in the notice (headings left out if `body_only`)?
 
@@ -98,7 +103,7 @@ class Analysis:
         reach of a sentence holding one: only those windows are searched. Some
         patterns reach across sentences on purpose, hence windows, not sentences.
         """
-        joined = (self.content if content_only else self.blanked) or self.joined
+        joined = self.searched(content_only)
         if self.hits is None or self.index is None or not self.index.knows(part) or part.reach is None:
             if body_only:
                 text = "\n".join(joined[s.start : s.start + len(s.text)] for s in self.sentences if not s.is_heading)
@@ -431,7 +436,7 @@ _RUN_ON_BOUNDARY = regex(r"(?:^|(?<=[.:?!])\s+)(?=[A-Z\u2018\u201c\"'])")
 _SENTENCE_STARTERS = frozenset(
     """We Our The This These Those You Your If In Under Where When Whenever All Any Some Most Each Every It
     They There To For As At By From Please Parents Pupils Pupil Students Staff Schools Information
-    Personal Data Once Unless Although While Whilst Most Many Further More Details""".split()
+    Personal Data Once Unless Although While Whilst Many Further More Details""".split()
 )
 # A heading does not end on a word that needs more after it ("Our lawful basis is").
 _NOT_LAST = frozenset(
@@ -520,7 +525,7 @@ def _lead_in_before(piece: str, start: int, colon: int) -> bool:
     since = piece[max(start, colon - _LEAD_IN_REACH) : colon]
     stops = list(_SENTENCE_STOP.finditer(since))
     stretch = since[stops[-1].end() :] if stops else since
-    return 0 < len(stretch.split()) <= _LEAD_IN_MAX_WORDS and (stops or start >= colon - _LEAD_IN_REACH)
+    return 0 < len(stretch.split()) <= _LEAD_IN_MAX_WORDS and (bool(stops) or start >= colon - _LEAD_IN_REACH)
 
 
 def _lead_in_after(piece: str, position: int) -> bool:
