@@ -48,7 +48,7 @@ def test_short_paragraphs_kept_their_line_breaks_and_are_left_alone():
 
 def test_a_flattened_notice_no_longer_counts_a_lead_in_whose_list_was_lost():
     flat = (
-        FILLER + "The categories of pupil information that we collect, hold and share include: "
+        FILLER + "The kinds of pupil information we hold and pass on include: "
         "The lawful basis on which we use this information We collect and use pupil information "
         "under Article 6(1)(e) of the UK GDPR, as a public task."
     )
@@ -58,8 +58,8 @@ def test_a_flattened_notice_no_longer_counts_a_lead_in_whose_list_was_lost():
 
 def test_a_lead_in_followed_by_another_lead_in_lost_its_list():
     flat = (
-        FILLER + "We may collect, store and use the following categories of personal information about you: "
-        "We may also collect, store and use the following more sensitive types of personal information: "
+        FILLER + "We might keep the following categories of personal information about you: "
+        "We might also keep the following more sensitive kinds of personal information: "
         "Why we collect and use this information We use it to support your child's learning."
     )
     assert "categories" not in present(check_snippet(flat))

@@ -218,7 +218,7 @@ def test_a_statute_for_the_processing_is_the_lawful_basis():
 
 
 def test_a_condition_is_not_a_statement_of_basis():
-    assert "lawful_basis" not in sections_of("We only collect and use personal information about you when the law allows us to.")
+    assert "lawful_basis" not in sections_of("We use information about you only when the law lets us.")
 
 
 # --- layout that extraction breaks ----------------------------------------------------------------
