@@ -338,6 +338,17 @@ def _candidates(items: list) -> list[set[str]]:
     return candidates
 
 
+# In a hits dict, anchors are strings and the prefilter's answers are keyed by part position
+# (ints); this key says the prefilter ran, so a part it covers but never saw matches nothing.
+_PREFILTERED = -1
+
+
+def _sentence_texts(text: str, starts: Sequence[int]) -> list[str]:
+    """The sentences of `text` (sentences joined by "\\n", starting at `starts`)."""
+    ends = [start - 1 for start in starts[1:]] + [len(text)]
+    return [text[start:end] for start, end in zip(starts, ends)]
+
+
 class AnchorIndex:
     """One automaton over the anchors of many matchers; finds them all in a document in one pass."""
 
@@ -361,17 +372,32 @@ class AnchorIndex:
         if self._known:
             automaton.make_automaton()
         self._automaton = automaton if self._known else None
+        from noticecheck.prefilter import Prefilter
+
+        # the second filter: which of the anchored sentences each part's regex may match at all
+        self._prefilter = Prefilter([part.regex for part in self._parts.values()])
+        self._key_parts()
+
+    def _key_parts(self) -> None:
+        self._position = {id(part): i for i, part in enumerate(self._parts.values())}
+        self._covered: frozenset[int] | None = None  # the prefilter's answered positions, once it is loaded
 
     # The parts are keyed by id(), which a pickle does not keep: store them as a list and key them again.
     def __getstate__(self):
-        return self._known, list(self._parts.values()), self._automaton
+        return self._known, list(self._parts.values()), self._automaton, self._prefilter
 
     def __setstate__(self, state) -> None:
-        self._known, parts, self._automaton = state
+        self._known, parts, self._automaton, self._prefilter = state
         self._parts = {id(part): part for part in parts}
+        self._key_parts()
 
     def sentences_for(self, part: Part, hits: dict[str, frozenset[int]]) -> set[int]:
-        """Sentences holding a member of each of the part's literal sets (a match lies in one sentence)."""
+        """Sentences holding a member of each of the part's literal sets (a match lies in one sentence),
+        or, where `scan` ran the prefilter, the sentences it says the part's regex may match."""
+        if _PREFILTERED in hits:
+            position = self._position.get(id(part))
+            if position is not None and position in self._covered:
+                return set(hits.get(position, ()))
         found: set[int] = set()
         for anchor in part.anchors:
             found |= hits.get(anchor, frozenset())
@@ -398,4 +424,24 @@ class AnchorIndex:
         hits: dict[str, set[int]] = {}
         for end, anchor in self._automaton.iter(lowered):
             hits.setdefault(anchor, set()).add(bisect.bisect_right(starts, end - len(anchor) + 1) - 1)
-        return {anchor: frozenset(found) for anchor, found in hits.items()}
+        found = {anchor: frozenset(found) for anchor, found in hits.items()}
+        if self._prefiltering():
+            self._record(found, _sentence_texts(text, starts))
+            found[_PREFILTERED] = frozenset()
+        return found
+
+    def add_sentences(self, hits: dict, texts: Sequence[str], which: Sequence[int]) -> None:
+        """Add to `hits` the prefilter's answers for the sentences at `which` in `texts`: for a
+        sentence whose searched text differs from the one `scan` saw (placeholders blanked), so
+        that the answer covers both. Does nothing where `scan` did not run the prefilter."""
+        if _PREFILTERED in hits:
+            self._record(hits, texts, which)
+
+    def _prefiltering(self) -> bool:
+        if self._covered is None:
+            self._covered = self._prefilter.covers()
+        return bool(self._covered)
+
+    def _record(self, hits: dict, texts: Sequence[str], which: Sequence[int] | None = None) -> None:
+        for position, sentences in (self._prefilter.sentences(texts, which) or {}).items():
+            hits[position] = hits.get(position, frozenset()) | sentences

@@ -547,6 +547,7 @@ def did_you_mean(name: str, book, *, packs: bool = True) -> str:
 # makes a new cache key (tests/test_rulebook_cache.py checks this list against the imports).
 _PICKLED_MODULES = (
     "rulebook.py", "matching.py", "completeness.py", "model.py", "phrases.py", "rulebook_cache.py", "precompiled.py",
+    "prefilter.py",
 )
 
 
