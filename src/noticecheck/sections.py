@@ -544,17 +544,24 @@ _LINK = regex(r"https?:|www\.|@|\.(?:uk|com|org)\b", re.I)
 def _run_on_heading_end(paragraph: str, start: int, headings) -> int | None:
     """Where a heading starting at `start` ends, if the words there read as one running into a sentence."""
     words: list[re.Match] = []
+    # Kept as the words come (each check below once looked at every word so far): a copula among
+    # the heading's words after its first, and a word ending as a sentence does before the last two.
+    copula = stopped = False
     for match in _WORD.finditer(paragraph, start):
         words.append(match)
-        if len(words) > _RUN_ON_MAX_HEADING_WORDS + 2:
+        count = len(words)
+        if count > _RUN_ON_MAX_HEADING_WORDS + 2:
             return None
-        if len(words) < 4:  # a heading word, the heading's last word, the next sentence's first and second
+        if count >= 3 and words[count - 3].group(0)[-1] in ".:?!;":
+            stopped = True
+        if count >= 5 and words[count - 4].group(0).lower() in _COPULA:
+            copula = True
+        if count < 4:  # a heading word, the heading's last word, the next sentence's first and second
             continue
         last, starter, second = (w.group(0) for w in words[-3:])
-        previous = [w.group(0).lower() for w in words[1:-3]]
-        if previous and _COPULA & set(previous):
+        if copula:
             return None  # "The Data Protection Officer for the School is Mrs ..." is a sentence
-        if any(w.group(0)[-1] in ".:?!;" for w in words[:-2]):
+        if stopped:
             return None  # the stretch ended as a sentence does: not a heading run into the next
         if starter not in _SENTENCE_STARTERS or not last[-1].isalpha() or last.lower() in _NOT_LAST:
             continue
@@ -612,6 +619,9 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     kinds = _not_content_kinds(sentences, cues, hits)
     # cues run over the text with placeholders blanked; rules still see the text as written
     cue_text = _blank_placeholders(joined, cues.placeholders)
+    if hits is not None and cue_text != joined:
+        changed = [i for i, s in enumerate(sentences) if cue_text[s.start : s.start + len(s.text)] != s.text]
+        cues.index.add_sentences(hits, [cue_text[s.start : s.start + len(s.text)] for s in sentences], changed)
 
     def text_of(index: int) -> str:
         sentence = sentences[index]
