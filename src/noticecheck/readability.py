@@ -77,6 +77,11 @@ def plain_words(sentence: str) -> list[str]:
     """The alphabetic tokens of a sentence, as spaCy's English tokenizer would give them."""
     out: list[str] = []
     for chunk in sentence.split():
+        if chunk.isalpha() and chunk.lower() != "cannot":
+            # most chunks are one plain word: nothing below (links, punctuation, clitics,
+            # infixes) can apply to letters alone
+            out.append(chunk)
+            continue
         if _URLISH.search(chunk):
             continue
         chunk = _LEAD.sub("", chunk)
