@@ -343,10 +343,10 @@ def _candidates(items: list) -> list[set[str]]:
 _PREFILTERED = -1
 
 
-def _sentence_texts(text: str, starts: Sequence[int]) -> list[str]:
-    """The sentences of `text` (sentences joined by "\\n", starting at `starts`)."""
+def sentence_spans(text: str, starts: Sequence[int]) -> list[tuple[int, int, int]]:
+    """(index, start, end) of each sentence of `text` (sentences joined by "\\n", starting at `starts`)."""
     ends = [start - 1 for start in starts[1:]] + [len(text)]
-    return [text[start:end] for start, end in zip(starts, ends)]
+    return list(zip(range(len(starts)), starts, ends))
 
 
 class AnchorIndex:
@@ -426,22 +426,22 @@ class AnchorIndex:
             hits.setdefault(anchor, set()).add(bisect.bisect_right(starts, end - len(anchor) + 1) - 1)
         found = {anchor: frozenset(found) for anchor, found in hits.items()}
         if self._prefiltering():
-            self._record(found, _sentence_texts(text, starts))
+            self._record(found, text, sentence_spans(text, starts))
             found[_PREFILTERED] = frozenset()
         return found
 
-    def add_sentences(self, hits: dict, texts: Sequence[str], which: Sequence[int]) -> None:
-        """Add to `hits` the prefilter's answers for the sentences at `which` in `texts`: for a
-        sentence whose searched text differs from the one `scan` saw (placeholders blanked), so
-        that the answer covers both. Does nothing where `scan` did not run the prefilter."""
+    def add_sentences(self, hits: dict, text: str, spans: Iterable[tuple[int, int, int]]) -> None:
+        """Add to `hits` the prefilter's answers for the sentences at `spans` ((index, start, end)) of
+        `text`: for a sentence whose searched text differs from the one `scan` saw (placeholders
+        blanked), so that the answer covers both. Does nothing where `scan` did not run the prefilter."""
         if _PREFILTERED in hits:
-            self._record(hits, texts, which)
+            self._record(hits, text, spans)
 
     def _prefiltering(self) -> bool:
         if self._covered is None:
             self._covered = self._prefilter.covers()
         return bool(self._covered)
 
-    def _record(self, hits: dict, texts: Sequence[str], which: Sequence[int] | None = None) -> None:
-        for position, sentences in (self._prefilter.sentences(texts, which) or {}).items():
+    def _record(self, hits: dict, text: str, spans: Iterable[tuple[int, int, int]]) -> None:
+        for position, sentences in (self._prefilter.sentences(text, spans) or {}).items():
             hits[position] = hits.get(position, frozenset()) | sentences

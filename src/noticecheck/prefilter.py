@@ -40,7 +40,7 @@ import os
 import re
 import string
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from re import _constants as C  # noqa: N812 - the stdlib's own opcode names
 from re import _parser as sre_parse
 
@@ -192,9 +192,9 @@ class Prefilter:
         """The positions of the patterns whose answers `sentences` gives (after the first use)."""
         return frozenset(self._ids) if self._load() is not None else frozenset()
 
-    def sentences(self, texts: Sequence[str], which: Sequence[int] | None = None) -> dict[int, set[int]] | None:
-        """pattern position -> indices (into `texts`) of the texts it may match, for the texts at
-        `which` (default all); None when Hyperscan is not there to answer."""
+    def sentences(self, text: str, spans: Iterable[tuple[int, int, int]]) -> dict[int, set[int]] | None:
+        """pattern position -> the indices of the spans of `text` it may match, for `spans` given as
+        (index, start, end); None when Hyperscan is not there to answer."""
         database = self._load()
         if database is None:
             return None
@@ -206,10 +206,10 @@ class Prefilter:
         def on_match(hyperscan_id, start, end, flags, context):
             found.setdefault(ids[hyperscan_id], set()).add(current)
 
-        for current in range(len(texts)) if which is None else which:
-            text = texts[current]
-            if text:
-                database.scan(fold(text).encode("ascii"), match_event_handler=on_match, scratch=scratch)
+        data = fold(text).encode("ascii")  # folding keeps offsets, so spans of the text are spans of this
+        for current, start, end in spans:
+            if end > start:
+                database.scan(data[start:end], match_event_handler=on_match, scratch=scratch)
         return found
 
 

@@ -620,8 +620,8 @@ def find_sections(text: Text, cues: Cues) -> Analysis:
     # cues run over the text with placeholders blanked; rules still see the text as written
     cue_text = _blank_placeholders(joined, cues.placeholders)
     if hits is not None and cue_text != joined:
-        changed = [i for i, s in enumerate(sentences) if cue_text[s.start : s.start + len(s.text)] != s.text]
-        cues.index.add_sentences(hits, [cue_text[s.start : s.start + len(s.text)] for s in sentences], changed)
+        spans = [(i, s.start, s.start + len(s.text)) for i, s in enumerate(sentences)]
+        cues.index.add_sentences(hits, cue_text, [(i, a, b) for i, a, b in spans if cue_text[a:b] != joined[a:b]])
 
     def text_of(index: int) -> str:
         sentence = sentences[index]
