@@ -282,7 +282,11 @@ def _cached_styles(data: bytes) -> _Styles:
 def _styles(data: bytes) -> _Styles:
     styles = _Styles()
     by_type = {"paragraph": styles.paragraph, "character": styles.character, "numbering": styles.numbering, "table": {}}
-    for element in _children(_parse_bytes(data, "styles")):
+    root = _parse_bytes(data, "styles")
+    # Without mc:AlternateContent anywhere (the usual case) a child is a plain child, and lxml's own
+    # lookups give what _children/_child give, in C: a styles part holds hundreds of styles.
+    plain = b"AlternateContent" not in data
+    for element in root.iterchildren(f"{W}style") if plain else _children(root):
         if element.tag != f"{W}style":
             continue
         kind, style_id = element.get(f"{W}type"), element.get(f"{W}styleId")
@@ -291,7 +295,7 @@ def _styles(data: bytes) -> _Styles:
         if kind == "numbering":
             value = _val(_path(element, "pPr", "numPr", "numId"))
         else:
-            value = _val(_child(element, f"{W}name"))
+            value = _val(element.find(f"{W}name") if plain else _child(element, f"{W}name"))
         target = by_type.get(kind)
         if target is not None and style_id not in target:  # the first definition of an id wins
             target[style_id] = value
