@@ -559,3 +559,26 @@ def test_random_mixtures_read_alike(pieces):
     assert new.blocks == old.blocks
     assert new.title == old.title
     assert FAST_NOTE in new.notes
+
+
+def test_styles_read_in_c_where_no_alternate_content_agree_with_the_general_walk():
+    # The styles reader takes lxml's own lookups when a part has no mc:AlternateContent; a comment
+    # naming it sends the same part down the general walk, which must give the same styles.
+    import zipfile
+
+    from noticecheck.load.wordxml import _styles
+
+    parts = [zipfile.ZipFile(path).read("word/styles.xml") for path in sorted((ROOT / "corpus").glob("*/*.docx"))]
+    wrapped = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:styles {XMLNS}>{STYLES}'
+        '<mc:AlternateContent><mc:Choice Requires="w14"><w:style w:type="paragraph" w:styleId="Alt">'
+        '<w:name w:val="choice"/></w:style></mc:Choice><mc:Fallback><w:style w:type="paragraph" w:styleId="Alt">'
+        '<w:name w:val="fallback"/></w:style></mc:Fallback></mc:AlternateContent></w:styles>'
+    ).encode()
+    assert len(parts) >= 5
+    for data in parts:
+        general = data.replace(b"?>", b"?><!-- AlternateContent -->", 1)
+        assert b"AlternateContent" not in data and _styles(data) == _styles(general)
+    styles = _styles(wrapped)
+    assert styles.paragraph["Alt"] == "fallback" and styles.paragraph["Heading1"] == "heading 1"
+    assert styles.paragraph["Title"] == "Title" and styles.numbering["BulletList"] == "3"
