@@ -412,6 +412,16 @@ class AnchorIndex:
             found &= also
         return found
 
+    def within_sentences(self, part: Part, hits: dict) -> set[int] | None:
+        """For a part every match of which lies within one sentence (it cannot hold a line break),
+        the sentences the prefilter says it may match; None where that is not known."""
+        if _PREFILTERED not in hits:
+            return None
+        position = self._position.get(id(part))
+        if position is None or position not in self._covered or position not in self._prefilter.within_lines:
+            return None
+        return hits.get(position, set())
+
     def knows(self, part: Part) -> bool:
         """Were this part's anchors indexed? (Parts of rules added later, e.g. an LA's pack, were not.)"""
         return id(part) in self._parts

@@ -125,6 +125,78 @@ def _set_holds_substitute(items) -> bool:
     return False
 
 
+_NEWLINE_CATEGORIES = frozenset(
+    c for c in (C.CATEGORY_SPACE, C.CATEGORY_NOT_WORD, C.CATEGORY_NOT_DIGIT, C.CATEGORY_LINEBREAK,
+                C.CATEGORY_UNI_SPACE, C.CATEGORY_UNI_NOT_WORD, C.CATEGORY_UNI_NOT_DIGIT, C.CATEGORY_UNI_LINEBREAK,
+                C.CATEGORY_LOC_NOT_WORD)
+)  # fmt: skip
+_NO_NEWLINE_CATEGORIES = frozenset(
+    (C.CATEGORY_NOT_SPACE, C.CATEGORY_WORD, C.CATEGORY_DIGIT, C.CATEGORY_NOT_LINEBREAK, C.CATEGORY_UNI_NOT_SPACE,
+     C.CATEGORY_UNI_WORD, C.CATEGORY_UNI_DIGIT, C.CATEGORY_UNI_NOT_LINEBREAK, C.CATEGORY_LOC_WORD)
+)  # fmt: skip
+
+
+def may_match_newline(regex: re.Pattern) -> bool:
+    """Could a match of `regex` hold a "\\n"? (True when unsure.) Sentences are joined by line breaks,
+    so a pattern that cannot hold one matches within one sentence."""
+    try:
+        return _newline_in(sre_parse.parse(regex.pattern, regex.flags), bool(regex.flags & re.DOTALL))
+    except re.error:
+        return True
+
+
+def _newline_in(items, dotall: bool) -> bool:
+    for op, av in items:
+        if op is C.LITERAL:
+            if av == 10:
+                return True
+        elif op is C.NOT_LITERAL:
+            if av != 10:
+                return True
+        elif op is C.ANY:
+            if dotall:
+                return True
+        elif op is C.IN:
+            if _set_has_newline(av):
+                return True
+        elif op is C.BRANCH:
+            if any(_newline_in(branch, dotall) for branch in av[1]):
+                return True
+        elif op is C.SUBPATTERN:
+            # an inline (?s:...) turns dotall on inside the group
+            if _newline_in(av[3], dotall or bool(av[1] & re.DOTALL)):
+                return True
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            if _newline_in(av[2], dotall):
+                return True
+        elif op is C.ATOMIC_GROUP:
+            if _newline_in(av, dotall):
+                return True
+        elif op in (C.ASSERT, C.ASSERT_NOT, C.AT):
+            continue  # lookarounds and anchors consume nothing: the match itself holds no text of theirs
+        else:
+            return True  # back-references, conditionals: unsure
+    return False
+
+
+def _set_has_newline(items) -> bool:
+    negated = bool(items) and items[0][0] is C.NEGATE
+    holds = False
+    for op, av in items[1:] if negated else items:
+        if op is C.LITERAL:
+            holds = holds or av == 10
+        elif op is C.RANGE:
+            holds = holds or av[0] <= 10 <= av[1]
+        elif op is C.CATEGORY:
+            if av in _NEWLINE_CATEGORIES:
+                holds = True
+            elif av not in _NO_NEWLINE_CATEGORIES:
+                return True  # unsure
+        else:
+            return True
+    return holds != negated
+
+
 def _hyperscan():
     if os.environ.get("NOTICECHECK_PREFILTER", "").lower() == "off":
         return None  # an escape hatch, and how the tests and benchmarks compare both ways
@@ -148,6 +220,8 @@ class Prefilter:
 
     def __init__(self, patterns: Sequence[re.Pattern]):
         self.positions = tuple(i for i, regex in enumerate(patterns) if eligible(regex))
+        # patterns no match of which holds a line break: every match lies within one sentence
+        self.within_lines = frozenset(i for i in self.positions if not may_match_newline(patterns[i]))
         self._sources = tuple((patterns[i].pattern, patterns[i].flags) for i in self.positions)
         self._serialised: bytes | None = None
         self._ids: tuple[int, ...] = ()  # Hyperscan id -> pattern position (patterns it refused left out)
@@ -155,10 +229,10 @@ class Prefilter:
 
     def __getstate__(self):
         self._load()
-        return self.positions, self._sources, self._serialised, self._ids
+        return self.positions, self.within_lines, self._sources, self._serialised, self._ids
 
     def __setstate__(self, state) -> None:
-        self.positions, self._sources, self._serialised, self._ids = state
+        self.positions, self.within_lines, self._sources, self._serialised, self._ids = state
         self._database = None
 
     def _load(self):

@@ -102,9 +102,14 @@ class Analysis:
         A match must hold one of the part's anchors, so it lies within the part's
         reach of a sentence holding one: only those windows are searched. Some
         patterns reach across sentences on purpose, hence windows, not sentences.
+        A part that cannot (it holds no line break) is not searched at all when the
+        prefilter named none of the sentences holding its anchors.
         """
         joined = self.searched(content_only)
-        if self.hits is None or self.index is None or not self.index.knows(part) or part.reach is None:
+        known = self.hits is not None and self.index is not None and self.index.knows(part)
+        if known and self._cannot_match(part):
+            return False
+        if not known or part.reach is None:
             if body_only:
                 text = "\n".join(joined[s.start : s.start + len(s.text)] for s in self.sentences if not s.is_heading)
             else:
@@ -117,6 +122,13 @@ class Analysis:
             if part.regex.search(joined, start, min(len(joined), self.end_of(index) + part.reach)):
                 return True
         return False
+
+    def _cannot_match(self, part) -> bool:
+        """Is it certain that `part` matches nowhere? So for a part every match of which lies within
+        one sentence (it holds no line break) when no sentence holding one of its anchors is among
+        those the prefilter says it may match."""
+        named = self.index.within_sentences(part, self.hits)
+        return named is not None and not any(i in named for i in self._anchored(part))
 
     def end_of(self, index: int) -> int:
         sentence = self.sentences[index]
