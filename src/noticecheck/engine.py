@@ -162,10 +162,9 @@ def _anchor(analysis: Analysis, section: str | None) -> tuple[int, str]:
     """Where a finding about something missing should point: the related section, else line 1."""
     if section and section in analysis.sections:
         found = analysis.sections[section]
-        if found.heading_line is not None:
-            for block in analysis.text.blocks:
-                if block.line == found.heading_line and block.is_heading:
-                    return block.line, quote(block.text)
+        block = analysis.headings_by_line.get(found.heading_line) if found.heading_line is not None else None
+        if block is not None:
+            return block.line, quote(block.text)
         if found.evidence:
             return found.evidence[0].line, found.evidence[0].quote
     return analysis.first_line

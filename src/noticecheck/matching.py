@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import _sre
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from re import _constants as C  # noqa: N812 - the stdlib's own opcode names
@@ -368,7 +369,7 @@ class AnchorIndex:
                 for anchor in (a for options in (part.anchors, *part.also) for a in options):
                     if anchor not in self._known:
                         self._known.add(anchor)
-                        automaton.add_word(anchor, anchor)
+                        automaton.add_word(anchor, (anchor, len(anchor) - 1))  # where it starts, from where it ends
         if self._known:
             automaton.make_automaton()
         self._automaton = automaton if self._known else None
@@ -426,15 +427,19 @@ class AnchorIndex:
         """Were this part's anchors indexed? (Parts of rules added later, e.g. an LA's pack, were not.)"""
         return id(part) in self._parts
 
-    def scan(self, text: str, starts: Sequence[int]) -> dict[str, frozenset[int]] | None:
+    def scan(self, text: str, starts: Sequence[int]) -> dict[str, set[int]] | None:
         """anchor -> indices of the sentences (by start offset) that contain it; None if it cannot tell."""
         lowered = text.lower()
         if self._automaton is None or len(lowered) != len(text):
             return None  # a rare character changed length when lower-cased: offsets would not line up
-        hits: dict[str, set[int]] = {}
-        for end, anchor in self._automaton.iter(lowered):
-            hits.setdefault(anchor, set()).add(bisect.bisect_right(starts, end - len(anchor) + 1) - 1)
-        found = {anchor: frozenset(found) for anchor, found in hits.items()}
+        # The sets are not frozen: nothing changes them after this (callers union them into their own).
+        found: dict = {}
+        sentence_of = functools.partial(bisect.bisect_right, starts)
+        for end, (anchor, back) in self._automaton.iter(lowered):
+            sentences = found.get(anchor)
+            if sentences is None:
+                sentences = found[anchor] = set()
+            sentences.add(sentence_of(end - back) - 1)
         if self._prefiltering():
             self._record(found, text, sentence_spans(text, starts))
             found[_PREFILTERED] = frozenset()

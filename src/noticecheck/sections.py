@@ -68,7 +68,7 @@ class Analysis:
     starts: tuple[int, ...]  # sentence start offsets, for bisect
     sections: dict[str, Section]
     members: dict[str, frozenset[int]]  # section -> indices of the sentences that belong to it
-    hits: dict[str, frozenset[int]] | None = None  # anchor literal -> sentences holding it (None: unknown)
+    hits: dict[str, set[int]] | None = None  # anchor literal -> sentences holding it (None: unknown); read-only
     index: object = None  # the AnchorIndex `hits` came from
     # `content`: `joined` with unfilled template text ("[insert ...]", "TBC") and the sentences that are never
     # content (about the notice, pointers, definitions, lead-ins whose list is missing) blanked,
@@ -146,6 +146,15 @@ class Analysis:
             for i in sorted(chosen)
             if i < len(self.sentences) and (not self.sentences[i].is_heading or i in members)
         )
+
+    @functools.cached_property
+    def headings_by_line(self) -> dict[int, Block]:
+        """Line -> the first heading block on that line (where a finding about a section points)."""
+        found: dict[int, Block] = {}
+        for block in self.text.blocks:
+            if block.is_heading:
+                found.setdefault(block.line, block)
+        return found
 
     @functools.cached_property
     def body(self) -> str:
