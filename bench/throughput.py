@@ -114,6 +114,14 @@ def _rates(rep: dict, index: list[int]) -> tuple[float, float]:
     return len(index) / cpu, len(index) / wall
 
 
+def _work(spec: Path, out: Path, env: dict | None = None) -> dict:
+    proc = subprocess.run([python_exe(), "-m", "bench.throughput", "worker", str(spec), str(out)], cwd=REPO,
+                          capture_output=True, text=True, env={**os.environ, **(env or {})})  # fmt: skip
+    if proc.returncode != 0:
+        raise RuntimeError(f"throughput worker failed:\n{proc.stderr[-3000:]}")
+    return json.loads(out.read_text())
+
+
 def run(size: str = "full", workdir: Path | None = None) -> dict:
     settings = SIZES[size]
     notices = corpus_notices()
@@ -124,11 +132,10 @@ def run(size: str = "full", workdir: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="nc-bench-") as tmp:
         spec, out = Path(tmp, "spec.json"), Path(tmp, "out.json")
         spec.write_text(json.dumps({"paths": [str(n.path) for n in notices], "reps": settings["reps"], "cpu": cpu, "seed": 1}))
-        proc = subprocess.run([python_exe(), "-m", "bench.throughput", "worker", str(spec), str(out)], cwd=REPO,
-                              capture_output=True, text=True)  # fmt: skip
-        if proc.returncode != 0:
-            raise RuntimeError(f"throughput worker failed:\n{proc.stderr[-3000:]}")
-        data = json.loads(out.read_text())
+        data = _work(spec, out)
+        # the same notices again without the Hyperscan prefilter (src/noticecheck/prefilter.py), as a
+        # machine without it runs: what the prefilter is worth, measured in this run
+        plain = _work(spec, out, {"NOTICECHECK_PREFILTER": "off"}) if size != "smoke" else None
 
     reps = data["reps"]
     everything = list(range(len(notices)))
@@ -169,6 +176,13 @@ def run(size: str = "full", workdir: Path | None = None) -> dict:
         {"name": "core contention while checking (wall / CPU)", "value": round(check_contention["median"], 3),
          "unit": "x", "goal": "", "met": None, "detail": describe(check_contention)},
     ]  # fmt: skip
+    if plain is not None:
+        index = next((i for label, i in groups if label == key))
+        plain_rate = summary([_rates(rep, index)[0] for rep in plain["reps"]])
+        figures.append({"name": f"{key} notices/s without the Hyperscan prefilter (CPU time)",
+                        "value": round(plain_rate["median"], 1), "unit": "notices/s", "goal": "", "met": None,
+                        "detail": f"{describe(plain_rate, 'notices/s')}; with / without: "
+                                  f"{cpu_rate['median'] / plain_rate['median']:.2f} x"})  # fmt: skip
     notes = [
         f"{len(notices)} corpus notices ({len(typical)} typical), {len(reps)} timed passes after one warm-up pass; "
         f"worker pinned to CPU {data['cpu']}; rulebook built once in {data['rulebook_seconds']:.2f} s.",
