@@ -361,3 +361,31 @@ def test_a_markdown_link_wrapped_over_two_lines_reads_as_its_text():
     joined = " ".join(b.text for b in load(notice).blocks)
     assert "local authority (https://www.example-council.gov.uk/)" in joined and "[" not in joined
     assert "placeholder-text" not in rules_fired(result)
+
+
+def _all_caps_by_letters(text: str) -> bool:
+    """The definition: at least four letters, every one a capital, and a word of three letters or more."""
+    import re
+
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 4 or any(not ch.isupper() for ch in letters):
+        return False
+    return any(len(word) >= 3 for word in re.findall(r"[^\W\d_]+", text))
+
+
+def test_is_all_caps_quick_reject_keeps_the_definition():
+    # is_all_caps first rejects any line that upper-casing changes; that must never change an answer
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from noticecheck.load.plain import is_all_caps
+
+    alphabet = st.sampled_from(list("abzABZ019 .:-'\u00df\u01c5\u01c6\u01c4\ufb01\u00e9\u00c9\u00aa\u0131\u0130\u017f\u03a3\u2160"))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet, max_size=24))
+    def agree(text):
+        assert is_all_caps(text) == _all_caps_by_letters(text)
+
+    agree()
+    assert is_all_caps("PRIVACY NOTICE") and not is_all_caps("Privacy notice") and not is_all_caps("ME14 1XQ")

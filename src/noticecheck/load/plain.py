@@ -140,6 +140,8 @@ def _starts_lower(text: str) -> bool:
 
 def is_all_caps(text: str) -> bool:
     """SHOUTED headings like "PRIVACY NOTICE"; not postcodes ("ME14 1XQ") or lone acronyms."""
+    if text.upper() != text:
+        return False  # a letter that upper-casing changes is a letter not in capitals: most lines, at C speed
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < 4 or any(not ch.isupper() for ch in letters):
         return False
