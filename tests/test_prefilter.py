@@ -216,3 +216,19 @@ def test_part_found_skips_a_part_only_where_it_matches_nowhere():
             skipped += 1
         judged += len(INDEX._parts)
     assert skipped > judged // 2  # the shortcut was taken for most parts
+
+
+@needs_hyperscan
+def test_compiled_once_into_the_cache_and_not_at_all_without_one(monkeypatch, tmp_path):
+    patterns = [re.compile(r"\bretention (period|schedule)\b", re.I), re.compile(r"\bDPO\b")]
+    monkeypatch.setenv("NOTICECHECK_CACHE_DIR", "off")
+    assert prefilter.Prefilter(patterns).covers() == frozenset()  # compiling every run would cost more than it saves
+    monkeypatch.setenv("NOTICECHECK_CACHE_DIR", str(tmp_path))
+    first = prefilter.Prefilter(patterns)
+    assert first.covers() == {0, 1}
+    stored = list(tmp_path.glob("prefilter-*.pickle"))
+    assert len(stored) == 1
+    before = stored[0].stat().st_mtime_ns
+    again = prefilter.Prefilter(patterns)
+    assert again.covers() == {0, 1} and stored[0].stat().st_mtime_ns == before  # read back, not compiled again
+    assert again.sentences("Our retention schedule.\nAsk the DPO.", [(0, 0, 23), (1, 24, 36)]) == {0: {0}, 1: {1}}

@@ -29,7 +29,10 @@ the anchor index alone.
 Optional: without the `hyperscan` package (it exists for x86-64 only), or
 with NOTICECHECK_PREFILTER=off, the checker runs exactly as before, only slower. The compiled database is kept
 in the rulebook cache directory under a digest of the patterns, so each
-pattern set is compiled once (about 1.5 s for the built-in rules).
+pattern set is compiled once (a few seconds for the built-in rules, on the
+first run after an install or a change to the rules). With the cache turned
+off (NOTICECHECK_CACHE_DIR=off) nothing could keep it, so the prefilter is
+not used.
 """
 
 from __future__ import annotations
@@ -244,7 +247,10 @@ class Prefilter:
             with _LOADING:
                 if self._database is None:
                     if self._serialised is None:
-                        self._serialised, kept = _compiled(self._sources, hyperscan)
+                        compiled = _compiled(self._sources, hyperscan)
+                        if compiled is None:
+                            return None
+                        self._serialised, kept = compiled
                         self._ids = tuple(self.positions[i] for i in kept)
                     if not self._serialised:
                         return None
@@ -287,18 +293,22 @@ class Prefilter:
         return found
 
 
-def _compiled(sources: tuple[tuple[str, int], ...], hyperscan) -> tuple[bytes, tuple[int, ...]]:
+def _compiled(sources: tuple[tuple[str, int], ...], hyperscan) -> tuple[bytes, tuple[int, ...]] | None:
     """The serialised database of `sources` and which of them it holds (a pattern Hyperscan cannot
-    take even as a prefilter is left out), from the disk cache when the same set was compiled before."""
+    take even as a prefilter is left out), from the disk cache when the same set was compiled before;
+    None when there is no cache to keep it in."""
     from noticecheck.rulebook_cache import cache_dir, read_entry, store_entry
 
-    digest = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), sources)).encode()).hexdigest()[:32]
     directory = cache_dir()
-    entry = directory / f"prefilter-{digest}.pickle" if directory is not None else None
-    if entry is not None:
-        cached = read_entry(entry)
-        if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], bytes):
-            return cached
+    if directory is None:
+        # Compiling takes seconds, more than it saves unless it is kept: with the cache turned
+        # off, every run would compile again, so the prefilter is not used.
+        return None
+    digest = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), sources)).encode()).hexdigest()[:32]
+    entry = directory / f"prefilter-{digest}.pickle"
+    cached = read_entry(entry)
+    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], bytes):
+        return cached
     flags = [_flags(regex_flags, hyperscan) for _, regex_flags in sources]
     expressions = [source.encode("ascii") for source, _ in sources]
     kept = tuple(range(len(sources)))
@@ -309,8 +319,7 @@ def _compiled(sources: tuple[tuple[str, int], ...], hyperscan) -> tuple[bytes, t
         kept = tuple(i for i in kept if _compiles(hyperscan, expressions[i], flags[i]))
         database = _database(hyperscan, expressions, flags, kept) if kept else None
     result = (hyperscan.dumpb(database) if database is not None else b"", kept)
-    if entry is not None:
-        store_entry(entry, result, "prefilter")
+    store_entry(entry, result, "prefilter")
     return result
 
 
