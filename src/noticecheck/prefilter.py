@@ -27,9 +27,9 @@ the "x" standing for "é", which Python accepts). Every other pattern keeps
 the anchor index alone.
 
 Optional: without the `hyperscan` package (it exists for x86-64 only), or
-with NOTICECHECK_PREFILTER=off, the checker runs exactly as before, only slower. The compiled database is kept
-in the rulebook cache directory under a digest of the patterns, so each
-pattern set is compiled once (a few seconds for the built-in rules, on the
+with NOTICECHECK_PREFILTER=off, the checker runs exactly as before, only
+slower. The compiled database is kept in the rulebook cache directory
+under a digest of the patterns, so each pattern set is compiled once (a few seconds for the built-in rules, on the
 first run after an install or a change to the rules). With the cache turned
 off (NOTICECHECK_CACHE_DIR=off) nothing could keep it, so the prefilter is
 not used.
@@ -51,7 +51,7 @@ _ALLOWED_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.UNICODE | re.ASCI
 _OTHER = "\x01"  # stands for a character that is neither word nor space in Python's eyes
 _SUBSTITUTES = frozenset(string.ascii_letters + "0 " + _OTHER)
 # Python's \s also takes \x1c-\x1f, which Hyperscan's ASCII \s does not: fold those too.
-_TO_FOLD = re.compile(r"[^\x00-\x1b\x20-\x7f]")
+_TO_FOLD = re.compile(r"[^\x00-\x1b\x20-\x7f]")  # (not precompiled.regex: precompiled imports matching, which imports this)
 _LOADING = threading.Lock()  # two threads of the web server may both ask first
 
 
@@ -218,7 +218,7 @@ def available() -> bool:
 class Prefilter:
     """The eligible patterns of a list, compiled into one Hyperscan database (built on first use).
 
-    `sentences(texts)` gives, for each pattern's position in the list, the indices of the texts
+    `sentences(text, spans)` gives, for each pattern's position in the list, the spans of the text
     it may match. Pickles as its patterns and the serialised database."""
 
     def __init__(self, patterns: Sequence[re.Pattern]):
