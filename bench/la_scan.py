@@ -59,9 +59,9 @@ SIZES = {
 }
 
 
-def write_school_list(path: Path, count: int, port: int, groups: int = 0) -> Path:
+def write_school_list(path: Path, count: int, port: int, groups: int = 0, hosting: str = "every-fourth") -> Path:
     lines = ["name,website,urn"]
-    lines += [f"Bench School {i + 1:04d},http://{':'.join(map(str, site_address(i, port, groups)))}/,{900001 + i}"
+    lines += [f"Bench School {i + 1:04d},http://{':'.join(map(str, site_address(i, port, groups, hosting)))}/,{900001 + i}"
               for i in range(count)]  # fmt: skip
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -241,7 +241,8 @@ FLOOR_SCALES = {"full": (600, (0.1, 0.3)), "quick": (192, (0.1, 0.3))}
 BASELINE_ENV = "NOTICECHECK_BENCH_BASELINE"
 
 
-def politeness_floor(log: list[list], latency: tuple[float, float], interval: float, concurrency: int, groups: int) -> dict:
+def politeness_floor(log: list[list], latency: tuple[float, float], interval: float, concurrency: int, groups: int,
+                     hosting: str = "every-fourth") -> dict:
     """The politeness floor for the requests the sites answered, and whether politeness held.
 
     floor = max(largest request count on one host or one IP x interval,
@@ -254,7 +255,7 @@ def politeness_floor(log: list[list], latency: tuple[float, float], interval: fl
     by_ip: dict[str, list[list]] = defaultdict(list)
     busy = 0.0
     for entry in log:
-        address, port = site_address(entry[0], 0, groups)
+        address, port = site_address(entry[0], 0, groups, hosting)
         by_host[(address, port)].append(entry)
         by_ip[address].append(entry)
         busy += site_latency(entry[0], *latency)

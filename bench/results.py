@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ORDER = ("throughput", "coldstart", "la_scan", "ci_gate", "hostile", "web_load", "reports")
+ORDER = ("throughput", "coldstart", "la_scan", "ci_gate", "hostile", "web_load", "reports", "national")
 REQUIRED = ("name", "title", "size", "started", "seconds", "command", "git", "machine", "baseline", "figures")
 
 

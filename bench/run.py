@@ -5,9 +5,10 @@
     .venv/bin/python bench/run.py --quick         # all five, small sizes (about 4 minutes)
     .venv/bin/python bench/run.py la_scan ci_gate # only these
     .venv/bin/python bench/run.py --smoke --out /tmp/b   # tiny sizes, for the smoke test
+    .venv/bin/python bench/run.py national        # the national rehearsal (not in 'all': 30-60 minutes)
 
-Benchmarks: throughput, coldstart, la_scan, ci_gate, hostile, web_load (see each module's
-docstring). All network traffic stays on loopback. Each figure is a median
+Benchmarks: throughput, coldstart, la_scan, ci_gate, hostile, web_load, reports, national (see
+each module's docstring). All network traffic stays on loopback. Each figure is a median
 over repeated runs, and where a goal is a ratio its baseline is measured in
 the same run, interleaved where that matters, because the machines are
 shared and noisy.
@@ -35,7 +36,9 @@ BENCHMARKS = {
     "hostile": ("Hostile inputs: worst case beside typical", "bench.hostile"),
     "web_load": ("Self-check page under load (loopback)", "bench.web_load"),
     "reports": ("Writing a run's reports (trusts, drift, xlsx)", "bench.reports"),
+    "national": ("National rehearsal (24,000 loopback schools)", "bench.national"),
 }
+ON_REQUEST = {"national"}  # long (the full size scans 24,000 sites): run only when named
 DEFAULT_OUT = REPO / "bench"
 
 
@@ -71,14 +74,15 @@ def run_one(name: str, size: str, out: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", choices=[[], *BENCHMARKS], metavar="NAME",
-                        help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}")  # fmt: skip
+                        help=f"benchmarks to run (default: all but {', '.join(sorted(ON_REQUEST))}): "
+                             f"{', '.join(BENCHMARKS)}")  # fmt: skip
     sizes = parser.add_mutually_exclusive_group()
     sizes.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats (a few minutes)")
     sizes.add_argument("--smoke", action="store_true", help="tiny sizes: checks the benchmarks run, not speed")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where results.json and RESULTS.md go (default: bench/)")
     args = parser.parse_args(argv)
     size = "smoke" if args.smoke else "quick" if args.quick else "full"
-    names = list(dict.fromkeys(args.names)) or list(BENCHMARKS)
+    names = list(dict.fromkeys(args.names)) or [n for n in BENCHMARKS if n not in ON_REQUEST]
     args.out.mkdir(parents=True, exist_ok=True)
     failed = []
     for name in names:

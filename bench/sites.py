@@ -20,6 +20,13 @@ the scanner's per-IP limit binds while its per-host limit stays per school.
 With --documents many, a site's policies page links 2-4 notices (web page,
 PDF and Word in turn) instead of one.
 
+With --hosting long-tail (the national rehearsal, bench/national.py), the
+same one site in four is shared-hosted, but over G addresses 127.3.A.B whose
+sizes follow a long tail (see `tail_weights`): a few big providers' servers
+with a hundred or more schools each, most with a handful. Which address a
+school is on is drawn from that distribution by a hash of its index, so any
+--count is a random sample of the same national picture.
+
 The server prints "ready PORT" when every site listens, serves until its
 stdin says "stop" (or closes), then writes every request it answered to the
 --log file as JSON: [[site, path, arrived, finished, status], ...] with
@@ -31,6 +38,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
+import functools
 import html
 import json
 import resource
@@ -64,24 +73,69 @@ SHARED_NETWORK = "127.3.0.0/16"  # where the shared hosting addresses live
 SHARED_EVERY = 4  # one site in four is on a shared address
 
 
-def shared_group(index: int, groups: int) -> int | None:
+HOSTING = ("every-fourth", "long-tail")  # how shared sites are spread over the G shared addresses
+# The long tail: address r (1-based) of G gets a share proportional to (r + TAIL_OFFSET) ** -TAIL_EXPONENT
+# (a Zipf-Mandelbrot law). With G = 400 and 6,000 shared schools (England) the biggest address holds
+# about 160 schools, 28 hold 50 or more, and 170 hold 5 or fewer.
+TAIL_EXPONENT = 1.4
+TAIL_OFFSET = 20
+
+
+@functools.lru_cache(maxsize=4)
+def tail_weights(groups: int) -> tuple[float, ...]:
+    """The cumulative share of the long-tail addresses 0..groups-1 (the last is 1.0)."""
+    weights = [(r + TAIL_OFFSET) ** -TAIL_EXPONENT for r in range(1, groups + 1)]
+    total, running, cumulative = sum(weights), 0.0, []
+    for w in weights:
+        running += w
+        cumulative.append(running / total)
+    cumulative[-1] = 1.0
+    return tuple(cumulative)
+
+
+def _unit_hash(index: int) -> float:
+    """A fraction in [0, 1) from `index` (splitmix64), independent of site_latency's hash."""
+    mask = 2**64 - 1
+    z = (index + 0x9E3779B97F4A7C15) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return (z ^ (z >> 31)) / 2**64
+
+
+@functools.lru_cache(maxsize=4)
+def _tail_places(groups: int) -> dict[int, tuple[int, int]]:
+    """{site index: (address, rank among the sites on that address)} for every shared site up to LAST_SITE."""
+    cumulative, places, seen = tail_weights(groups), {}, [0] * groups
+    for index in range(1, LAST_SITE + 1, SHARED_EVERY):
+        group = min(bisect.bisect_right(cumulative, _unit_hash(index)), groups - 1)
+        places[index] = (group, seen[group])
+        seen[group] += 1
+    return places
+
+
+def shared_group(index: int, groups: int, hosting: str = "every-fourth") -> int | None:
     """Which shared hosting address site `index` is on (0-based), or None for a site of its own."""
     if groups <= 0 or index % SHARED_EVERY != 1:
         return None
+    if hosting == "long-tail":
+        return _tail_places(groups)[index][0]
     return (index // SHARED_EVERY) % groups
 
 
-def site_address(index: int, port: int, groups: int = 0) -> tuple[str, int]:
+def site_address(index: int, port: int, groups: int = 0, hosting: str = "every-fourth") -> tuple[str, int]:
     """(address, port) site `index` listens on: its own 127.1.x.y on `port`, or a port of its own on a shared address."""
-    group = shared_group(index, groups)
+    group = shared_group(index, groups, hosting)
     if group is None:
         return site_host(index), port
+    if hosting == "long-tail":
+        return f"127.3.{group // 250}.{group % 250 + 1}", port + 1 + _tail_places(groups)[index][1]
     return f"127.3.0.{group + 1}", port + 1 + (index // SHARED_EVERY) // groups
 
 
-def shared_ports(count: int, groups: int) -> int:
+def shared_ports(count: int, groups: int, hosting: str = "every-fourth") -> int:
     """How many ports above the base port the shared addresses use for `count` sites."""
-    return max((site_address(i, 0, groups)[1] for i in range(count) if shared_group(i, groups) is not None), default=0)
+    return max((site_address(i, 0, groups, hosting)[1] for i in range(count)
+                if shared_group(i, groups, hosting) is not None), default=0)  # fmt: skip
 
 
 def site_latency(index: int, low: float, high: float) -> float:
@@ -213,11 +267,13 @@ class Sites:
 
 
 class Server:
-    def __init__(self, sites: Sites, count: int, port: int, latency: tuple[float, float], groups: int = 0):
+    def __init__(self, sites: Sites, count: int, port: int, latency: tuple[float, float], groups: int = 0,
+                 hosting: str = "every-fourth"):  # fmt: skip
         self.sites = sites
         self.count = count
         self.port = port
         self.groups = groups
+        self.hosting = hosting
         self.latency = latency
         self.log: list[tuple[int, str, float, float, int]] = []
         self.connections: set[asyncio.StreamWriter] = set()
@@ -266,7 +322,7 @@ class Server:
         servers = []
         for index in range(self.count):
             servers.append(await asyncio.start_server(
-                lambda r, w, i=index: self.handle(i, r, w), *site_address(index, self.port, self.groups), backlog=128))  # fmt: skip
+                lambda r, w, i=index: self.handle(i, r, w), *site_address(index, self.port, self.groups, self.hosting), backlog=128))  # fmt: skip
         print(f"ready {self.port}", flush=True)
         await stop.wait()
         for server in servers:
@@ -295,11 +351,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log", required=True, help="where to write the request log when stopped")
     parser.add_argument("--shared-groups", type=int, default=0, help="shared hosting addresses for every fourth site")
     parser.add_argument("--documents", choices=("one", "many"), default="one", help="notices per site: one, or 2-4")
+    parser.add_argument("--hosting", choices=HOSTING, default=HOSTING[0],
+                        help="how the shared sites spread over the shared addresses: evenly, or a long tail")  # fmt: skip
     args = parser.parse_args(argv)
     if not 1 <= args.count <= LAST_SITE + 1:
         parser.error(f"--count must be 1-{LAST_SITE + 1}")
     _raise_file_limit()
-    server = Server(Sites(build_notices(), args.documents), args.count, args.port, tuple(args.latency), args.shared_groups)
+    server = Server(Sites(build_notices(), args.documents), args.count, args.port, tuple(args.latency), args.shared_groups,
+                    args.hosting)
 
     async def run() -> None:
         stop = asyncio.Event()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,7 @@ TITLES = {
 
 
     "reports": "Writing a run's reports (trusts, drift, xlsx)",
+    "national": "National rehearsal (24,000 loopback schools)",
 }
 
 
@@ -130,6 +132,32 @@ def test_reports_smoke(tmp_path):
         "streamed: wall per school at 60 / at 20", "peak RSS after importing noticecheck's store and openpyxl"]
     values = {f["name"]: f["value"] for f in result["figures"]}
     assert values["streamed: peak RSS at 60 schools"] > values["peak RSS after importing noticecheck's store and openpyxl"]
+
+
+def test_national_smoke(tmp_path):
+    result = run_smoke("national", tmp_path)
+    run = result["tables"][0]
+    row = dict(zip(run["columns"], run["rows"][0]))
+    assert row["statuses"] == "24 checked" and row["gaps < interval"] == 0
+    assert row["on shared IPs"] == 6 and row["notices stored"] >= 2 * 24  # 2-4 notices per school
+    assert row["requests"] == row["notices stored"] + 4 * 24  # robots, home, sitemap, policies, notices
+    assert [f["unit"] for f in result["figures"]] == ["x", "x", "s", "schools/h", "MB", "%"]
+    assert result["tables"][2]["rows"]  # the progress curve came from the sites' request log
+    assert any(n.startswith("Outgrowing one machine") for n in result["notes"])
+
+
+def test_tree_sampler_counts_a_forked_worker():
+    from bench.procs import run_measured
+
+    # The parent forks a child that allocates and spins, then waits for it: the sampled tree
+    # must see the child's memory while it lives and keep its CPU once it has been reaped.
+    code = ("import os, time\npid = os.fork()\nif pid == 0:\n    x = b'x' * 40_000_000\n"
+            "    while time.process_time() < 0.4: pass\n    os._exit(0)\nos.waitpid(pid, 0)\ntime.sleep(0.3)\n")  # fmt: skip
+    m = run_measured([sys.executable, "-c", code], sample_tree=0.05)
+    assert m.returncode == 0 and m.tree
+    assert max(s[2] - s[1] for s in m.tree) > 30  # the child's 40 MB counted in the tree, not in the parent
+    assert m.tree[-1][3] >= 0.35  # CPU of the reaped child (0.4 s) still counted
+    assert all(b[3] <= a[3] and b[4] <= a[4] for b, a in zip(m.tree, m.tree[1:]))  # cumulative counters
 
 
 # -- pure helpers -------------------------------------------------------------------
@@ -226,3 +254,26 @@ def test_a_site_with_several_notices_links_and_serves_each():
             status, ctype, body = sites.answer(index, path)
             assert status == 200 and body.startswith({"html": b"<!doctype html>", "pdf": b"%PDF", "docx": b"PK"}[fmt])
         assert sites.answer(index, NOTICE_PATHS["pdf"])[0] == 404
+
+
+def test_long_tail_hosting_is_a_sample_of_one_national_picture():
+    from collections import Counter
+
+    from bench.sites import shared_group, shared_ports, site_address
+
+    groups, n = 400, 24000
+    placed = {i: shared_group(i, groups, "long-tail") for i in range(n)}
+    assert all((g is not None) == (i % 4 == 1) for i, g in placed.items())  # still one school in four
+    sizes = sorted(Counter(g for g in placed.values() if g is not None).values(), reverse=True)
+    assert sum(sizes) == n // 4 and 300 <= len(sizes) <= groups
+    assert sizes[0] >= 10 * statistics.median(sizes)  # a few big providers ...
+    assert sum(s <= 5 for s in sizes) >= len(sizes) // 4  # ... and many small ones
+    assert sizes[0] <= 0.05 * sum(sizes)  # but no one server holds a large share of the country
+    addresses = {site_address(i, 9000, groups, "long-tail") for i in range(n)}
+    assert len(addresses) == n  # every school its own (address, port): per-host politeness stays per school
+    assert all(a.startswith("127.3.") for a, p in addresses if p != 9000)
+    assert shared_ports(n, groups, "long-tail") == sizes[0]  # a port per school on the busiest address
+    # a smaller run is a sample of the same picture: the same schools on the same addresses
+    assert all(shared_group(i, groups, "long-tail") == placed[i] for i in range(2400))
+    assert [shared_group(i, 5) for i in range(10)] == [None, 0, None, None, None, 1, None, None, None, 2]  # unchanged
+
