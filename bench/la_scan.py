@@ -37,6 +37,7 @@ import sqlite3
 import subprocess
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.machine import REPO, noticecheck_exe, python_exe
@@ -59,9 +60,12 @@ SIZES = {
 }
 
 
-def write_school_list(path: Path, count: int, port: int, groups: int = 0, hosting: str = "every-fourth") -> Path:
+def write_school_list(path: Path, count: int, port: int | Callable[[int], int], groups: int = 0,
+                      hosting: str = "every-fourth") -> Path:
+    """A name,website,urn CSV of sites 0..count-1; `port` is the sites' base port, or a function giving site i's."""
+    base = port if callable(port) else (lambda _i: port)
     lines = ["name,website,urn"]
-    lines += [f"Bench School {i + 1:04d},http://{':'.join(map(str, site_address(i, port, groups, hosting)))}/,{900001 + i}"
+    lines += [f"Bench School {i + 1:04d},http://{':'.join(map(str, site_address(i, base(i), groups, hosting)))}/,{900001 + i}"
               for i in range(count)]  # fmt: skip
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -47,6 +47,8 @@ RESULTS.md):
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import json
 import os
 import resource
@@ -72,19 +74,14 @@ SIZES = {
 }
 
 
-def _raise_file_limit(needed: int) -> None:
-    """Let this process's children (the sites server: a listening socket per site) open `needed` files."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft >= needed:
-        return
-    if hard != resource.RLIM_INFINITY and hard < needed:
-        try:  # only a privileged user may raise the hard limit
-            resource.setrlimit(resource.RLIMIT_NOFILE, (needed, needed))
-            return
-        except (ValueError, OSError):
-            raise SystemExit(f"the national rehearsal needs {needed} open files (a listening socket per site); "
-                             f"the hard limit is {hard}: raise it (ulimit -Hn) or run a smaller size") from None  # fmt: skip
-    resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+def _site_processes(count: int) -> list[tuple[int, int]]:
+    """(first site, how many) for each sites server: one process may not open more sockets than the
+    hard file limit (a listening socket per site, plus connections), so a big run is split evenly."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    most = count if hard == resource.RLIM_INFINITY else max(256, hard - 2048)
+    processes = -(-count // most)
+    size = -(-count // processes)
+    return [(first, min(size, count - first)) for first in range(0, count, size)]
 
 
 def _hosting(count: int) -> dict:
@@ -138,11 +135,15 @@ def rehearse(settings: dict, tmp: Path, exe: list[str] | None = None) -> dict:
     """Serve the sites, scan them all with the CLI, and gather what the report needs."""
     count, latency, concurrency = settings["schools"], settings["latency"], settings["concurrency"]
     cpus = len(os.sched_getaffinity(0))
-    _raise_file_limit(count + 4096)  # a listening socket per site, plus the connections
     extra = ("--shared-groups", str(SHARED_IPS), "--hosting", HOSTING, "--documents", "many")
-    print(f"   national rehearsal: {count} schools in {tmp}", flush=True)
-    with SiteProcess(count, latency, tmp / "requests.json", extra) as sites:
-        schools = write_school_list(tmp / "schools.csv", count, sites.port, SHARED_IPS, HOSTING)
+    parts = _site_processes(count)
+    print(f"   national rehearsal: {count} schools ({len(parts)} sites processes) in {tmp}", flush=True)
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(SiteProcess(n, latency, tmp / f"requests-{first}.json", (*extra, "--first", str(first))))
+                   for first, n in parts]  # fmt: skip
+        starts = [first for first, _n in parts]
+        schools = write_school_list(tmp / "schools.csv", count, lambda i: servers[bisect.bisect_right(starts, i) - 1].port,
+                                    SHARED_IPS, HOSTING)  # fmt: skip
         argv = [*(exe or noticecheck_exe()), "scan", str(schools), "--db", str(tmp / "scan.sqlite"),
                 "--out", str(tmp / "reports"), "--concurrency", str(concurrency), "--allow-network", NETWORK,
                 "--allow-network", SHARED_NETWORK, "--as-of", AS_OF, "--quiet"]  # fmt: skip
@@ -154,14 +155,14 @@ def rehearse(settings: dict, tmp: Path, exe: list[str] | None = None) -> dict:
     statuses, options = _run_facts(tmp / "scan.sqlite")
     with sqlite3.connect(tmp / "scan.sqlite") as conn:
         documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    log = sites.requests()
+    log = [entry for sites in servers for entry in sites.requests()]
     interval = float(options["per_host_interval"])
     floor = politeness_floor(log, latency, interval, concurrency, SHARED_IPS, HOSTING)
     first, last = min(e[2] for e in log), max(e[3] for e in log)
     tree = measured.tree
     return {
         "schools": count, "latency": latency, "interval": interval, "concurrency": concurrency, "cpus": cpus,
-        "wall": measured.wall, "cpu": measured.cpu, "sites_cpu": sites.cpu, "peak_rss": measured.max_rss_mb,
+        "wall": measured.wall, "cpu": measured.cpu, "sites_cpu": sum(sites.cpu for sites in servers), "peak_rss": measured.max_rss_mb,
         "tree": tree, "startup": first - measured.started, "scan_phase": last - first, "tail": measured.ended - last,
         "statuses": statuses, "documents": documents, "hosting": _hosting(count), **floor,
         "progress": _progress(log, measured.started, count), "cpu_bound": _cpu_bound(tree, cpus),

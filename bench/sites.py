@@ -25,7 +25,9 @@ same one site in four is shared-hosted, but over G addresses 127.3.A.B whose
 sizes follow a long tail (see `tail_weights`): a few big providers' servers
 with a hundred or more schools each, most with a handful. Which address a
 school is on is drawn from that distribution by a hash of its index, so any
---count is a random sample of the same national picture.
+--count is a random sample of the same national picture. With --first F a
+server serves sites F to F + count - 1 only, so that several processes can
+share more sites than one process may open sockets for.
 
 The server prints "ready PORT" when every site listens, serves until its
 stdin says "stop" (or closes), then writes every request it answered to the
@@ -268,9 +270,10 @@ class Sites:
 
 class Server:
     def __init__(self, sites: Sites, count: int, port: int, latency: tuple[float, float], groups: int = 0,
-                 hosting: str = "every-fourth"):  # fmt: skip
+                 hosting: str = "every-fourth", first: int = 0):  # fmt: skip
         self.sites = sites
         self.count = count
+        self.first = first
         self.port = port
         self.groups = groups
         self.hosting = hosting
@@ -320,7 +323,7 @@ class Server:
 
     async def serve(self, stop: asyncio.Event) -> None:
         servers = []
-        for index in range(self.count):
+        for index in range(self.first, self.first + self.count):
             servers.append(await asyncio.start_server(
                 lambda r, w, i=index: self.handle(i, r, w), *site_address(index, self.port, self.groups, self.hosting), backlog=128))  # fmt: skip
         print(f"ready {self.port}", flush=True)
@@ -353,12 +356,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--documents", choices=("one", "many"), default="one", help="notices per site: one, or 2-4")
     parser.add_argument("--hosting", choices=HOSTING, default=HOSTING[0],
                         help="how the shared sites spread over the shared addresses: evenly, or a long tail")  # fmt: skip
+    parser.add_argument("--first", type=int, default=0, help="serve sites FIRST to FIRST + COUNT - 1")
     args = parser.parse_args(argv)
-    if not 1 <= args.count <= LAST_SITE + 1:
-        parser.error(f"--count must be 1-{LAST_SITE + 1}")
+    if not 1 <= args.count <= LAST_SITE + 1 - max(0, args.first) or args.first < 0:
+        parser.error(f"--count must be 1 or more, --first 0 or more, --first + --count at most {LAST_SITE + 1}")
     _raise_file_limit()
     server = Server(Sites(build_notices(), args.documents), args.count, args.port, tuple(args.latency), args.shared_groups,
-                    args.hosting)
+                    args.hosting, args.first)
 
     async def run() -> None:
         stop = asyncio.Event()
