@@ -61,7 +61,7 @@ from pathlib import Path
 from bench.la_scan import AS_OF, NETWORK, RATIO_GOAL, RSS_GOAL_MB, SiteProcess, _run_facts, politeness_floor, write_school_list
 from bench.machine import noticecheck_exe
 from bench.procs import check_exit, run_measured
-from bench.sites import SHARED_NETWORK, shared_group
+from bench.sites import SHARED_NETWORK, shared_group, site_address
 
 HOSTING = "long-tail"
 SHARED_IPS = 400
@@ -124,6 +124,16 @@ def _progress(log: list[list], started: float, count: int) -> list[float]:
     return [done[min(len(done) - 1, max(0, round(f * count) - 1))] - started for f in (0.25, 0.5, 0.75, 1.0)] if done else []
 
 
+def _busiest_ip(log: list[list], started: float) -> dict:
+    """The address with the most requests: how many, and from when to when it was asked (seconds from spawn)."""
+    by_ip: dict[str, list[list]] = defaultdict(list)
+    for entry in log:
+        by_ip[site_address(entry[0], 0, SHARED_IPS, HOSTING)[0]].append(entry)
+    address, entries = max(by_ip.items(), key=lambda kv: len(kv[1]))
+    first, last = min(e[2] for e in entries), max(e[3] for e in entries)
+    return {"address": address, "requests": len(entries), "first": first - started, "last": last - started}
+
+
 def _at(samples: list[tuple[float, ...]], fraction: float, column: int) -> float | None:
     if not samples:
         return None
@@ -166,6 +176,7 @@ def rehearse(settings: dict, tmp: Path, exe: list[str] | None = None) -> dict:
         "tree": tree, "startup": first - measured.started, "scan_phase": last - first, "tail": measured.ended - last,
         "statuses": statuses, "documents": documents, "hosting": _hosting(count), **floor,
         "progress": _progress(log, measured.started, count), "cpu_bound": _cpu_bound(tree, cpus),
+        "busiest_ip": _busiest_ip(log, measured.started),
         "summary_line": ((tmp / "scan-stdout.txt").read_text().splitlines() or [""])[0],
     }  # fmt: skip
 
@@ -212,8 +223,9 @@ def report(r: dict, size: str) -> dict:
          "detail": f"sampled every {SIZES[size]['sample']:g} s: scan process {own_peak:.0f} MB, scan + workers summed {tree_peak:.0f} MB"},
         {"name": f"{n} schools: share of wall time CPU-bound", "value": round(100 * bound["share"], 1), "unit": "%",
          "goal": "", "met": None,
-         "detail": f"sample intervals with the machine's CPUs >= {BUSY:.0%} busy; the scan and its workers used a median "
-                   f"{bound['scan_cores_median']:.2f} of {r['cpus']} cores"},
+         "detail": f"sample intervals with the machine's CPUs >= {BUSY:.0%} busy (by anyone); the scan and its workers "
+                   f"used a median {bound['scan_cores_median']:.2f} of {r['cpus']} cores, {r['cpu'] / (wall * r['cpus']):.0%} "
+                   "of the machine over the wall time"},
     ]  # fmt: skip
     run_row = [n, h["shared"], h["addresses"], r["requests"], r["documents"], r["host_max"], r["ip_max"],
                round(r["work"]), round(floor), r["binds"], round(cpu_floor), round(wall), round(r["startup"], 1),
@@ -239,8 +251,20 @@ def report(r: dict, size: str) -> dict:
         "Wall = spawn to exit of `noticecheck scan`: start-up (until the first request), the scan phase (first request "
         "to last answer), and the tail (saving the run, writing the dashboard and exports).",
     ]  # fmt: skip
+    if busiest := r.get("busiest_ip"):
+        span = busiest["last"] - busiest["first"]
+        notes.append(
+            f"The busiest address ({busiest['address']}, {busiest['requests']} requests, floor "
+            f"{busiest['requests'] * r['interval']:.1f} s) was asked from {busiest['first']:.1f} s to {busiest['last']:.1f} s "
+            f"after spawn: {span:.1f} s, {span / max(busiest['requests'] * r['interval'], 1e-9):.2f} x its own floor."
+        )
     if r["violations"]:
-        notes.append(f"{r['violations']} request gaps on one host or IP shorter than the interval (politeness broken?)")
+        notes.append(
+            f"{r['violations']} request gaps on one host or IP shorter than the interval by more than 10 ms "
+            f"(shortest {r['min_gap']:.3f} s; politeness broken?). The gap is measured from the moment the sites "
+            "server handed an answer to its socket to the next request's arrival; on a machine this loaded the "
+            "server's event loop can stamp an answer late, as the LA benchmark notes for its baseline run."
+        )
     if r["statuses"].get("checked", 0) != n:
         notes.append(f"Not every school was checked: {statuses}")
     # The outgrowing arithmetic, from this run's measured figures.
