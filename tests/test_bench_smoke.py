@@ -277,3 +277,25 @@ def test_long_tail_hosting_is_a_sample_of_one_national_picture():
     assert all(shared_group(i, groups, "long-tail") == placed[i] for i in range(2400))
     assert [shared_group(i, 5) for i in range(10)] == [None, 0, None, None, None, 1, None, None, None, 2]  # unchanged
 
+
+
+def test_big_runs_split_the_sites_over_processes_that_each_serve_their_own_range(tmp_path, monkeypatch):
+    import resource
+    import urllib.request
+
+    from bench import national
+    from bench.la_scan import SiteProcess
+
+    monkeypatch.setattr(resource, "getrlimit", lambda _what: (1024, 4096))
+    parts = national._site_processes(24000)
+    assert len(parts) == 12 and {n for _first, n in parts} == {2000}  # at most 4096 - 2048 sockets each, evenly
+    assert [first for first, _n in parts] == list(range(0, 24000, 2000))
+    monkeypatch.undo()
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, whatever the environment says
+    with SiteProcess(2, (0.0, 0.0), tmp_path / "requests.json", ("--first", "5")) as sites:
+        for index in (5, 6):
+            with direct.open(f"http://{site_host(index)}:{sites.port}/robots.txt", timeout=10) as answer:
+                assert answer.status == 200
+        with pytest.raises(OSError):  # site 4 is not this process's to serve
+            direct.open(f"http://{site_host(4)}:{sites.port}/robots.txt", timeout=10)
+    assert sorted(entry[0] for entry in sites.requests()) == [5, 6]  # the log names sites by their global index
