@@ -176,7 +176,7 @@ def rehearse(settings: dict, tmp: Path, exe: list[str] | None = None) -> dict:
         "tree": tree, "startup": first - measured.started, "scan_phase": last - first, "tail": measured.ended - last,
         "statuses": statuses, "documents": documents, "hosting": _hosting(count), **floor,
         "progress": _progress(log, measured.started, count), "cpu_bound": _cpu_bound(tree, cpus),
-        "busiest_ip": _busiest_ip(log, measured.started),
+        "busiest_ip": _busiest_ip(log, measured.started), "db_mb": (tmp / "scan.sqlite").stat().st_size / 2**20,
         "summary_line": ((tmp / "scan-stdout.txt").read_text().splitlines() or [""])[0],
     }  # fmt: skip
 
@@ -230,7 +230,7 @@ def report(r: dict, size: str) -> dict:
     run_row = [n, h["shared"], h["addresses"], r["requests"], r["documents"], r["host_max"], r["ip_max"],
                round(r["work"]), round(floor), r["binds"], round(cpu_floor), round(wall), round(r["startup"], 1),
                round(r["scan_phase"]), round(r["tail"], 1), round(r["cpu"]), round(r["sites_cpu"]),
-               round(r["min_gap"], 3), r["violations"], statuses]  # fmt: skip
+               round(r["min_gap"], 3), r["violations"], round(r.get("db_mb", 0)), statuses]  # fmt: skip
     rss_row = [n] + [round(v, 1) if (v := _at(r["tree"], f, 1)) is not None else "" for f in (0.1, 0.25, 0.5, 0.75, 1.0)]
     rss_row += [round(own_peak, 1), round(tree_peak, 1), round(r["peak_rss"], 1)]
     progress_row = [n] + [round(t) for t in r["progress"]]
@@ -287,7 +287,7 @@ def report(r: dict, size: str) -> dict:
                 "schools", "on shared IPs", "shared IPs", "requests", "notices stored", "most on one host",
                 "most on one IP", "request-s / C", "politeness floor s", "binds", "CPU floor s", "wall s", "startup s",
                 "scan phase s", "tail s", "scan + workers CPU s", "sites CPU s", "min gap s", "gaps < interval",
-                "statuses"], "rows": [run_row]},
+                "database MB", "statuses"], "rows": [run_row]},
             {"title": "RSS over time (MB; scan process at each share of wall time, and peaks)", "columns": [
                 "schools", "at 10%", "at 25%", "at 50%", "at 75%", "at end", "scan process peak (sampled)",
                 "scan + workers summed peak (sampled)", "peak (ru_maxrss)"], "rows": [rss_row]},
