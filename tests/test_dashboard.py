@@ -137,7 +137,11 @@ def test_compare_runs_fixed_new_stayed_and_status_changes(store):
         school_record(key="4", urn="4", name="Delta", status="checked", notices=(_notice(_finding("dpo-missing")),)),
     ])
     comparison = compare_runs(store.load_run(old), store.load_run(new))
-    by_key = {c.key: c for c in comparison.schools}
+    by_key = {key: comparison.change_for(key) for key in "1234"}
+    # the same changes when both runs are read from the database as they are walked
+    streamed = compare_runs(store.stream_run(old), store.stream_run(new))
+    assert {key: streamed.change_for(key) for key in "1234"} == by_key
+    assert (streamed.changed, streamed.totals()) == (comparison.changed, comparison.totals())
     alpha = by_key["1"]
     assert [i.rule for i in alpha.fixed] == ["outdated-dpa-1998"]
     assert [i.rule for i in alpha.new] == ["placeholder-text"]

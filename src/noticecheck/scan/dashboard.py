@@ -218,18 +218,21 @@ def write_dashboard(
         "status_labels": STATUS_LABELS,
         "status_help": STATUS_HELP,
     }
-    changes = {c.key: c for c in comparison.schools} if comparison else {}
     school_template = env.get_template("school.html")
     print_template = env.get_template("print.html")
 
-    def school_pages(school: SchoolRecord, trust_page: str | None, drift: SchoolDrift | None) -> None:
+    def change_of(school: SchoolRecord):
+        # worked out as each page is written (the comparison keeps only the changed schools)
+        return comparison.change_for(school.key, school) if comparison else None
+
+    def school_pages(school: SchoolRecord, trust_page: str | None, drift: SchoolDrift | None, change) -> None:
         extra = {"school": school, "drift": drift, "trust_page": trust_page}
         (out_dir / school_page(school.key)).write_text(
             school_template.render(
                 **common,
                 **extra,
                 root="../",
-                change=changes.get(school.key),
+                change=change,
                 change_run=comparison.old_run if comparison else None,
                 print_page=f"../print/{school_page_name(school.key)}",
             ),
@@ -241,9 +244,9 @@ def write_dashboard(
 
     trust_template = env.get_template("trust.html")
     tallies: list[TrustTally] = []
-    in_trusts: set[str] = set()
     for trust in trusts:
         page = f"trusts/{trust_page_name(trust.name)}"
+        changes = {s.key: change_of(s) for s in trust.schools}
         (out_dir / page).write_text(
             trust_template.render(
                 **common,
@@ -260,13 +263,12 @@ def write_dashboard(
         # how each of its schools' notices drifted from the trust's template
         drift_of = {row.key: row for row in trust.drift.schools} if trust.drift else {}
         for school in trust.schools:
-            school_pages(school, page, drift_of.get(school.key))
-            in_trusts.add(school.key)
+            school_pages(school, page, drift_of.get(school.key), changes[school.key])
         tallies.append(tally(trust))
     tallies.sort(key=trust_order)
     for school in data.schools:
-        if school.key not in in_trusts:
-            school_pages(school, None, None)
+        if not school.trust:  # a trust's schools had their pages with the trust's (trusts.trust_groups)
+            school_pages(school, None, None, change_of(school))
 
     trust_pages = {t.name: f"trusts/{trust_page_name(t.name)}" for t in tallies}
     totals = run_totals(data)

@@ -802,6 +802,10 @@ class StoredSchools:
         """The schools' keys in name order (the order of iteration)."""
         return self._store.school_keys(self._run_id)
 
+    def get(self, key: str) -> SchoolRecord | None:
+        """One school by key (None: not in this run)."""
+        return next(self._store.schools_by_keys(self._run_id, [key]), None)
+
 
 def _word(value: str | None) -> str | None:
     """One shared copy of a value that repeats across a run (a rule id, a severity, an LA, a trust):

@@ -8,8 +8,8 @@ show the same facts; this module computes them once from stored records
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 from noticecheck.pairing import pair
 from noticecheck.scan.status import SCHOOL_STATUSES
@@ -204,13 +204,23 @@ class SchoolChange:
 
 @dataclass(frozen=True)
 class RunComparison:
+    """Two runs compared: the schools that changed, in full, and counts over every school compared.
+
+    Only the changed schools are kept; any one school's change (changed or
+    not: a school page shows what stayed) is worked out again when asked for
+    (`change_for`), from the runs as `compare_runs` was given them, so a
+    comparison of streamed runs holds no record per school."""
+
     old_run: int
     new_run: int
-    schools: tuple[SchoolChange, ...]
+    changed: tuple[SchoolChange, ...]  # in the newer run's order, then schools only the older run holds
+    compared: int  # schools compared (in both runs, or in either when the runs cover the same list)
+    counts: dict[str, int]  # fixed, new, stayed, status_changes over every school compared
     # Runs over different school lists (another LA, another file) are compared only on the
     # schools both hold; `left_out` counts the schools in just one of them.
     shared_only: bool = False
     left_out: int = 0
+    lookup: Callable[..., SchoolChange | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def note(self) -> str:
@@ -219,21 +229,19 @@ class RunComparison:
             return ""
         return (
             f"Scans {self.old_run} and {self.new_run} cover different school lists; only the "
-            f"{len(self.schools)} schools in both are compared ({self.left_out} in only one scan are left out)."
+            f"{self.compared} schools in both are compared ({self.left_out} in only one scan are left out)."
         )
 
-    @property
-    def changed(self) -> tuple[SchoolChange, ...]:
-        return tuple(s for s in self.schools if s.changed)
+    def change_for(self, key: str, school: SchoolRecord | None = None) -> SchoolChange | None:
+        """One school's change (None: not compared); `school`, the newer run's record, saves reading it again."""
+        return self.lookup(key, school) if self.lookup is not None else None
+
+    def get(self, key: str) -> SchoolChange | None:
+        """`change_for` by key alone, as the pages' templates look a school up."""
+        return self.change_for(key)
 
     def totals(self) -> dict[str, int]:
-        return {
-            "schools_changed": len(self.changed),
-            "status_changes": sum(1 for s in self.schools if s.status_changed),
-            "fixed": sum(len(s.fixed) for s in self.schools),
-            "new": sum(len(s.new) for s in self.schools),
-            "stayed": sum(len(s.stayed) for s in self.schools),
-        }
+        return {"schools_changed": len(self.changed), **self.counts}
 
 
 def _items(school: SchoolRecord | None, shared: dict | None = None) -> dict[tuple[str, str], ChangeItem]:
@@ -283,31 +291,66 @@ def compare_runs(old: RunData, new: RunData) -> RunComparison:
     Runs over different school lists (a Kent run and a Hertfordshire run)
     are compared on the schools both hold, and the comparison says so;
     with no school in common, IncomparableRuns is raised. The two runs are
-    walked side by side in key order, so only the changes are kept, never
-    both runs' schools; the changes are listed in the newer run's order,
-    then the schools only the older run holds.
+    walked side by side in key order, keeping the changed schools and counts
+    over all of them, never both runs' schools; the changes are listed in the
+    newer run's order, then the schools only the older run holds.
     """
     shared_only = not same_school_list(old.run, new.run)
-    left_out = 0
-    by_key: dict[str, SchoolChange] = {}
+    left_out = compared = 0
+    counts = {"status_changes": 0, "fixed": 0, "new": 0, "stayed": 0}
+    changed: list[SchoolChange] = []
     shared: dict[ChangeItem, ChangeItem] = {}
     for key, before, after in _side_by_side(_by_key(old.schools), _by_key(new.schools)):
         if shared_only and (before is None or after is None):
             left_out += 1
             continue
-        by_key[key] = _school_change(key, before, after, shared)
-    if shared_only and not by_key:
+        change = _school_change(key, before, after, shared)
+        compared += 1
+        counts["status_changes"] += change.status_changed
+        for which in ("fixed", "new", "stayed"):
+            counts[which] += len(getattr(change, which))
+        if change.changed:
+            changed.append(change)
+    if shared_only and not compared:
         raise IncomparableRuns(
             f"scan {old.run.id} ({_list_name(old.run)}) and scan {new.run.id} ({_list_name(new.run)}) "
             f"have no school in common, so there is nothing to compare"
         )
-    new_keys = _keys(new.schools)
-    seen = set(new_keys)
-    order = new_keys + [k for k in _keys(old.schools) if k not in seen]
+    new_order, old_order = _name_order(new.schools), _name_order(old.schools)
+    changed.sort(key=lambda c: (0, new_order(c.key, c.name)) if c.new_status is not None else (1, old_order(c.key, c.name)))
+
+    old_school, new_school = _finder(old.schools), _finder(new.schools)
+
+    def lookup(key: str, school: SchoolRecord | None = None) -> SchoolChange | None:
+        before, after = old_school(key), school or new_school(key)
+        if (before is None and after is None) or (shared_only and (before is None or after is None)):
+            return None
+        return _school_change(key, before, after, {})
+
     return RunComparison(
-        old_run=old.run.id, new_run=new.run.id, schools=tuple(by_key[k] for k in order if k in by_key),
-        shared_only=shared_only, left_out=left_out,
+        old_run=old.run.id, new_run=new.run.id, changed=tuple(changed), compared=compared, counts=counts,
+        shared_only=shared_only, left_out=left_out, lookup=lookup,
     )
+
+
+# SQLite's NOCASE folds ASCII letters only, then compares code points: the stored runs' name order.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _name_order(schools) -> Callable[[str, str], tuple]:
+    """A sort key (school key, name) -> position in the schools' own order: worked out from the name
+    when they are stored (read ORDER BY name COLLATE NOCASE, key), else their position in memory."""
+    if isinstance(schools, StoredSchools):
+        return lambda key, name: (name.translate(_ASCII_LOWER), key)
+    position = {s.key: i for i, s in enumerate(schools)}
+    return lambda key, name: (position[key],)
+
+
+def _finder(schools) -> Callable[[str], SchoolRecord | None]:
+    """Key -> school: read from the database when stored, else picked from memory."""
+    if isinstance(schools, StoredSchools):
+        return schools.get
+    return {s.key: s for s in schools}.get
 
 
 def _school_change(key: str, before: SchoolRecord | None, after: SchoolRecord | None, shared: dict) -> SchoolChange:
@@ -333,11 +376,6 @@ def _by_key(schools) -> Iterator[SchoolRecord]:
     if isinstance(schools, StoredSchools):
         return schools.by_key()
     return iter(sorted(schools, key=lambda s: s.key))
-
-
-def _keys(schools) -> list[str]:
-    """The schools' keys in their own (name) order."""
-    return schools.keys() if isinstance(schools, StoredSchools) else [s.key for s in schools]
 
 
 def _side_by_side(old: Iterator[SchoolRecord], new: Iterator[SchoolRecord]):
@@ -386,7 +424,6 @@ def comparison_to_json(comparison: RunComparison) -> dict:
                 "new": items(s.new),
                 "stayed": items(s.stayed),
             }
-            for s in comparison.schools
-            if s.changed
+            for s in comparison.changed
         ],
     }

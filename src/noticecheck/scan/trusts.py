@@ -214,7 +214,8 @@ def iter_trusts(
         by_key = {s.key: s for s in data.schools if s.key in wanted}
         schools_of = lambda keys: [by_key[k] for k in keys]  # noqa: E731
     given = {trust_name_key(name): t for name, t in (templates or {}).items()}
-    changes = {c.key: c for c in comparison.schools} if comparison else {}
+    # only changed schools have fixed or new findings: the comparison's own list, no map of every school
+    changes = {c.key: c for c in comparison.changed} if comparison else {}
     for key, (name, keys) in groups.items():
         position = {k: i for i, k in enumerate(keys)}
         schools = sorted(schools_of(keys), key=lambda s: position[s.key])  # the run's order, whatever the reader's
