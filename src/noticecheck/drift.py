@@ -37,7 +37,10 @@ REWORDED_RATIO = 0.75
 STATES = ("match", "changed", "dropped", "added")
 
 
-@functools.lru_cache(maxsize=65536)  # a trust's copies repeat the template's sentences many times over
+# A trust's copies repeat the template's sentences many times over. Trusts are compared one at a
+# time, so the cache needs to hold about one trust's sentences: a bound near a run's size would
+# keep every school's own sentences alive to the end of a national run's reports.
+@functools.lru_cache(maxsize=4096)
 def _norm(sentence: str) -> str:
     # Case, spacing and curly quotes change when text is pasted between
     # editors; none of that is drift anyone needs to see.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +39,7 @@ from noticecheck.scan.summary import (
     run_totals,
 )
 from noticecheck.scan.store import FindingRecord, RunData, RunInfo, SchoolRecord, StoredSchools
-from noticecheck.scan.trusts import SchoolDrift, TrustSummary, TrustTally, tally, trust_order
+from noticecheck.scan.trusts import SchoolDrift, TrustSummary, TrustTally, tally, trust_order, trust_origins
 
 TEMPLATES = Path(__file__).parent / "templates"
 TOP_GAPS = 12  # bars in the "most common gaps" chart; the rest are behind a <details>
@@ -196,12 +196,15 @@ def write_dashboard(
     *,
     trusts: Iterable[TrustSummary] = (),
     trends: list = (),
+    origins: MutableMapping | None = None,
 ) -> tuple[Path, list[TrustTally]]:
     """Write the dashboard for one run into `out_dir`; returns index.html and the trusts' tallies, largest first.
 
     With `comparison`, also writes `changes.html` and a "since" box on each
     school page; `trusts` (scan/trusts.py, a list or `iter_trusts`) get a page
-    each, `trends` (summary.check_trends) the LA's key checks over time.
+    each, `trends` (summary.check_trends) the LA's key checks over time;
+    `origins` (a dict, or a scratch.Scratch) is given where each trust school's
+    findings came from, for the workbook.
 
     Pages are written one at a time: each trust's page and its schools' pages
     while the trust is in hand (only its tally is kept), then every other
@@ -265,6 +268,8 @@ def write_dashboard(
         for school in trust.schools:
             school_pages(school, page, drift_of.get(school.key), changes[school.key])
         tallies.append(tally(trust))
+        if origins is not None:
+            origins.update(trust_origins(trust))
     tallies.sort(key=trust_order)
     for school in data.schools:
         if not school.trust:  # a trust's schools had their pages with the trust's (trusts.trust_groups)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 
@@ -174,14 +175,15 @@ FINDING_SHEET_COLUMNS = (
 )
 
 
-def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustTally] = ()) -> Path:
+def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustTally] = (), origins: Mapping | None = None) -> Path:
     """Write schools.xlsx (sheets Schools, Trusts, Findings); returns the path.
 
     Each sheet has a frozen header row and filters; a finding's severity and a
     key check's yes/no are also the cell's colour. Written in openpyxl's
     write-only mode, row by row, so the workbook is never all in memory.
     `origin` says, for a trust school compared with its template, whether a
-    finding comes from the template or is the school's own.
+    finding comes from the template or is the school's own: `origins` (notice
+    id, rule) -> "template" or "school", as `write_dashboard` gathered them.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -236,7 +238,7 @@ def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustTally] = ())
         ws.append(cells(ws, [row[c] for c in TRUST_COLUMNS]))
     finish(ws, TRUST_COLUMNS, len(trusts))
 
-    origins = {where: origin for trust in trusts for where, origin in trust.origins.items()}
+    origins = origins if origins is not None else {}
     ws = sheet("Findings", FINDING_SHEET_COLUMNS)
     count = 0
     for school in data.schools:

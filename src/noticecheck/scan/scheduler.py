@@ -567,6 +567,7 @@ def write_run_reports(data, out_dir: Path, comparison=None, old_run=None, *, sto
     from noticecheck.scan.dashboard import write_dashboard
     from noticecheck.scan.exports import write_results_jsonl, write_schools_csv, write_schools_xlsx, write_trusts_csv
     from noticecheck.scan.summary import KEY_CHECKS, check_trends, same_school_list
+    from noticecheck.scan.scratch import Scratch
     from noticecheck.scan.trusts import iter_trusts
 
     out_dir = Path(out_dir)
@@ -582,9 +583,13 @@ def write_run_reports(data, out_dir: Path, comparison=None, old_run=None, *, sto
         trends = check_trends([r.id for r in runs], lambda run_id: store.check_counts(run_id, checks))
     else:
         trusts = iter_trusts(data, comparison=comparison)
-    index, tallies = write_dashboard(data, out_dir, comparison, old_run, trusts=trusts, trends=trends)
-    write_schools_csv(data, out_dir / "schools.csv")
-    write_trusts_csv(tallies, out_dir / "trusts.csv")
-    write_schools_xlsx(data, out_dir / "schools.xlsx", tallies)
+    # where trust schools' findings came from, found with the trust pages, wanted by the workbook:
+    # kept on disk until then (scan/scratch.py), not in memory for every school
+    with Scratch() as origins:
+        index, tallies = write_dashboard(data, out_dir, comparison, old_run, trusts=trusts, trends=trends,
+                                         origins=origins)
+        write_schools_csv(data, out_dir / "schools.csv")
+        write_trusts_csv(tallies, out_dir / "trusts.csv")
+        write_schools_xlsx(data, out_dir / "schools.xlsx", tallies, origins)
     write_results_jsonl(data, out_dir / "results.jsonl")
     return index

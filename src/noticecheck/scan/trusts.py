@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from noticecheck.drift import COPY_SHARE, NoticeDrift, drift, likely_template
+from noticecheck.scan.scratch import Scratch
 from noticecheck.scan.store import NoticeRecord, RunData, SchoolRecord, TemplateRecord
 from noticecheck.scan.summary import Gap, RunComparison, key_check_shares, rank_gaps
 
@@ -184,13 +185,10 @@ def trust_drift(
     return TrustDrift(base_name, found, tuple(base_findings), tuple(rows))
 
 
-def trust_groups(schools: Iterable[SchoolRecord]) -> dict[str, tuple[str, list[str]]]:
-    """Per trust (by `trust_name_key`): its name as first spelled and its schools' keys, in the schools' order."""
-    groups: dict[str, tuple[str, list[str]]] = {}
-    for school in schools:
-        if school.trust:
-            groups.setdefault(trust_name_key(school.trust), (school.trust, []))[1].append(school.key)
-    return groups
+def trust_groups(schools: Iterable[SchoolRecord], scratch: Scratch) -> Iterator[tuple[str, str, list[str]]]:
+    """Per trust: its `trust_name_key`, its name as first spelled and its schools' keys in the schools'
+    order, trusts in the order they first appear; the keys wait in `scratch`, not in memory."""
+    return scratch.group((trust_name_key(s.trust), s.trust, s.key) for s in schools if s.trust)
 
 
 def iter_trusts(
@@ -203,20 +201,24 @@ def iter_trusts(
 ) -> Iterator[TrustSummary]:
     """Every trust of the run, one at a time, in the order trusts first appear.
 
-    Only the trusts' school keys are kept across the run; each trust's
-    schools are read when its turn comes (`schools_of(keys)`, e.g.
-    `Store.schools_by_keys`; by default picked from `data.schools`), so a
-    consumer that lets each summary go holds one trust at a time.
+    The trusts' school keys wait in a scratch file (scan/scratch.py), not in
+    memory; each trust's schools are read when its turn comes
+    (`schools_of(keys)`, e.g. `Store.schools_by_keys`; by default picked from
+    `data.schools`), so a consumer that lets each summary go holds one trust
+    at a time.
     """
-    groups = trust_groups(data.schools)
     if schools_of is None:
-        wanted = {k for _, keys in groups.values() for k in keys}
-        by_key = {s.key: s for s in data.schools if s.key in wanted}
+        by_key = {s.key: s for s in data.schools if s.trust}
         schools_of = lambda keys: [by_key[k] for k in keys]  # noqa: E731
     given = {trust_name_key(name): t for name, t in (templates or {}).items()}
     # only changed schools have fixed or new findings: the comparison's own list, no map of every school
     changes = {c.key: c for c in comparison.changed} if comparison else {}
-    for key, (name, keys) in groups.items():
+    with Scratch() as scratch:
+        yield from _summaries(trust_groups(data.schools, scratch), given, changes, schools_of, outlines)
+
+
+def _summaries(groups, given, changes, schools_of, outlines) -> Iterator[TrustSummary]:
+    for key, name, keys in groups:
         position = {k: i for i, k in enumerate(keys)}
         schools = sorted(schools_of(keys), key=lambda s: position[s.key])  # the run's order, whatever the reader's
         members = [changes[s.key] for s in schools if s.key in changes]
@@ -250,7 +252,7 @@ def trust_summaries(
 @dataclass(frozen=True)
 class TrustTally:
     """What is kept of a trust once its page is written: its row in the index, trusts.csv and the
-    workbook, and where each of its schools' findings came from (for the workbook), not its schools."""
+    workbook, not its schools (where their findings came from is `trust_origins`)."""
 
     name: str
     size: int
@@ -264,10 +266,10 @@ class TrustTally:
     template_gaps: int
     schools_inheriting: int
     schools_with_own: int
-    origins: dict[tuple[int | None, str], str]  # (notice id, rule) -> "template" or "school"
 
 
-def tally(trust: TrustSummary) -> TrustTally:
+def trust_origins(trust: TrustSummary) -> dict[tuple[int | None, str], str]:
+    """Where each finding of the trust's compared notices came from: (notice id, rule) -> "template" or "school"."""
     drift = trust.drift
     origins: dict[tuple[int | None, str], str] = {}
     for school in drift.schools if drift else ():
@@ -277,6 +279,11 @@ def tally(trust: TrustSummary) -> TrustTally:
             origins[(school.notice.id, f.rule)] = "template"
         for f in school.own:
             origins[(school.notice.id, f.rule)] = "school"
+    return origins
+
+
+def tally(trust: TrustSummary) -> TrustTally:
+    drift = trust.drift
     return TrustTally(
         name=trust.name, size=trust.size, checked=trust.checked, schools_with_errors=trust.schools_with_errors,
         errors=trust.errors, warnings=trust.warnings, key_checks=trust.key_checks,
@@ -284,9 +291,8 @@ def tally(trust: TrustSummary) -> TrustTally:
         template_gaps=len(drift.inherited_gaps) if drift else 0,
         schools_inheriting=drift.schools_inheriting if drift else 0,
         schools_with_own=len(drift.schools_with_own) if drift else 0,
-        origins=origins,
     )
 
 
-__all__ = ["GAP_SEVERITIES", "SchoolDrift", "TrustDrift", "TrustSummary", "TrustTally", "iter_trusts", "tally",
+__all__ = ["GAP_SEVERITIES", "SchoolDrift", "TrustDrift", "TrustSummary", "TrustTally", "iter_trusts", "tally", "trust_origins",
            "trust_drift", "trust_groups", "trust_order", "trust_summaries"]
