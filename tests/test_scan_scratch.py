@@ -24,3 +24,18 @@ def test_origins_read_back_and_a_later_value_replaces_an_earlier_one():
         assert scratch.get((None, "npd-missing")) == "school"
         assert scratch.get((2, "npd-missing"), "") == ""
 
+
+
+def test_rows_come_back_largest_first_then_by_sort_key_then_as_added():
+    from noticecheck.scan.scratch import Pages, Rows
+
+    with Scratch() as scratch:
+        for name, size in (("beta", 3), ("Alpha", 3), ("gamma", 5), ("alpha", 3), ("Zed", 1)):
+            scratch.add_row(name, size, name.casefold(), {"name": name, "size": size})
+        rows = Rows(scratch)
+        assert [r["name"] for r in rows] == ["gamma", "Alpha", "alpha", "beta", "Zed"]
+        assert len(rows) == 5 and bool(rows) and list(rows) == list(rows)  # walked again, same rows
+        pages = Pages(scratch, lambda name: f"trusts/{name}.html")
+        assert "Alpha" in pages and "ALPHA" not in pages and None not in pages
+        assert pages["Zed"] == "trusts/Zed.html"
+        assert not Rows(Scratch())

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +39,8 @@ from noticecheck.scan.summary import (
     run_totals,
 )
 from noticecheck.scan.store import FindingRecord, RunData, RunInfo, SchoolRecord, StoredSchools
-from noticecheck.scan.trusts import SchoolDrift, TrustSummary, TrustTally, tally, trust_order, trust_origins
+from noticecheck.scan.scratch import Pages, Rows, Scratch
+from noticecheck.scan.trusts import SchoolDrift, TrustSummary, tally, trust_origins
 
 TEMPLATES = Path(__file__).parent / "templates"
 TOP_GAPS = 12  # bars in the "most common gaps" chart; the rest are behind a <details>
@@ -196,15 +197,16 @@ def write_dashboard(
     *,
     trusts: Iterable[TrustSummary] = (),
     trends: list = (),
-    origins: MutableMapping | None = None,
-) -> tuple[Path, list[TrustTally]]:
+    scratch: Scratch | None = None,
+) -> tuple[Path, Rows]:
     """Write the dashboard for one run into `out_dir`; returns index.html and the trusts' tallies, largest first.
 
     With `comparison`, also writes `changes.html` and a "since" box on each
     school page; `trusts` (scan/trusts.py, a list or `iter_trusts`) get a page
-    each, `trends` (summary.check_trends) the LA's key checks over time;
-    `origins` (a dict, or a scratch.Scratch) is given where each trust school's
-    findings came from, for the workbook.
+    each, `trends` (summary.check_trends) the LA's key checks over time.
+    The trusts' tallies (largest first, as returned) and where each trust
+    school's findings came from (for the workbook) go into `scratch`
+    (scan/scratch.py; a new one when not given), not memory.
 
     Pages are written one at a time: each trust's page and its schools' pages
     while the trust is in hand (only its tally is kept), then every other
@@ -246,7 +248,7 @@ def write_dashboard(
         )
 
     trust_template = env.get_template("trust.html")
-    tallies: list[TrustTally] = []
+    scratch = scratch if scratch is not None else Scratch()
     for trust in trusts:
         page = f"trusts/{trust_page_name(trust.name)}"
         changes = {s.key: change_of(s) for s in trust.schools}
@@ -267,15 +269,15 @@ def write_dashboard(
         drift_of = {row.key: row for row in trust.drift.schools} if trust.drift else {}
         for school in trust.schools:
             school_pages(school, page, drift_of.get(school.key), changes[school.key])
-        tallies.append(tally(trust))
-        if origins is not None:
-            origins.update(trust_origins(trust))
-    tallies.sort(key=trust_order)
+        row = tally(trust)
+        scratch.add_row(row.name, row.size, row.name.casefold(), row)  # listed as trusts.trust_order lists them
+        scratch.update(trust_origins(trust))
+    tallies = Rows(scratch)
     for school in data.schools:
         if not school.trust:  # a trust's schools had their pages with the trust's (trusts.trust_groups)
             school_pages(school, None, None, change_of(school))
 
-    trust_pages = {t.name: f"trusts/{trust_page_name(t.name)}" for t in tallies}
+    trust_pages = Pages(scratch, lambda name: f"trusts/{trust_page_name(name)}")
     totals = run_totals(data)
     index = out_dir / "index.html"
     # Streamed to the file as it renders: the table holds a row for every school.

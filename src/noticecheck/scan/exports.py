@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
@@ -149,7 +149,7 @@ def trust_row(trust: TrustTally) -> dict[str, object]:
     return row
 
 
-def write_trusts_csv(trusts: list[TrustTally], path: Path) -> Path:
+def write_trusts_csv(trusts: Iterable[TrustTally], path: Path) -> Path:
     """Write one row per trust; returns the path (written even with no trust, header only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
@@ -175,7 +175,7 @@ FINDING_SHEET_COLUMNS = (
 )
 
 
-def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustTally] = (), origins: Mapping | None = None) -> Path:
+def write_schools_xlsx(data: RunData, path: Path, trusts: Iterable[TrustTally] = (), origins: Mapping | None = None) -> Path:
     """Write schools.xlsx (sheets Schools, Trusts, Findings); returns the path.
 
     Each sheet has a frozen header row and filters; a finding's severity and a
@@ -233,10 +233,12 @@ def write_schools_xlsx(data: RunData, path: Path, trusts: list[TrustTally] = (),
     finish(ws, SCHOOL_SHEET_COLUMNS, len(data.schools))
 
     ws = sheet("Trusts", TRUST_COLUMNS)
+    count = 0
     for trust in trusts:
         row = trust_row(trust)
         ws.append(cells(ws, [row[c] for c in TRUST_COLUMNS]))
-    finish(ws, TRUST_COLUMNS, len(trusts))
+        count += 1
+    finish(ws, TRUST_COLUMNS, count)
 
     origins = origins if origins is not None else {}
     ws = sheet("Findings", FINDING_SHEET_COLUMNS)

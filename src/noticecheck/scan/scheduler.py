@@ -583,13 +583,13 @@ def write_run_reports(data, out_dir: Path, comparison=None, old_run=None, *, sto
         trends = check_trends([r.id for r in runs], lambda run_id: store.check_counts(run_id, checks))
     else:
         trusts = iter_trusts(data, comparison=comparison)
-    # where trust schools' findings came from, found with the trust pages, wanted by the workbook:
-    # kept on disk until then (scan/scratch.py), not in memory for every school
-    with Scratch() as origins:
+    # the trusts' rows and where trust schools' findings came from, found with the trust pages and
+    # wanted by the exports: kept on disk until then (scan/scratch.py), not in memory for every school
+    with Scratch() as scratch:
         index, tallies = write_dashboard(data, out_dir, comparison, old_run, trusts=trusts, trends=trends,
-                                         origins=origins)
+                                         scratch=scratch)
         write_schools_csv(data, out_dir / "schools.csv")
         write_trusts_csv(tallies, out_dir / "trusts.csv")
-        write_schools_xlsx(data, out_dir / "schools.xlsx", tallies, origins)
+        write_schools_xlsx(data, out_dir / "schools.xlsx", tallies, scratch)
     write_results_jsonl(data, out_dir / "results.jsonl")
     return index
