@@ -143,5 +143,14 @@ def run(size: str = "full") -> dict:
             "each notice an outline of 10 parts of 8 sentences with one part changed; 2-5 findings per notice. "
             "One child process per size and mode, one round (the largest size takes minutes).",
             "Peak RSS is the kernel's ru_maxrss of the child process. The machine is shared with other work.",
+            "What the streamed writer keeps per school: nothing in Python objects. The comparison with the run "
+            "before keeps only the changed schools (any school's change is worked out again when its page is "
+            "written), and trust members, trust tallies and the findings' origins wait in a private temporary "
+            "SQLite file (scan/scratch.py). The two stored runs here have the same findings, so no school has "
+            "changed: a run where most schools changed still holds one record per changed school.",
+            "What still grows from the smallest size to the largest is largely SQLite's page cache of the run "
+            "database filling up to its 2 MB default (measured apart: with a 256 KB cache the comparison's growth "
+            "from 600 to 5,000 schools fell from 1.9 MB to 0.5 MB); the Store keeps SQLite's default, which the "
+            "scan also uses.",
         ],
     }
