@@ -12,12 +12,19 @@ there is no Content-Length). Unknown paths get a 404.
     with LoopbackServer({"/": Reply(body="<a href='/p'>Privacy notice</a>")}) as site:
         session.get(site.url("/"))
         assert site.paths() == ["/robots.txt", "/"]
+
+`spans()` gives each request's arrival and the moment its answer began to be
+written, for tests of politeness from the server's side: the client cannot
+have sent its next request on that connection's behalf before then
+(`assert_polite` checks a log of them).
 """
 
 from __future__ import annotations
 
+import shutil
 import socket
 import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -81,6 +88,51 @@ def loopback_policy(**overrides):
     )
     settings.update(overrides)
     return FetchPolicy(**settings)
+
+
+# Seconds: a server stamps a request once its thread has read it, a little after the client
+# stamped it as sent, so a start-to-start gap seen by the server can be this much short of the
+# interval the client kept (far less than any interval a politeness test uses).
+STAMP_SLACK = 0.02
+
+
+def assert_polite(spans: list[tuple[float, float]], interval: float) -> None:
+    """The two politeness guarantees, from one host's (or IP's) server-side log of (arrived, answer began):
+    each request arrived at least `interval` after the previous one arrived (within STAMP_SLACK), and
+    none arrived before the previous one's answer began (a server is never asked twice at once)."""
+    spans = sorted(spans)
+    for (arrived, answering), (next_arrived, _) in zip(spans, spans[1:]):
+        assert next_arrived - arrived >= interval - STAMP_SLACK, (
+            f"start-to-start gap {next_arrived - arrived:.3f} s is shorter than the interval {interval} s")
+        assert next_arrived >= answering, (
+            f"a request arrived {answering - next_arrived:.3f} s before the previous one was answered (overlap)")
+
+
+def self_signed_certificate(directory, *, names=(), addresses=(), days: int = 2) -> tuple[str, str]:
+    """(certificate file, key file): a new self-signed P-256 certificate for these DNS names and IP
+    addresses, made with the openssl command (the certificate is its own CA: give it to the client as
+    its CA bundle). The names go in a config file, so thousands of loopback addresses fit."""
+    from pathlib import Path
+
+    if shutil.which("openssl") is None:
+        raise RuntimeError("making a test certificate needs the openssl command")
+    directory = Path(directory)
+    cert, key, config = directory / "cert.pem", directory / "key.pem", directory / "openssl.cnf"
+    alt = [f"DNS.{i} = {name}" for i, name in enumerate(names, 1)] + [f"IP.{i} = {ip}" for i, ip in enumerate(addresses, 1)]
+    if not alt:
+        raise ValueError("a certificate needs at least one name or address")
+    config.write_text(
+        "[req]\ndistinguished_name = dn\nx509_extensions = ext\nprompt = no\n[dn]\nCN = noticecheck test site\n"
+        "[ext]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, digitalSignature, keyCertSign\n"
+        "subjectKeyIdentifier = hash\nsubjectAltName = @alt\n[alt]\n" + "\n".join(alt) + "\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", str(days), "-config", str(config)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return str(cert), str(key)
 
 
 def closed_port(host: str = "127.0.0.1") -> int:
@@ -147,6 +199,7 @@ class LoopbackServer:
         self.scheme = "https" if tls else "http"
         self._lock = threading.Lock()
         self._seen: list[Seen] = []
+        self._answering: dict[int, float] = {}  # id(seen) -> when its answer began to be written
         self._httpd = _QuietServer((host, port), self._handler_class())
         if tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -192,6 +245,11 @@ class LoopbackServer:
     def hits(self, path: str) -> list[Seen]:
         return [seen for seen in self.requests if seen.path == path]
 
+    def spans(self) -> list[tuple[float, float]]:
+        """(arrived, answer began) for every request answered so far, in arrival order."""
+        with self._lock:
+            return [(seen.time, self._answering[id(seen)]) for seen in self._seen if id(seen) in self._answering]
+
     # -- serving ------------------------------------------------------------
 
     def _record(self, seen: Seen) -> None:
@@ -229,6 +287,8 @@ class LoopbackServer:
                 wait = server.latency + reply.delay
                 if wait > 0:
                     time.sleep(wait)
+                with server._lock:
+                    server._answering[id(seen)] = time.monotonic()
                 try:
                     self._send(reply)
                 except (BrokenPipeError, ConnectionResetError):

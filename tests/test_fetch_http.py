@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from loopback import DripServer, LoopbackServer, Reply, closed_port, html, loopback_policy, redirect, sequence, with_etag
+from loopback import DripServer, LoopbackServer, Reply, assert_polite, closed_port, html, loopback_policy, redirect, self_signed_certificate, sequence, with_etag
 
 from noticecheck.fetch import safety
 from noticecheck.fetch.http import HTML_TYPES, NOTICE_TYPES, FetchPolicy, PoliteSession
@@ -347,9 +346,8 @@ def test_crawl_delay_spaces_requests(site, session):
         site.routes[page] = html(page)
     for page in ("/1", "/2", "/3"):
         assert session.get(site.url(page)).outcome == "ok"
-    times = [seen.time for seen in site.requests]
-    assert len(times) == 4  # robots.txt and three pages
-    assert all(later - earlier >= 0.3 for earlier, later in zip(times, times[1:]))
+    assert len(site.requests) == 4  # robots.txt and three pages
+    assert_polite(site.spans(), 0.3)  # Crawl-delay holds start to start, from robots.txt on
 
 
 def test_crawl_delay_above_the_policy_limit_blocks_the_site(site):
@@ -377,16 +375,32 @@ def test_sitemaps_named_in_robots(site, session):
 
 
 def test_hosts_sharing_an_ip_are_spaced_per_ip():
+    """Two sites on 127.0.0.1: their requests together are spaced start to start and never overlap."""
     pages = {f"/{n}": html(str(n)) for n in range(3)}
-    with LoopbackServer(pages) as a, LoopbackServer(pages) as b:
+    with LoopbackServer(pages, latency=0.05) as a, LoopbackServer(pages, latency=0.05) as b:
         policy = loopback_policy(per_ip_interval=0.2, respect_robots=False)
         with PoliteSession(policy) as polite, ThreadPoolExecutor(max_workers=4) as pool:
             urls = [server.url(page) for server in (a, b) for page in pages]
             results = list(pool.map(polite.get, urls))
         assert all(result.outcome == "ok" for result in results)
-        times = sorted(seen.time for seen in a.requests + b.requests)
-        assert len(times) == 6
-        assert all(later - earlier >= 0.2 for earlier, later in zip(times, times[1:]))
+        assert len(a.spans() + b.spans()) == 6
+        assert_polite(a.spans() + b.spans(), 0.2)
+
+
+def test_a_slow_host_is_never_asked_twice_at_once():
+    """Answers slower than the interval: the next request waits for the answer, whatever the interval says.
+    Six threads ask at once; the server's log shows no request arriving before the previous was answered."""
+    pages = {f"/{n}": html(str(n)) for n in range(6)}
+    with LoopbackServer(pages, latency=0.15) as site:
+        policy = loopback_policy(per_host_interval=0.05, per_ip_interval=0.05, respect_robots=False)
+        with PoliteSession(policy) as polite, ThreadPoolExecutor(max_workers=6) as pool:
+            results = list(pool.map(polite.get, [site.url(page) for page in pages]))
+        assert [r.outcome for r in results] == ["ok"] * 6
+        spans = site.spans()
+    assert len(spans) == 6
+    assert_polite(spans, 0.05)
+    arrivals = sorted(arrived for arrived, _ in spans)
+    assert all(later - earlier >= 0.15 for earlier, later in zip(arrivals, arrivals[1:]))  # one answer's latency apart
 
 
 def test_many_threads_many_hosts(session):
@@ -488,14 +502,7 @@ def school_cert(tmp_path):
     """A self-signed certificate for the name school.test (made with the openssl command)."""
     if shutil.which("openssl") is None:
         pytest.skip("needs the openssl command")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=school.test",
-         "-addext", "subjectAltName=DNS:school.test"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return str(cert), str(key)
+    return self_signed_certificate(tmp_path, names=["school.test"])
 
 
 def test_tls_is_verified_against_the_host_name_while_connecting_to_the_pinned_address(school_cert):
@@ -538,5 +545,23 @@ def test_one_place_is_not_held_while_a_host_waits_its_turn():
     a1, a2 = (seen.time for seen in a.requests)
     b1, b2 = (seen.time for seen in b.requests)
     assert a1 < b1 < a2  # b went while a waited
-    assert a2 - a1 >= 0.5 and b2 - b1 >= 0.5  # each host still had its interval
+    assert_polite(a.spans(), 0.5)  # each host still had its interval
+    assert_polite(b.spans(), 0.5)
     assert state["most"] == 1
+
+
+def test_the_session_tells_the_scheduler_when_each_request_left(site, monkeypatch):
+    """The spacing runs from when a request was written (after connecting), not from when its turn came:
+    every request reports its sending time once, before the server saw it."""
+    from noticecheck.fetch import politeness
+
+    sent: list[float] = []
+    original = politeness.Ticket.sent
+    monkeypatch.setattr(politeness.Ticket, "sent", lambda self, at: (sent.append(at), original(self, at)))
+    site.routes["/"] = html("home")
+    site.routes["/p"] = html("page")
+    with PoliteSession(loopback_policy()) as polite:
+        assert [polite.get(site.url(p)).outcome for p in ("/", "/p")] == ["ok", "ok"]
+    arrivals = [seen.time for seen in site.requests]
+    assert len(sent) == len(arrivals) == 3  # robots.txt, /, /p
+    assert all(at <= arrived for at, arrived in zip(sent, arrivals))

@@ -27,14 +27,69 @@ class FakeClock:
             self.now += seconds
 
 
-def test_same_key_waits_for_its_interval_after_the_previous_request():
+def test_same_key_waits_for_its_interval_after_the_previous_request_started():
+    """Start to start: a request that took 0.25 s leaves 0.75 s to wait, not another whole interval."""
     clock = FakeClock()
     scheduler = Scheduler(clock=clock, sleep=clock.sleep)
     with scheduler.slot({"host:a": 1.0}):
         clock.now += 0.25  # the request itself took 0.25 s
     with scheduler.slot({"host:a": 1.0}):
         pass
-    assert clock.sleeps == [1.0]
+    assert clock.sleeps == [0.75]
+
+
+def test_the_interval_runs_from_when_the_request_was_sent():
+    """Connecting (and a TLS handshake) comes before the request leaves: the spacing starts when it left."""
+    clock = FakeClock()
+    scheduler = Scheduler(clock=clock, sleep=clock.sleep)
+    with scheduler.slot({"host:a": 1.0}) as ticket:
+        clock.now += 0.1  # connecting
+        ticket.sent(clock.now)
+        clock.now += 0.2  # the answer
+    with scheduler.slot({"host:a": 1.0}):
+        pass
+    assert clock.sleeps == [pytest.approx(0.8)]  # 1 s after it was sent, 0.3 s of which had passed
+
+
+def test_an_answer_slower_than_the_interval_is_waited_for_but_adds_no_interval():
+    """A 1.5 s answer on a 1 s interval: the next request goes as soon as the answer is in, not 1 s later."""
+    clock = FakeClock()
+    scheduler = Scheduler(clock=clock, sleep=clock.sleep)
+    with scheduler.slot({"host:a": 1.0}):
+        clock.now += 1.5
+    with scheduler.slot({"host:a": 1.0}):
+        pass
+    assert clock.sleeps == []
+
+
+def test_a_key_in_flight_is_never_granted_again_until_it_is_released():
+    """No overlap: with no interval at all, a second request to the key waits for the first to finish."""
+    scheduler = Scheduler()
+    first_in, release_first, second_in = threading.Event(), threading.Event(), threading.Event()
+    order = []
+
+    def first() -> None:
+        with scheduler.slot({"host:a": 0.0, "ip:1": 0.0}):
+            first_in.set()
+            release_first.wait(timeout=10)
+            order.append("first done")
+
+    def second() -> None:
+        with scheduler.slot({"host:b": 0.0, "ip:1": 0.0}):  # another host on the same IP
+            order.append("second in")
+            second_in.set()
+
+    threads = [threading.Thread(target=first)]
+    threads[0].start()
+    assert first_in.wait(timeout=10)
+    threads.append(threading.Thread(target=second))
+    threads[1].start()
+    assert not second_in.wait(timeout=0.3)  # the IP is in flight: the second waits...
+    release_first.set()
+    assert second_in.wait(timeout=10)  # ...until the first is done
+    for thread in threads:
+        thread.join(timeout=10)
+    assert order == ["first done", "second in"]
 
 
 def test_different_keys_do_not_wait():
@@ -76,6 +131,19 @@ def test_ticket_hold_pushes_the_next_slot_back():
     with scheduler.slot({"host:a": 1.0}):
         pass
     assert clock.sleeps == [30.0]
+
+
+def test_a_hold_counts_from_the_end_of_the_answer_that_asked_for_it():
+    """Retry-After is a minimum gap after the answer, however long the answer took."""
+    clock = FakeClock()
+    scheduler = Scheduler(clock=clock, sleep=clock.sleep)
+    with scheduler.slot({"host:a": 1.0}) as ticket:
+        ticket.sent(clock.now)
+        clock.now += 2.0  # a slow 503
+        ticket.hold(5.0)
+    with scheduler.slot({"host:a": 1.0}):
+        pass
+    assert clock.sleeps == [5.0]
 
 
 def test_a_waiting_thread_does_not_block_other_hosts():

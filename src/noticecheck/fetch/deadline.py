@@ -9,7 +9,10 @@ resulting error into a timeout because `expired` is set.
 
 The socket is registered by the connection code (safety.py) through the
 calling thread's current deadline, because requests and urllib3 give the
-adapter no handle on the socket a pooled connection uses.
+adapter no handle on the socket a pooled connection uses. For the same
+reason the connection code tells the deadline when the request is about to
+be written (`sending`), after the connection and any TLS handshake are made:
+the politeness scheduler spaces requests from that moment (politeness.py).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ _local = threading.local()
 class Deadline:
     """Armed for one request on the calling thread; shuts every watched socket down at `at`."""
 
-    def __init__(self, at: float):
+    def __init__(self, at: float, on_send=None):
         self.at = at
+        self._on_send = on_send  # called with no arguments each time the request is about to be written
         self.expired = False
         self._done = False
         self._sockets: list[socket.socket] = []
@@ -59,6 +63,10 @@ class Deadline:
         if late:
             self._expire()
 
+    def sending(self) -> None:
+        if self._on_send is not None:
+            self._on_send()
+
     def _expire(self) -> None:
         with self._lock:
             if self._done:
@@ -86,4 +94,11 @@ def watch(sock: socket.socket | None) -> None:
         deadline.watch(sock)
 
 
-__all__ = ["Deadline", "current", "watch"]
+def sending() -> None:
+    """The connection is made and this thread's request is about to be written (no-op when no deadline is armed)."""
+    deadline = current()
+    if deadline is not None:
+        deadline.sending()
+
+
+__all__ = ["Deadline", "current", "sending", "watch"]

@@ -9,8 +9,10 @@ records every failure as data. On the way it
   ("refused-private"), connecting only to the addresses it checked (safety.py);
 * obeys robots.txt, fetched once per origin (robots.py: 4xx = allow all,
   5xx = disallow all, per RFC 9309) and its Crawl-delay;
-* spaces requests per host and per resolved IP (politeness.py), holding no
-  global lock while it waits, so a thread pool can scan many hosts at once;
+* spaces requests per host and per resolved IP (politeness.py): each starts at
+  least an interval after the previous one to that host or IP started, and
+  never while one is still in flight there; it holds no global lock while it
+  waits, so a thread pool can scan many hosts at once;
   `max_in_flight` bounds the requests sent at once, and a thread waiting for
   its host's turn does not count against it;
 * follows redirects itself, re-checking scheme, address and robots at every
@@ -311,7 +313,7 @@ class PoliteSession:
         while True:
             attempts += 1
             with self._scheduler.slot(target.intervals) as ticket:
-                response, failure, retryable = self._send_once(url, target.url, accept, max_bytes, truncate)
+                response, failure, retryable = self._send_once(url, target.url, accept, max_bytes, truncate, ticket)
                 if response is not None and response.status_code in RETRY_STATUSES:
                     retryable = True
                 wait, too_long = self._retry_wait(response, attempts)
@@ -338,10 +340,14 @@ class PoliteSession:
             return asked, asked > self.policy.max_retry_wait
         return min(backoff, self.policy.max_retry_wait), False
 
-    def _send_once(self, url: str, current: str, accept, max_bytes: int, truncate: bool):
-        """One request; (response, None, False) or (None, failure, retryable)."""
+    def _send_once(self, url: str, current: str, accept, max_bytes: int, truncate: bool, ticket=None):
+        """One request; (response, None, False) or (None, failure, retryable).
+
+        `ticket` (the politeness slot's) is told when the request leaves, so
+        the host's and IP's next request is spaced from then (politeness.py)."""
         headers = {"Accept": _accept_header(accept)}
-        self._adapter.set_budget(Budget(time.monotonic() + self.policy.timeout, max_bytes, truncate, accept))
+        on_send = (lambda: ticket.sent(self._clock())) if ticket is not None else None
+        self._adapter.set_budget(Budget(time.monotonic() + self.policy.timeout, max_bytes, truncate, accept, on_send))
         timeout = (self.policy.timeout, self.policy.timeout)
         try:
             response = self._session.get(current, headers=headers, timeout=timeout, allow_redirects=False, stream=True)

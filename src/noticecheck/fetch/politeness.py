@@ -3,16 +3,30 @@
 Many schools share one hosting platform, so being gentle with each host name is
 not enough: the scanner also limits requests to each IP address. `Scheduler`
 hands out "slots". A slot covers a set of keys (for example the host
-"kent-school.org:443" and the IP "203.0.113.7"), each with its own interval. A
-thread holding a slot has the keys to itself until its request finishes, and
-the next slot for any of those keys starts no sooner than `interval` seconds
-after the previous one ended (so start-to-start spacing is at least the
-interval too, and a slow server is never sent overlapping requests).
+"kent-school.org:443" and the IP "203.0.113.7"), each with its own interval.
+Two guarantees hold for every key:
 
-The scheduler is a ready-queue. Every key has a next-allowed time (the end of
-its last slot plus the interval, or later after a Retry-After); a request is
-ready when none of its keys is in use and every next-allowed time has passed.
-`max_in_flight` bounds how many slots are held at once (the scan's
+* start to start: a request starts no sooner than `interval` seconds after the
+  previous request to that key started (so at most one request per interval,
+  "1 request/s per host and per IP" by default);
+* no overlap: a thread holding a slot has its keys to itself until its request
+  finishes, so a slow server is never sent a second request while it is still
+  answering the first, however long that takes.
+
+A request "starts" when its bytes leave for the server: the holder reports
+that moment through `Ticket.sent` (the HTTP client stamps it after the
+connection and any TLS handshake are made, see fetch/transport.py), and until
+then the moment the slot was granted stands in. Spacing from the start rather
+than the end means an answer's latency is not added on top of the interval:
+a host answering in 200 ms is asked once a second, not once every 1.2 s.
+Retry-After and retry backoff (`Ticket.hold`) are measured from the END of
+the answer that asked for them, and a Crawl-delay is the interval itself, so
+both still hold as a minimum gap.
+
+The scheduler is a ready-queue. Every key has a next-allowed time (the start
+of its last request plus the interval, or later after a Retry-After); a
+request is ready when none of its keys is in use and every next-allowed time
+has passed. `max_in_flight` bounds how many slots are held at once (the scan's
 concurrency): a free place goes to a ready request at once, preferring the one
 whose keys have the most requests queued behind them (a shared IP is the
 critical path of a scan). A request waiting for its keys' time does not hold a
@@ -39,7 +53,7 @@ from dataclasses import dataclass, field
 @dataclass
 class _KeyState:
     busy: bool = False  # a slot covering this key is held now
-    last_end: float = float("-inf")  # when the previous slot for this key ended
+    last_start: float = float("-inf")  # when the previous request to this key started
     hold_until: float = float("-inf")  # a Retry-After or backoff pushes this forward
     waiters: set = field(default_factory=set)  # requests queued for this key
 
@@ -54,10 +68,16 @@ class _Waiter:
 
 
 class Ticket:
-    """What a slot's holder may say about the future: "leave this key alone for a while"."""
+    """What a slot's holder tells the scheduler: when its request left, and "leave this key alone for a while"."""
 
     def __init__(self) -> None:
         self.hold_seconds = 0.0
+        self.sent_at: float | None = None
+
+    def sent(self, at: float) -> None:
+        """The request left for the server at `at` (the scheduler's clock): the next request to
+        these keys is spaced from here rather than from the grant. The latest call counts."""
+        self.sent_at = at if self.sent_at is None else max(self.sent_at, at)
 
     def hold(self, seconds: float) -> None:
         """Keep the slot's keys unavailable for at least `seconds` after this slot ends
@@ -100,14 +120,14 @@ class Scheduler:
             state = self._states[key]
             if state.busy:
                 return None
-            ready = max(ready, state.last_end + waiter.intervals[key], state.hold_until)
+            ready = max(ready, state.last_start + waiter.intervals[key], state.hold_until)
         return ready
 
     def next_free(self, key: str, interval: float) -> float:
         """When `key` may next be used by a caller asking for `interval` (clock time)."""
         with self._lock:
             state = self._state(key)
-            return max(state.last_end + interval, state.hold_until)
+            return max(state.last_start + interval, state.hold_until)
 
     @property
     def in_flight(self) -> int:
@@ -131,9 +151,11 @@ class Scheduler:
     def _grant(self, waiter: _Waiter) -> None:
         """Give `waiter` its keys and a place (caller holds the lock)."""
         self._for_place.discard(waiter)
+        now = self._clock()
         for key in waiter.keys:
             state = self._states[key]
             state.busy = True
+            state.last_start = now  # until the holder says when its request really left (Ticket.sent)
             state.waiters.discard(waiter)
         self._in_flight += 1
         self._queued -= 1
@@ -169,7 +191,7 @@ class Scheduler:
                 for key in waiter.keys:
                     self._states[key].waiters.discard(waiter)
         if granted:
-            self._release(waiter, 0.0)
+            self._release(waiter, Ticket())
 
     def _queue(self, intervals: Mapping[str, float]) -> _Waiter:
         keys = tuple(sorted(intervals))
@@ -206,15 +228,17 @@ class Scheduler:
                 # Waiting for a key in use or for a free place: woken by a release or a grant.
                 waiter.wake.wait()
 
-    def _release(self, waiter: _Waiter, hold_seconds: float) -> None:
+    def _release(self, waiter: _Waiter, ticket: Ticket) -> None:
         with self._lock:
             ended = self._clock()
             woken = set()
             for key in waiter.keys:
                 state = self._states[key]
                 state.busy = False
-                state.last_end = ended
-                state.hold_until = max(state.hold_until, ended + hold_seconds)
+                if ticket.sent_at is not None:
+                    # never later than now, never earlier than the grant
+                    state.last_start = max(state.last_start, min(ticket.sent_at, ended))
+                state.hold_until = max(state.hold_until, ended + ticket.hold_seconds)
                 woken.update(state.waiters)
             self._in_flight -= 1
             # Those that waited on a released key now wait for its time instead: let them re-plan.
@@ -225,11 +249,11 @@ class Scheduler:
     @contextmanager
     def slot(self, intervals: Mapping[str, float]) -> Iterator[Ticket]:
         """Wait until every key is free and a place is, hold them for the body of the `with`,
-        then record when the slot ended (and any hold the ticket asked for).
+        then free them, keeping when the request started (`Ticket.sent`) and any hold asked for.
 
-        The interval is measured from the end of the previous slot with the
-        interval asked for NOW, so a Crawl-delay learnt from robots.txt also
-        spaces the first page after robots.txt itself."""
+        The interval is measured from the start of the previous request with
+        the interval asked for NOW, so a Crawl-delay learnt from robots.txt
+        also spaces the first page after robots.txt itself."""
         waiter = self._queue(intervals)
         try:
             self._acquire(waiter)
@@ -240,7 +264,7 @@ class Scheduler:
         try:
             yield ticket
         finally:
-            self._release(waiter, ticket.hold_seconds)
+            self._release(waiter, ticket)
 
 
 __all__ = ["Scheduler", "Ticket"]

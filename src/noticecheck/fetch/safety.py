@@ -201,13 +201,19 @@ class _PinnedConnectionMixin:
     """Replaces urllib3's `_new_conn` so the socket goes to a checked address, never a fresh DNS answer.
 
     Every socket, new or reused from the pool, is also put under the calling
-    thread's request deadline (deadline.py) before it is written to or read.
+    thread's request deadline (deadline.py) before it is written to or read,
+    and the deadline is told when the request is about to be written.
     """
 
     guard: AddressGuard
 
     def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         deadline.watch(self.sock)  # type: ignore[attr-defined]  # a reused connection (None when new)
+        if self.sock is None:  # type: ignore[attr-defined]
+            # http.client would connect on its first write; connecting first lets the moment
+            # the request leaves be stamped after the TCP and TLS handshakes (politeness.py)
+            self.connect()  # type: ignore[attr-defined]
+        deadline.sending()
         return super().request(*args, **kwargs)  # type: ignore[misc]
 
     def getresponse(self, *args, **kwargs):  # type: ignore[no-untyped-def]

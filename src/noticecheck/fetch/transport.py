@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -69,6 +70,7 @@ class Budget:
     max_bytes: int
     truncate: bool = False  # keep the first max_bytes instead of failing (robots.txt)
     accept: tuple[str, ...] | None = None
+    on_send: Callable[[], None] | None = None  # called when the request is about to be written (after connecting)
 
 
 def media_type(content_type: str | None) -> str | None:
@@ -124,7 +126,7 @@ class GuardedAdapter(HTTPAdapter):
             return self._send_and_read(request, None, timeout, verify, cert, proxies)
         # The socket is shut down at the deadline, whatever read it is blocked in;
         # the error that causes is reported as the timeout it is.
-        with Deadline(budget.deadline) as deadline:
+        with Deadline(budget.deadline, budget.on_send) as deadline:
             try:
                 return self._send_and_read(request, budget, timeout, verify, cert, proxies, deadline)
             except (BodyTimeout, TooLarge, WrongType):
