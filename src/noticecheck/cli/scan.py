@@ -40,7 +40,7 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 @click.option("--resume", is_flag=True, help="Continue the latest unfinished scan (or --run ID) instead of starting one.")
 @click.option("--run", "run_id", type=int, help="With --resume: the run to continue.")
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Requests in flight at once, over all sites (up to 8 schools in progress per request; a school waiting for its site's turn holds no place).  [default: 8]")
-@click.option("--per-host-interval", type=click.FloatRange(0), help="Seconds between requests to one website.  [default: 1.0]")
+@click.option("--per-host-interval", type=click.FloatRange(0), help="Seconds from the start of one request to one website (or one hosting IP) to the start of the next; a site still answering is never sent another.  [default: 1.0]")
 @click.option("--user-agent", help="User-Agent header (say who you are, e.g. with a contact email).")
 @click.option("--contact", metavar="EMAIL_OR_URL", help="Who runs the scan, added to the default User-Agent so school web teams can reach you.")
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses (local testing only).")
@@ -49,6 +49,8 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False),
               help="Cache HTTP responses (with conditional requests) in this SQLite file.  [default: http-cache.sqlite beside --db]")
 @click.option("--no-cache", is_flag=True, help="Do not cache HTTP responses.")
+@click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
+              help="Verify HTTPS against the certificates in this PEM file instead of the usual public ones (a test network, or a proxy that inspects TLS). Verification is never turned off.")
 @click.option("--as-of", callback=_parse_date, metavar="DATE", help="Judge notices as of this date (YYYY-MM-DD).  [default: today]")
 @click.option("--timeout", type=click.FloatRange(0.5), help="Seconds allowed for one request.  [default: 15]")
 @click.option("--retries", type=click.IntRange(0, 10), help="Extra tries after a server error or dropped connection.  [default: 3]")
@@ -59,7 +61,7 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes checking the fetched notices (default: the machine's cores).")
 def scan(schools_csv, la, trust, templates, db_path, out_root, resume, run_id, concurrency, per_host_interval, user_agent,
-         contact, allow_private, allow_networks, cache_path, no_cache, as_of, timeout, retries, max_documents, quiet, verbose,
+         contact, allow_private, allow_networks, cache_path, no_cache, ca_bundle, as_of, timeout, retries, max_documents, quiet, verbose,
          jobs):
     """Scan every open school in SCHOOLS_CSV (a GIAS export or a name,website CSV).
 
@@ -88,6 +90,7 @@ def scan(schools_csv, la, trust, templates, db_path, out_root, resume, run_id, c
         "concurrency": concurrency, "per_host_interval": per_host_interval, "user_agent": user_agent,
         "allow_private": True if allow_private else None, "allowed_networks": tuple(allow_networks) or None,
         "cache_path": cache_path, "timeout": timeout, "retries": retries, "max_documents": max_documents,
+        "ca_bundle": str(Path(ca_bundle).resolve()) if ca_bundle else None,
     }
     try:
         store = Store(db_path)

@@ -82,6 +82,7 @@ class ScanSettings:
     retries: int = 3  # extra tries after a 5xx/429 or a dropped connection
     retry_backoff: float = 1.0  # seconds before the first retry, doubling after
     max_documents: int = DEFAULT_MAX_DOCUMENTS  # notices fetched per school, most likely first
+    ca_bundle: str | None = None  # a CA file to verify TLS with instead of certifi's (a test network, an inspecting proxy)
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
@@ -104,12 +105,15 @@ class ScanSettings:
             "retries": self.retries,
             "retry_backoff": self.retry_backoff,
             "max_documents": self.max_documents,
+            "ca_bundle": self.ca_bundle,
         }
 
     def fetch_policy(self):
         from noticecheck.fetch.http import FetchPolicy
 
         extra = {"user_agent": self.user_agent} if self.user_agent else {}
+        if self.ca_bundle:
+            extra["ca_bundle"] = self.ca_bundle
         return FetchPolicy(
             per_host_interval=self.per_host_interval,
             # Several schools often share one hosting platform's IP; give it
@@ -522,6 +526,7 @@ def settings_from_json(data: dict, **overrides) -> ScanSettings:
         "retries": data.get("retries", 3),
         "retry_backoff": data.get("retry_backoff", 1.0),
         "max_documents": data.get("max_documents", DEFAULT_MAX_DOCUMENTS),
+        "ca_bundle": data.get("ca_bundle"),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return ScanSettings(**values)
