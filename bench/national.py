@@ -260,10 +260,10 @@ def report(r: dict, size: str) -> dict:
         )
     if r["violations"]:
         notes.append(
-            f"{r['violations']} request gaps on one host or IP shorter than the interval by more than 10 ms "
-            f"(shortest {r['min_gap']:.3f} s; politeness broken?). The gap is measured from the moment the sites "
-            "server handed an answer to its socket to the next request's arrival; on a machine this loaded the "
-            "server's event loop can stamp an answer late, as the LA benchmark notes for its baseline run."
+            f"{r['violations']} requests on one host or IP arrived less than the interval (by more than 10 ms) after "
+            f"the previous one arrived, or before its answer was sent ({r.get('overlaps', 0)} overlaps; shortest gap "
+            f"{r['min_gap']:.3f} s; politeness broken?). Gaps are measured start to start from the sites' own arrival "
+            "stamps (bench.la_scan.spacing); on a machine this loaded the server's event loop can stamp an arrival late."
         )
     if r["statuses"].get("checked", 0) != n:
         notes.append(f"Not every school was checked: {statuses}")

@@ -99,8 +99,14 @@ def test_la_scan_smoke(tmp_path):
     assert statuses == ["4 checked", "8 checked"]  # every loopback school was found and checked
     requests = [row[scans["columns"].index("requests")] for row in scans["rows"]]
     assert requests == [20, 40]  # robots, home, sitemap, policies, notice per school
-    assert not [n for n in result["notes"] if "politeness broken" in n]
+    assert not [n for n in result["notes"] if "overlap" in n]  # no site was ever asked twice at once
     assert figure(result, "peak RSS at 8 / at 4")["goal"].startswith("<= 1.25")
+    # the realistic LA: shared hosting, 2-4 notices, large pages and documents, over HTTPS
+    floor = next(t for t in result["tables"] if t["title"] == "Realistic LA against the politeness floor")
+    row = dict(zip(floor["columns"], floor["rows"][0]))
+    assert (row["transport"], row["statuses"], row["requests"]) == ("HTTPS", "6 checked", 42)
+    assert row["overlaps"] == 0
+    assert figure(result, "realistic LA, 6 schools")["goal"] == "<= 1.25"
 
 
 def test_ci_gate_smoke(tmp_path):
@@ -164,22 +170,36 @@ def test_tree_sampler_counts_a_forked_worker():
 
 
 def test_lower_bound_formula():
-    # Two sites, latencies 0.1 and 0.3 s, 3 and 2 requests, interval 1 s, 1 worker:
-    # T_0 = 3*0.1 + 2*1 = 2.3, T_1 = 2*0.3 + 1*1 = 1.6; one worker does both in series.
+    # Two sites, 3 and 2 requests, interval 1 s (longer than either latency), 1 worker:
+    # T_0 = 2*1 + L_0, T_1 = 1*1 + L_1 (start to start); one worker does both in series.
     lat = (0.1, 0.3)
     l0, l1 = site_latency(0, *lat), site_latency(1, *lat)
-    log = [[0, "/", 0.0, 0.1, 200], [0, "/a", 1.1, 1.2, 200], [0, "/b", 2.2, 2.3, 200],
-           [1, "/", 3.0, 3.3, 200], [1, "/a", 4.3, 4.6, 200]]  # fmt: skip
+    log = [[0, "/", 0.0, 0.1, 200], [0, "/a", 1.0, 1.1, 200], [0, "/b", 2.0, 2.1, 200],
+           [1, "/", 3.0, 3.3, 200], [1, "/a", 4.0, 4.3, 200]]  # fmt: skip
     one = lower_bounds(log, 2, lat, 1.0, concurrency=1)
-    t0, t1 = 3 * l0 + 2.0, 2 * l1 + 1.0
+    t0, t1 = 2.0 + l0, 1.0 + l1
     assert one["per_host"] == pytest.approx(max(t0, t1))
     assert one["bound"] == pytest.approx(t0 + t1)
     assert one["binds"].startswith("concurrency")
     assert one["requests"] == 5 and one["violations"] == 0
     many = lower_bounds(log, 2, lat, 1.0, concurrency=8)
     assert many["bound"] == pytest.approx(max(t0, t1)) and many["binds"].startswith("per-host")
-    rushed = lower_bounds(log[:2] + [[0, "/b", 1.25, 1.3, 200]], 1, lat, 1.0, concurrency=1)
-    assert rushed["violations"] == 1  # 0.05 s after the previous answer is not polite
+    rushed = lower_bounds(log[:2] + [[0, "/b", 1.5, 1.6, 200]], 1, lat, 1.0, concurrency=1)
+    assert rushed["violations"] == 1  # 0.5 s after the previous request started is not polite
+
+
+def test_chain_and_spacing_follow_the_start_to_start_rule():
+    from bench.la_scan import chain_seconds, spacing
+
+    assert chain_seconds([0.2, 0.2, 0.2], 1.0) == pytest.approx(2.2)  # two intervals, then the last answer
+    assert chain_seconds([1.5, 1.5], 1.0) == pytest.approx(3.0)  # slow answers: each waited for, no interval added
+    assert chain_seconds([], 1.0) == 0.0
+    polite = [[0, "/", 0.0, 0.2, 200], [0, "/a", 1.0, 1.2, 200], [0, "/b", 2.0, 3.5, 200], [0, "/c", 3.6, 3.7, 200]]
+    assert spacing(polite, 1.0) == (pytest.approx(1.0), 0, 0)
+    overlapping = polite[:3] + [[0, "/c", 3.1, 3.7, 200]]  # 1.1 s after /b started, but before /b was answered
+    assert spacing(overlapping, 1.0)[1:] == (0, 1)
+    rushed = polite[:2] + [[0, "/b", 1.9, 2.0, 200]]  # 0.9 s after /a started
+    assert spacing(rushed, 1.0)[1:] == (1, 0)
 
 
 def test_site_pages_link_home_to_policies_to_notice():
@@ -230,17 +250,18 @@ def test_politeness_floor_counts_shared_ips_and_flags_rushed_requests():
     assert {len(site_documents(i)) for i in range(6)} == {2, 3, 4}
     lat = (0.1, 0.3)
     # sites 1 and 21 share 127.3.0.1: four requests on that IP, two on each host
-    log = [[1, "/", 0.0, 0.2, 200], [21, "/", 1.3, 1.5, 200], [1, "/a", 2.6, 2.8, 200], [21, "/a", 3.9, 4.1, 200],
+    log = [[1, "/", 0.0, 0.2, 200], [21, "/", 1.0, 1.2, 200], [1, "/a", 2.0, 2.2, 200], [21, "/a", 3.0, 3.2, 200],
            [0, "/", 0.0, 0.1, 200]]  # fmt: skip
     floor = politeness_floor(log, lat, 1.0, concurrency=8, groups=groups)
     assert (floor["host_max"], floor["ip_max"], floor["requests"]) == (2, 4, 5)
     assert floor["floor"] == pytest.approx(4.0) and floor["binds"] == "per-IP"
-    assert floor["chain_floor"] == pytest.approx(2 * site_latency(1, *lat) + 2 * site_latency(21, *lat) + 3.0)
+    # three 1 s intervals on the shared IP (each latency is shorter), then the last answer (site 21's)
+    assert floor["chain_floor"] == pytest.approx(3.0 + site_latency(21, *lat))
     assert floor["violations"] == 0
     one_worker = politeness_floor(log, lat, 0.01, concurrency=1, groups=groups)
     assert one_worker["binds"] == "concurrency" and one_worker["floor"] == pytest.approx(one_worker["work"])
-    rushed = politeness_floor(log + [[21, "/b", 4.5, 4.6, 200]], lat, 1.0, concurrency=8, groups=groups)
-    assert rushed["violations"] == 2  # 0.4 s after the previous answer, on its host and on its IP
+    rushed = politeness_floor(log + [[21, "/b", 3.5, 3.6, 200]], lat, 1.0, concurrency=8, groups=groups)
+    assert rushed["violations"] == 2  # 0.5 s after the previous request started, on its host and on its IP
 
 
 def test_a_site_with_several_notices_links_and_serves_each():
@@ -299,3 +320,42 @@ def test_big_runs_split_the_sites_over_processes_that_each_serve_their_own_range
         with pytest.raises(OSError):  # site 4 is not this process's to serve
             direct.open(f"http://{site_host(4)}:{sites.port}/robots.txt", timeout=10)
     assert sorted(entry[0] for entry in sites.requests()) == [5, 6]  # the log names sites by their global index
+
+
+def test_realistic_pages_are_large_and_add_no_links_discovery_would_follow():
+    from bench.sites import NAV_ITEMS, OTHER_POLICIES, PAGE_SIZE, site_documents
+    from noticecheck.fetch.discover import _hub_tier, notice_confidence
+
+    # the menu and the other policies must not change which pages a school costs
+    assert all(_hub_tier(item, f"/{item}/") is None for item in NAV_ITEMS)
+    assert all(notice_confidence(name, f"/documents/{name}.pdf") == 0 for name in OTHER_POLICIES)
+    sites = Sites(build_notices(), "many", "realistic")
+    for index in range(6):
+        for path in ["/", "/policies/"] + [p for p, fmt, _ in site_documents(index) if fmt == "html"]:
+            status, _ctype, body = sites.answer(index, path)
+            assert status == 200 and PAGE_SIZE[0] <= len(body) <= PAGE_SIZE[1] + 2000
+            assert body.count(b"<a href=") >= 100
+    policies = sites.answer(0, "/policies/")[2].decode()
+    assert all(f'href="{path}"' in policies for path, _fmt, _n in site_documents(0))
+
+
+def test_real_size_documents_keep_their_text():
+    import io
+
+    import pypdfium2
+    from docx import Document as WordDocument
+
+    from bench.sites import DOCX_SIZE, PDF_SIZE, real_size
+
+    small = build_notices()[:3]
+    for before, after in zip(small, real_size(small)):
+        assert PDF_SIZE[0] * 0.9 <= len(after.pdf) <= PDF_SIZE[1] * 1.1
+        assert DOCX_SIZE[0] * 0.9 <= len(after.docx) <= DOCX_SIZE[1] * 1.1
+
+        def pdf_text(data: bytes) -> list[str]:
+            pdf = pypdfium2.PdfDocument(data)
+            return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+
+        assert pdf_text(after.pdf) == pdf_text(before.pdf)
+        words = [[p.text for p in WordDocument(io.BytesIO(d)).paragraphs] for d in (before.docx, after.docx)]
+        assert words[0] == words[1] and words[0]
