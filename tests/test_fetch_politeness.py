@@ -348,3 +348,22 @@ def test_a_request_interrupted_while_waiting_leaves_nothing_behind():
     clock.now += 5.0
     with scheduler.slot({"host:a": 5.0}):  # no sleep needed, so the interrupting sleep is not called
         assert scheduler.in_flight == 1
+
+
+def test_finishing_a_ticket_frees_the_keys_before_the_holder_is_done():
+    """The answer is in (Ticket.finish): another request to the key may go while the holder still
+    works on the answer (e.g. caches it); the end of the `with` then releases nothing twice."""
+    scheduler = Scheduler(max_in_flight=1)
+    other_done = threading.Event()
+
+    def other() -> None:
+        with scheduler.slot({"host:a": 0.0}):
+            other_done.set()
+
+    with scheduler.slot({"host:a": 0.0}) as ticket:
+        ticket.finish()
+        thread = threading.Thread(target=other)
+        thread.start()
+        assert other_done.wait(timeout=10)  # key and the only place were free before this body ended
+    thread.join(timeout=10)
+    assert scheduler.in_flight == 0 and scheduler.queued == 0

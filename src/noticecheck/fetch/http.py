@@ -344,10 +344,17 @@ class PoliteSession:
         """One request; (response, None, False) or (None, failure, retryable).
 
         `ticket` (the politeness slot's) is told when the request leaves, so
-        the host's and IP's next request is spaced from then (politeness.py)."""
+        the host's and IP's next request is spaced from then, and when its
+        answer is in, so they are free while the answer is cached (politeness.py)."""
         headers = {"Accept": _accept_header(accept)}
-        on_send = (lambda: ticket.sent(self._clock())) if ticket is not None else None
-        self._adapter.set_budget(Budget(time.monotonic() + self.policy.timeout, max_bytes, truncate, accept, on_send))
+        on_send = on_answer = None
+        if ticket is not None:
+            on_send = lambda: ticket.sent(self._clock())  # noqa: E731
+            # Free the host and IP once the answer is read, before requests-cache stores it; not
+            # for an answer we may retry, whose Retry-After or backoff must hold them (ticket.hold).
+            on_answer = lambda status: None if status in RETRY_STATUSES else ticket.finish()  # noqa: E731
+        budget = Budget(time.monotonic() + self.policy.timeout, max_bytes, truncate, accept, on_send, on_answer)
+        self._adapter.set_budget(budget)
         timeout = (self.policy.timeout, self.policy.timeout)
         try:
             response = self._session.get(current, headers=headers, timeout=timeout, allow_redirects=False, stream=True)

@@ -68,11 +68,23 @@ class _Waiter:
 
 
 class Ticket:
-    """What a slot's holder tells the scheduler: when its request left, and "leave this key alone for a while"."""
+    """What a slot's holder tells the scheduler: when its request left, "leave this key alone for a
+    while", and "the answer is in" (which frees the keys before the holder's own work on it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_finish: Callable[[], None] | None = None) -> None:
         self.hold_seconds = 0.0
         self.sent_at: float | None = None
+        self._on_finish = on_finish
+        self.finished = False
+
+    def finish(self) -> None:
+        """The exchange with the server is over: free the keys and the place now, not when the `with`
+        ends (what the holder does next, e.g. storing the answer in a cache, is not the server's business).
+        A hold must be asked for before this; calling it again does nothing."""
+        if not self.finished:
+            self.finished = True
+            if self._on_finish is not None:
+                self._on_finish()
 
     def sent(self, at: float) -> None:
         """The request left for the server at `at` (the scheduler's clock): the next request to
@@ -260,11 +272,11 @@ class Scheduler:
         except BaseException:
             self._abandon(waiter)
             raise
-        ticket = Ticket()
+        ticket = Ticket(lambda: self._release(waiter, ticket))
         try:
             yield ticket
         finally:
-            self._release(waiter, ticket)
+            ticket.finish()  # unless the holder already said the answer was in
 
 
 __all__ = ["Scheduler", "Ticket"]

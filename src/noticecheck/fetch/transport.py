@@ -10,7 +10,10 @@
   accepts;
 * arms a total deadline for the whole exchange (connect, headers, body; see
   deadline.py), so a server dripping one byte a second, which never trips a
-  per-read timeout, is cut off when the time is up.
+  per-read timeout, is cut off when the time is up;
+* says when the request leaves and when its answer is in (`Budget.on_send`,
+  `on_answer`), so the politeness slot covers the exchange with the server and
+  not what happens to the answer afterwards (requests-cache storing it).
 
 It reads the body here, not in PoliteSession, because requests-cache reads
 `response.content` to store it: by the time the cache sees the response the
@@ -35,6 +38,7 @@ from noticecheck.fetch.deadline import Deadline
 from noticecheck.fetch.safety import AddressGuard
 from noticecheck.media import BY_SUFFIX, canonical
 
+POOLS = 256  # hosts whose idle connections are kept (see GuardedAdapter)
 CHUNK = 16 * 1024  # small chunks bound how far a compressed body can expand before we check
 
 # Generic "just bytes" types that servers send for downloads; accepted when the
@@ -71,6 +75,7 @@ class Budget:
     truncate: bool = False  # keep the first max_bytes instead of failing (robots.txt)
     accept: tuple[str, ...] | None = None
     on_send: Callable[[], None] | None = None  # called when the request is about to be written (after connecting)
+    on_answer: Callable[[int], None] | None = None  # called with the status once the answer (and body) is read
 
 
 def media_type(content_type: str | None) -> str | None:
@@ -110,7 +115,10 @@ class GuardedAdapter(HTTPAdapter):
     def __init__(self, guard: AddressGuard, *, pool_maxsize: int = 10):
         self._guard = guard
         self._local = threading.local()
-        super().__init__(pool_connections=32, pool_maxsize=pool_maxsize, max_retries=0)
+        # Connection pools kept, one per host: a scan has hundreds of schools in progress, each asking its
+        # host again a second or more later; with too few pools every request would pay a new TCP and
+        # TLS handshake (both ends' CPU) because the host's pool was dropped in between.
+        super().__init__(pool_connections=POOLS, pool_maxsize=pool_maxsize, max_retries=0)
 
     def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[override]
         super().init_poolmanager(*args, **kwargs)
@@ -128,13 +136,16 @@ class GuardedAdapter(HTTPAdapter):
         # the error that causes is reported as the timeout it is.
         with Deadline(budget.deadline, budget.on_send) as deadline:
             try:
-                return self._send_and_read(request, budget, timeout, verify, cert, proxies, deadline)
+                response = self._send_and_read(request, budget, timeout, verify, cert, proxies, deadline)
             except (BodyTimeout, TooLarge, WrongType):
                 raise
             except Exception as exc:
                 if deadline.expired:
                     raise BodyTimeout("the response took longer than the time budget") from exc
                 raise
+        if budget.on_answer is not None:
+            budget.on_answer(response.status_code)
+        return response
 
     def _send_and_read(self, request, budget, timeout, verify, cert, proxies, deadline: Deadline | None = None):
         response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
