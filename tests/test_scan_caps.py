@@ -137,3 +137,26 @@ def test_schools_in_progress_cover_the_politeness_wait():
     assert schools_in_progress(8, 0.0) == 8  # nothing to wait for: one school per request place
     assert schools_in_progress(8, 1.0) == 64  # 1 s between a host's requests: 8 schools behind each place
     assert schools_in_progress(64, 1.0) == MAX_SCHOOLS_IN_PROGRESS
+
+
+def test_a_school_keeps_only_the_pages_it_will_check_after_discovery():
+    """Discovery's pages are remembered so a notice page is not fetched twice; once the notices are
+    chosen, the other pages (home, policies) are dropped rather than held while the school waits."""
+    from noticecheck.fetch.http import FetchResult
+    from noticecheck.scan.scheduler import _SchoolSession
+
+    asked = []
+
+    class Inner:
+        def get(self, url, *, accept=None):
+            asked.append(url)
+            return FetchResult(url, url, "ok", status=200, content_type="text/html", data=b"<h1>page</h1>" * 100)
+
+    session = _SchoolSession(Inner())
+    for url in ("https://s.test/", "https://s.test/policies/", "https://s.test/privacy-notice/"):
+        session.get(url)
+    session.keep_only(["https://s.test/privacy-notice/"])
+    assert session._bytes == 1300  # only the notice page is held
+    assert session.fetch_notice("https://s.test/privacy-notice/").from_cache  # not asked again
+    session.fetch_notice("https://s.test/policies/")  # dropped: asked again
+    assert asked[3:] == ["https://s.test/policies/"]

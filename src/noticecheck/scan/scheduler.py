@@ -208,6 +208,14 @@ class _SchoolSession:
                 self._pages.setdefault(key, result)
         return result
 
+    def keep_only(self, urls) -> None:
+        """Forget the pages discovery read except those at `urls` (the notices to fetch): the rest are
+        not needed again, and a school keeps its notices waiting for their turn long after discovery."""
+        wanted = set(urls)
+        kept = {key: page for key, page in self._pages.items() if key in wanted or page.final_url in wanted}
+        self._pages = kept
+        self._bytes = sum(len(page.data) for page in {id(p): p for p in kept.values()}.values())
+
     def fetch_notice(self, url: str):
         """The notice at `url`: the copy discovery fetched if it is one we accept, else a new request."""
         seen = self._pages.get(url)
@@ -326,6 +334,7 @@ def scan_school(
     fetches: list[FetchRecord] = []
     seen_bodies: set[str] = set()
     chosen = discovery.notices[:max_documents]  # discovery lists them most likely first
+    session.keep_only(found.url for found in chosen)
     if len(discovery.notices) > max_documents:
         common["limits"] += (
             f"documents: {len(discovery.notices)} possible notices found, the {max_documents} most likely fetched",
