@@ -62,7 +62,6 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
     all into a file or pipe, so URLs and quotes stay whole.
     """
     from noticecheck.controls import one_line, printable
-    from noticecheck.gate.baseline import Baseline, BaselineError
     from noticecheck.gate.report.formats import Report, render
     from noticecheck.gate.run import apply_baseline, exit_code_for
 
@@ -82,6 +81,9 @@ def check(paths, fmt, output, baseline_path, write_baseline_path, show_sections,
     report_skipped(paths, outcomes, skipped, quiet)
 
     fixed: tuple = ()
+    if baseline_path or write_baseline_path:
+        # only when asked for: the baseline module (and its pairing of findings) costs start-up time
+        from noticecheck.gate.baseline import Baseline, BaselineError
     if baseline_path:
         try:
             outcomes, fixed = apply_baseline(outcomes, baseline_path, gate.selection.catalogue)

@@ -85,11 +85,12 @@ class Gate:
 
     def _rules_for(self, source: str):
         """(the engine's rulebook, the suppression stage) for one document."""
-        from noticecheck.gate.suppress import apply_suppressions
-
         catalogue, active = self.selection.catalogue, self.selection.active_ids(source)
 
         def suppress(findings, directives):
+            # imported here: the pipeline calls this only for a text with noticecheck comments
+            from noticecheck.gate.suppress import apply_suppressions
+
             return apply_suppressions(findings, directives, catalogue, active)
 
         return self.selection.engine_book(source), suppress
