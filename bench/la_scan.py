@@ -491,19 +491,23 @@ def run(size: str = "full") -> dict:
         peak = max(r["peak_rss"] for r in runs)
         peaks.append(peak)
         lat = runs[0]["latency"]
-        figures.append({
-            "name": f"{count} schools: wall / lower bound", "value": round(ratio["median"], 3), "unit": "x",
-            "goal": f"<= {RATIO_GOAL}" if index == 0 else "", "met": ratio["median"] <= RATIO_GOAL if index == 0 else None,
-            "detail": f"wall {describe(wall, 's')}; bound {runs[0]['bound']:.1f} s ({runs[0]['binds']} binds); "
-                      f"latency {lat[0] * 1000:.0f}-{lat[1] * 1000:.0f} ms; ratio {describe(ratio)}",
-        })  # fmt: skip
+        def ratio_figure(name: str, stat: dict, detail: str) -> dict:
+            # the goal applies to the smallest scale only; the others are shown beside it
+            return {"name": f"{count} schools: {name}", "value": round(stat["median"], 3), "unit": "x",
+                    "goal": f"<= {RATIO_GOAL}" if index == 0 else "",
+                    "met": stat["median"] <= RATIO_GOAL if index == 0 else None, "detail": detail}  # fmt: skip
+
+        figures.append(ratio_figure(
+            "wall / lower bound", ratio,
+            f"wall {describe(wall, 's')}; bound {runs[0]['bound']:.1f} s ({runs[0]['binds']} binds); "
+            f"latency {lat[0] * 1000:.0f}-{lat[1] * 1000:.0f} ms; ratio {describe(ratio)}",
+        ))  # fmt: skip
         floor_ratio = summary([r["floor_ratio"] for r in runs])
-        figures.append({
-            "name": f"{count} schools: wall / politeness floor", "value": round(floor_ratio["median"], 3), "unit": "x",
-            "goal": f"<= {RATIO_GOAL}" if index == 0 else "", "met": floor_ratio["median"] <= RATIO_GOAL if index == 0 else None,
-            "detail": f"floor {runs[0]['floor']:.1f} s = max(most requests on one host x interval, request-seconds / C); "
-                      f"ratio {describe(floor_ratio)}",
-        })  # fmt: skip
+        figures.append(ratio_figure(
+            "wall / politeness floor", floor_ratio,
+            f"floor {runs[0]['floor']:.1f} s = max(most requests on one host x interval, request-seconds / C); "
+            f"ratio {describe(floor_ratio)}",
+        ))  # fmt: skip
         if index == 0 and before is not None:
             figures.append({
                 "name": f"{count} schools: baseline wall / this checkout's wall", "value": round(before["wall"] / wall["median"], 3),
