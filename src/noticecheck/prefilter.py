@@ -75,21 +75,50 @@ def fold(text: str) -> str:
     return _TO_FOLD.sub(lambda m: _fold_char(m.group()), text)
 
 
-def eligible(regex: re.Pattern) -> bool:
-    """Can Hyperscan's answer on folded text stand in for `regex` on the text as written?"""
+def _parse(regex: re.Pattern):
+    try:
+        return sre_parse.parse(regex.pattern, regex.flags)
+    except re.error:
+        return None
+
+
+def eligible(regex: re.Pattern, parsed=None) -> bool:
+    """Can Hyperscan's answer on folded text stand in for `regex` on the text as written?
+    (`parsed`: the pattern parsed already.)"""
     if not isinstance(regex.pattern, str) or not regex.pattern.isascii() or regex.flags & ~_ALLOWED_FLAGS:
         return False
-    try:
-        parsed = sre_parse.parse(regex.pattern, regex.flags)
-    except re.error:
-        return False
-    return not _rejects_substitute(parsed)
+    parsed = parsed if parsed is not None else _parse(regex)
+    return parsed is not None and not _rejects_substitute(parsed)
+
+
+def _leaves(items, dotall: bool = False, asserted: bool = False):
+    """(op, av, dotall, asserted) for every leaf of a parsed pattern: whether DOTALL holds there (an
+    inline "(?s:...)" turns it on inside its group) and whether it sits inside a lookaround. A
+    conditional is given as a leaf too, and then walked into."""
+    for op, av in items:
+        if op is C.BRANCH:
+            for branch in av[1]:
+                yield from _leaves(branch, dotall, asserted)
+        elif op is C.SUBPATTERN:
+            yield from _leaves(av[3], dotall or bool(av[1] & re.DOTALL), asserted)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            yield from _leaves(av[2], dotall, asserted)
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            yield from _leaves(av[1], dotall, True)
+        elif op is C.ATOMIC_GROUP:
+            yield from _leaves(av, dotall, asserted)
+        else:
+            yield op, av, dotall, asserted
+            if op is C.GROUPREF_EXISTS:
+                for part in av[1:]:
+                    if part is not None:
+                        yield from _leaves(part, dotall, asserted)
 
 
 def _rejects_substitute(items) -> bool:
     """Does the parsed pattern name a character outside ASCII (an escape such as \\u00e9: the fold
     has replaced it in the text), or hold a negated set or character that refuses a substitute?"""
-    for op, av in items:
+    for op, av, _, _ in _leaves(items):
         if op in (C.LITERAL, C.NOT_LITERAL) and av > 0x7F:
             return True
         if op is C.NOT_LITERAL and chr(av) in _SUBSTITUTES:
@@ -98,24 +127,6 @@ def _rejects_substitute(items) -> bool:
             return True
         if op is C.IN and av and av[0][0] is C.NEGATE and _set_holds_substitute(av[1:]):
             return True
-        if op is C.BRANCH:
-            if any(_rejects_substitute(branch) for branch in av[1]):
-                return True
-        elif op is C.SUBPATTERN:
-            if _rejects_substitute(av[3]):
-                return True
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-            if _rejects_substitute(av[2]):
-                return True
-        elif op in (C.ASSERT, C.ASSERT_NOT):
-            if _rejects_substitute(av[1]):
-                return True
-        elif op is C.ATOMIC_GROUP:
-            if _rejects_substitute(av):
-                return True
-        elif op is C.GROUPREF_EXISTS:
-            if any(part is not None and _rejects_substitute(part) for part in av[1:]):
-                return True
     return False
 
 
@@ -139,17 +150,17 @@ _NO_NEWLINE_CATEGORIES = frozenset(
 )  # fmt: skip
 
 
-def may_match_newline(regex: re.Pattern) -> bool:
+def may_match_newline(regex: re.Pattern, parsed=None) -> bool:
     """Could a match of `regex` hold a "\\n"? (True when unsure.) Sentences are joined by line breaks,
-    so a pattern that cannot hold one matches within one sentence."""
-    try:
-        return _newline_in(sre_parse.parse(regex.pattern, regex.flags), bool(regex.flags & re.DOTALL))
-    except re.error:
-        return True
+    so a pattern that cannot hold one matches within one sentence. (`parsed`: parsed already.)"""
+    parsed = parsed if parsed is not None else _parse(regex)
+    return parsed is None or _newline_in(parsed, bool(regex.flags & re.DOTALL))
 
 
 def _newline_in(items, dotall: bool) -> bool:
-    for op, av in items:
+    for op, av, dotall_here, asserted in _leaves(items, dotall):
+        if asserted or op is C.AT:
+            continue  # lookarounds and anchors consume nothing: the match itself holds no text of theirs
         if op is C.LITERAL:
             if av == 10:
                 return True
@@ -157,26 +168,11 @@ def _newline_in(items, dotall: bool) -> bool:
             if av != 10:
                 return True
         elif op is C.ANY:
-            if dotall:
+            if dotall_here:
                 return True
         elif op is C.IN:
             if _set_has_newline(av):
                 return True
-        elif op is C.BRANCH:
-            if any(_newline_in(branch, dotall) for branch in av[1]):
-                return True
-        elif op is C.SUBPATTERN:
-            # an inline (?s:...) turns dotall on inside the group
-            if _newline_in(av[3], dotall or bool(av[1] & re.DOTALL)):
-                return True
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-            if _newline_in(av[2], dotall):
-                return True
-        elif op is C.ATOMIC_GROUP:
-            if _newline_in(av, dotall):
-                return True
-        elif op in (C.ASSERT, C.ASSERT_NOT, C.AT):
-            continue  # lookarounds and anchors consume nothing: the match itself holds no text of theirs
         else:
             return True  # back-references, conditionals: unsure
     return False
@@ -222,9 +218,10 @@ class Prefilter:
     it may match. Pickles as its patterns and the serialised database."""
 
     def __init__(self, patterns: Sequence[re.Pattern]):
-        self.positions = tuple(i for i, regex in enumerate(patterns) if eligible(regex))
+        parsed = [_parse(regex) for regex in patterns]  # once for both questions
+        self.positions = tuple(i for i, regex in enumerate(patterns) if eligible(regex, parsed[i]))
         # patterns no match of which holds a line break: every match lies within one sentence
-        self.within_lines = frozenset(i for i in self.positions if not may_match_newline(patterns[i]))
+        self.within_lines = frozenset(i for i in self.positions if not may_match_newline(patterns[i], parsed[i]))
         self._sources = tuple((patterns[i].pattern, patterns[i].flags) for i in self.positions)
         self._serialised: bytes | None = None
         self._ids: tuple[int, ...] = ()  # Hyperscan id -> pattern position (patterns it refused left out)
